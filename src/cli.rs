@@ -1,0 +1,78 @@
+//! The subcommands behind the command line (see `config`): each returns an error for `main` to
+//! print and turn into a non-zero exit.
+
+use std::path::Path;
+
+use anyhow::Context;
+
+use crate::config::{Command, ServeArgs};
+use crate::dataset;
+use crate::domain::synth;
+use crate::domain::time::Instant;
+use crate::server::Application;
+use crate::storage::Store;
+
+/// Runs one subcommand.
+///
+/// # Errors
+/// Whatever went wrong, with context; a data set's problems are listed in full.
+pub fn run(command: Command) -> anyhow::Result<()> {
+    match command {
+        Command::Import { dir, db } => import(&dir, &db),
+        Command::Check { dir } => check(&dir),
+        Command::Export { dir, db } => export(&dir, &db),
+        Command::Serve(args) => serve(&args),
+        Command::Synth { districts, states, seed, dir } => {
+            let data = synth::generate(&synth::Params { districts, states, seed });
+            dataset::write_dir(&data, &dir).with_context(|| format!("cannot write {}", dir.display()))?;
+            println!("wrote {} districts and {} states to {}", data.districts.len(), data.states.len(), dir.display());
+            Ok(())
+        }
+    }
+}
+
+fn check(dir: &Path) -> anyhow::Result<()> {
+    let data = dataset::read_dir(dir)?;
+    println!(
+        "{}: valid ({} factions, {} sources, {} districts, {} states)",
+        dir.display(),
+        data.factions.len(),
+        data.sources.len(),
+        data.districts.len(),
+        data.states.len()
+    );
+    Ok(())
+}
+
+fn import(dir: &Path, db: &Path) -> anyhow::Result<()> {
+    let data = dataset::read_dir(dir)?;
+    let mut store = Store::open(db).with_context(|| format!("cannot open database {}", db.display()))?;
+    let summary = store.import(&data, Instant(chrono::Utc::now().timestamp_millis()))?;
+    println!(
+        "imported {} districts and {} states ({} unchanged) into {} (revision {})",
+        summary.districts,
+        summary.states,
+        summary.unchanged_states,
+        db.display(),
+        summary.revision
+    );
+    Ok(())
+}
+
+fn export(dir: &Path, db: &Path) -> anyhow::Result<()> {
+    if !db.exists() {
+        anyhow::bail!("database {} does not exist: import a data set first", db.display());
+    }
+    let stored = Store::open(db)?.load()?;
+    dataset::write_dir(&stored.dataset, dir).with_context(|| format!("cannot write {}", dir.display()))?;
+    println!("exported {} districts and {} states to {}", stored.dataset.districts.len(), stored.dataset.states.len(), dir.display());
+    Ok(())
+}
+
+fn serve(args: &ServeArgs) -> anyhow::Result<()> {
+    actix_web::rt::System::new().block_on(async {
+        let app = Application::build(args)?;
+        tracing::info!("serving on http://{}:{}/", args.listen.ip(), app.port());
+        app.run().await.context("the server stopped")
+    })
+}

@@ -1,0 +1,67 @@
+//! The command line: every subcommand and option, with environment fallbacks for the server.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(name = "frontline", version, about = "Who held what, when: a sourced history of district control")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Load a data set directory into the database, all or nothing.
+    Import {
+        /// Data set directory (factions.csv, sources.csv, districts.geojson, control.csv).
+        dir: PathBuf,
+        #[arg(long, env = "FRONTLINE_DB", default_value = "frontline.db")]
+        db: PathBuf,
+    },
+    /// Validate a data set directory without writing anything.
+    Check { dir: PathBuf },
+    /// Write the stored data set to a directory, in the format `import` reads.
+    Export {
+        dir: PathBuf,
+        #[arg(long, env = "FRONTLINE_DB", default_value = "frontline.db")]
+        db: PathBuf,
+    },
+    /// Serve the API and the web map. A new database is filled with the shipped data set first.
+    Serve(ServeArgs),
+    /// Write a large, deterministic synthetic data set (for tests and benchmarks).
+    Synth {
+        #[arg(long, default_value_t = 1000)]
+        districts: usize,
+        #[arg(long, default_value_t = 20_000)]
+        states: usize,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        dir: PathBuf,
+    },
+}
+
+#[derive(Debug, Clone, clap::Args)]
+pub struct ServeArgs {
+    #[arg(long, env = "FRONTLINE_DB", default_value = "frontline.db")]
+    pub db: PathBuf,
+    #[arg(long, env = "FRONTLINE_LISTEN", default_value = "127.0.0.1:8080")]
+    pub listen: SocketAddr,
+    /// Data set imported when the database is new or empty.
+    #[arg(long, env = "FRONTLINE_SEED_DATA", default_value = "data/mosul")]
+    pub seed_data: PathBuf,
+    /// Directory of the web front end, served at `/`.
+    #[arg(long, env = "FRONTLINE_WEB", default_value = "web")]
+    pub web: PathBuf,
+    /// XYZ tile URL template for an optional basemap, e.g. https://tile.openstreetmap.org/{z}/{x}/{y}.png
+    #[arg(long, env = "FRONTLINE_TILES")]
+    pub tiles: Option<String>,
+    /// Attribution shown with the basemap.
+    #[arg(long, env = "FRONTLINE_TILES_ATTRIBUTION", default_value = "© OpenStreetMap contributors")]
+    pub tiles_attribution: String,
+    /// Seconds between checks for a newer import in the database.
+    #[arg(long, default_value_t = 2.0)]
+    pub reload_interval: f64,
+}

@@ -1,0 +1,37 @@
+//! The data set directory format: `factions.csv`, `sources.csv`, `districts.geojson` and
+//! `control.csv` (documented in the README). Reading parses and validates every file and reports
+//! every problem at once; writing produces the canonical form, so read → write → read → write is
+//! byte-identical.
+
+mod read;
+mod write;
+
+pub use crate::domain::model::{Confidence, ControlState, Dataset, District, Faction, Source, Status};
+pub use crate::domain::time::Instant;
+pub use crate::domain::validate::{Issue, Locations, validate as validate_with};
+pub use read::read_dir;
+pub use write::{write_dir, write_districts};
+
+use std::fmt;
+
+/// Every problem found in a data set.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub struct Invalid(pub Vec<Issue>);
+
+impl fmt::Display for Invalid {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(f, "the data set has {} problem(s):", self.0.len())?;
+        for issue in &self.0 {
+            writeln!(f, "  {issue}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Validates a data set built in memory, locating problems by record order.
+///
+/// # Errors
+/// Every problem found.
+pub fn validate(dataset: &Dataset) -> Result<(), Invalid> {
+    validate_with(dataset, &Locations::default()).map_err(Invalid)
+}

@@ -1,0 +1,87 @@
+//! Writing a [`Dataset`] in canonical form: CSV rows in a fixed order with minimal quoting,
+//! GeoJSON with one feature per line and sorted property keys.
+
+use std::fs;
+use std::io::{self, Write};
+use std::path::Path;
+
+use serde_json::{Map, Value, json};
+
+use crate::domain::model::{Dataset, District};
+use crate::domain::validate::{CONTROL, DISTRICTS, FACTIONS, SOURCES};
+
+/// Writes the four files of `dataset` into `dir` (created if missing). Control states are written
+/// sorted by district id, then `valid_from`; other records keep their order.
+///
+/// # Errors
+/// Any I/O error.
+pub fn write_dir(dataset: &Dataset, dir: &Path) -> io::Result<()> {
+    fs::create_dir_all(dir)?;
+    let mut factions = csv_writer(&dir.join(FACTIONS))?;
+    factions.write_record(["id", "name", "color"])?;
+    for f in &dataset.factions {
+        factions.write_record([&f.id, &f.name, &f.color])?;
+    }
+    factions.flush()?;
+
+    let mut sources = csv_writer(&dir.join(SOURCES))?;
+    sources.write_record(["id", "title", "publisher", "published", "url"])?;
+    for s in &dataset.sources {
+        sources.write_record([&s.id, &s.title, &s.publisher, &s.published, &s.url])?;
+    }
+    sources.flush()?;
+
+    let mut file = io::BufWriter::new(fs::File::create(dir.join(DISTRICTS))?);
+    write_districts(&mut file, &dataset.districts)?;
+    file.flush()?;
+
+    let mut states: Vec<_> = dataset.states.iter().collect();
+    states.sort_by(|a, b| a.district.cmp(&b.district).then(a.valid_from.cmp(&b.valid_from)));
+    let mut control = csv_writer(&dir.join(CONTROL))?;
+    control.write_record(["district", "status", "factions", "valid_from", "valid_to", "confidence", "sources", "note"])?;
+    for s in states {
+        control.write_record([
+            s.district.as_str(),
+            s.status.as_str(),
+            &s.factions.join(";"),
+            &s.valid_from.to_string(),
+            &s.valid_to.map(|t| t.to_string()).unwrap_or_default(),
+            s.confidence.as_str(),
+            &s.sources.join(";"),
+            &s.note,
+        ])?;
+    }
+    control.flush()
+}
+
+fn csv_writer(path: &Path) -> io::Result<csv::Writer<fs::File>> {
+    Ok(csv::WriterBuilder::new().terminator(csv::Terminator::Any(b'\n')).from_writer(fs::File::create(path)?))
+}
+
+/// The districts as a GeoJSON FeatureCollection, one feature per line.
+///
+/// # Errors
+/// Any I/O error.
+pub fn write_districts(out: &mut impl Write, districts: &[District]) -> io::Result<()> {
+    out.write_all(b"{\"type\":\"FeatureCollection\",\"features\":[\n")?;
+    for (i, d) in districts.iter().enumerate() {
+        if i > 0 {
+            out.write_all(b",\n")?;
+        }
+        serde_json::to_writer(&mut *out, &feature(d))?;
+    }
+    out.write_all(b"\n]}\n")
+}
+
+fn feature(d: &District) -> Value {
+    let mut properties: Map<String, Value> = d.properties.clone();
+    properties.insert("name".into(), json!(d.name));
+    properties.insert("alt_names".into(), json!(d.alt_names));
+    properties.insert("group".into(), json!(d.group));
+    json!({
+        "type": "Feature",
+        "id": d.id,
+        "properties": properties,
+        "geometry": geojson::Geometry::from(&d.geometry),
+    })
+}

@@ -1,0 +1,299 @@
+//! The in-memory spatio-temporal index: which district contains a point, and which state holds
+//! at an instant. Built once from a stored data set and never mutated: a write builds a new one
+//! and swaps it in.
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use geo::{Intersects, Rect};
+use rstar::{AABB, RTree, primitives::GeomWithData, primitives::Rectangle};
+use serde_json::value::RawValue;
+
+use super::borders::{self, Border};
+use super::changes::{self, Timeline};
+use super::geometry::{self, Bbox};
+use super::model::{Confidence, Dataset, District, Faction, Source, Status};
+use super::time::{Instant, Interval};
+
+/// A district with what queries need precomputed.
+#[derive(Debug)]
+pub struct DistrictEntry {
+    pub district: District,
+    /// Geodesic area, km².
+    pub area_km2: f64,
+    pub envelope: Rect<f64>,
+    /// The geometry as GeoJSON, serialised once.
+    pub geometry_json: Box<RawValue>,
+}
+
+/// Who holds a district, reduced to what decides a hand-over.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Side {
+    Held(u16),
+    /// The contesting factions, sorted by index.
+    Contested(Box<[u16]>),
+}
+
+/// A control state with ids resolved to indices.
+#[derive(Debug, Clone)]
+pub struct StateEntry {
+    pub district: u32,
+    pub status: Status,
+    /// Faction indices in the data's order.
+    pub factions: Box<[u16]>,
+    pub interval: Interval,
+    pub confidence: Confidence,
+    /// Source indices.
+    pub sources: Box<[u32]>,
+    pub note: Box<str>,
+    pub recorded_at: Instant,
+}
+
+impl StateEntry {
+    #[must_use]
+    pub fn side(&self) -> Side {
+        match self.status {
+            Status::Held => Side::Held(self.factions[0]),
+            Status::Contested => {
+                let mut f = self.factions.to_vec();
+                f.sort_unstable();
+                Side::Contested(f.into())
+            }
+        }
+    }
+}
+
+type Entry = GeomWithData<Rectangle<[f64; 2]>, u32>;
+
+#[derive(Debug)]
+pub struct Index {
+    pub factions: Vec<Faction>,
+    pub sources: Vec<Source>,
+    pub districts: Vec<DistrictEntry>,
+    /// All states, grouped by district (in district order), each group sorted by `valid_from`.
+    pub states: Vec<StateEntry>,
+    /// `states[offsets[d]..offsets[d + 1]]` are district `d`'s states.
+    offsets: Vec<u32>,
+    district_by_id: HashMap<String, u32>,
+    faction_by_id: HashMap<String, u16>,
+    tree: RTree<Entry>,
+    pub timeline: Timeline,
+    borders: OnceLock<Vec<Border>>,
+    /// The store revision this index was built from.
+    pub revision: i64,
+}
+
+impl Index {
+    /// Builds the index from a valid data set.
+    ///
+    /// # Runtime
+    /// O(n log n) in districts and states, plus one GeoJSON serialisation per district.
+    #[must_use]
+    pub fn build(dataset: Dataset, recorded_at: &[Instant], revision: i64) -> Self {
+        let Dataset { factions, sources, districts, states } = dataset;
+        let faction_by_id: HashMap<String, u16> =
+            factions.iter().enumerate().map(|(i, f)| (f.id.clone(), i as u16)).collect();
+        let source_by_id: HashMap<&str, u32> = sources.iter().enumerate().map(|(i, s)| (s.id.as_str(), i as u32)).collect();
+        let district_by_id: HashMap<String, u32> =
+            districts.iter().enumerate().map(|(i, d)| (d.id.clone(), i as u32)).collect();
+
+        let mut entries: Vec<StateEntry> = states
+            .iter()
+            .enumerate()
+            .filter_map(|(i, s)| {
+                Some(StateEntry {
+                    district: *district_by_id.get(&s.district)?,
+                    status: s.status,
+                    factions: s.factions.iter().filter_map(|f| faction_by_id.get(f).copied()).collect(),
+                    interval: s.interval(),
+                    confidence: s.confidence,
+                    sources: s.sources.iter().filter_map(|x| source_by_id.get(x.as_str()).copied()).collect(),
+                    note: s.note.as_str().into(),
+                    recorded_at: recorded_at.get(i).copied().unwrap_or(s.valid_from),
+                })
+            })
+            .collect();
+        entries.sort_by_key(|s| (s.district, s.interval.from));
+        let mut offsets = vec![0u32; districts.len() + 1];
+        for s in &entries {
+            offsets[s.district as usize + 1] += 1;
+        }
+        for d in 0..districts.len() {
+            offsets[d + 1] += offsets[d];
+        }
+
+        let districts: Vec<DistrictEntry> = districts
+            .into_iter()
+            .map(|district| {
+                let geometry_json = serde_json::value::to_raw_value(&geojson::Geometry::from(&district.geometry))
+                    .expect("finite geometries serialise");
+                DistrictEntry {
+                    area_km2: geometry::area_km2(&district.geometry),
+                    envelope: geometry::envelope(&district.geometry),
+                    geometry_json,
+                    district,
+                }
+            })
+            .collect();
+        let tree = RTree::bulk_load(
+            districts
+                .iter()
+                .enumerate()
+                .map(|(i, d)| {
+                    let (min, max) = (d.envelope.min(), d.envelope.max());
+                    GeomWithData::new(Rectangle::from_corners([min.x, min.y], [max.x, max.y]), i as u32)
+                })
+                .collect(),
+        );
+        let area: Vec<f64> = districts.iter().map(|d| d.area_km2).collect();
+        let timeline = changes::build(&entries, &offsets, &area, factions.len());
+        Self {
+            factions,
+            sources,
+            districts,
+            states: entries,
+            offsets,
+            district_by_id,
+            faction_by_id,
+            tree,
+            timeline,
+            borders: OnceLock::new(),
+            revision,
+        }
+    }
+
+    #[must_use]
+    pub fn district_index(&self, id: &str) -> Option<u32> {
+        self.district_by_id.get(id).copied()
+    }
+
+    #[must_use]
+    pub fn faction_index(&self, id: &str) -> Option<u16> {
+        self.faction_by_id.get(id).copied()
+    }
+
+    /// District `d`'s states, in time order.
+    #[must_use]
+    pub fn history(&self, d: u32) -> &[StateEntry] {
+        let d = d as usize;
+        &self.states[self.offsets[d] as usize..self.offsets[d + 1] as usize]
+    }
+
+    /// Index into `states` of the state holding district `d` at `t`, if any. At a hand-over
+    /// instant the newer state holds (intervals are half-open).
+    ///
+    /// # Runtime
+    /// O(log k) for a district with k states.
+    #[must_use]
+    pub fn state_at(&self, d: u32, t: Instant) -> Option<usize> {
+        let start = self.offsets[d as usize] as usize;
+        let history = self.history(d);
+        let after = history.partition_point(|s| s.interval.from <= t);
+        let candidate = after.checked_sub(1)?;
+        history[candidate].interval.contains(t).then_some(start + candidate)
+    }
+
+    /// The district containing (lon, lat); on a shared boundary, the first in data set order.
+    ///
+    /// # Runtime
+    /// O(log n) to find candidates by envelope, then a point-in-polygon test per candidate.
+    #[must_use]
+    pub fn district_at(&self, lon: f64, lat: f64) -> Option<u32> {
+        let p = geo::Point::new(lon, lat);
+        self.tree
+            .locate_all_at_point(&[lon, lat])
+            .map(|e| e.data)
+            .filter(|&d| self.districts[d as usize].district.geometry.intersects(&p))
+            .min()
+    }
+
+    /// Which district contains (lon, lat) and which state holds there at `t`.
+    #[must_use]
+    pub fn who(&self, lon: f64, lat: f64, t: Instant) -> Option<(u32, Option<usize>)> {
+        self.district_at(lon, lat).map(|d| (d, self.state_at(d, t)))
+    }
+
+    /// Districts whose area intersects `bbox` (all districts when `None`), in data set order.
+    #[must_use]
+    pub fn districts_in(&self, bbox: Option<&Bbox>) -> Vec<u32> {
+        let Some(Bbox(rect)) = bbox else {
+            return (0..self.districts.len() as u32).collect();
+        };
+        let envelope = AABB::from_corners([rect.min().x, rect.min().y], [rect.max().x, rect.max().y]);
+        let mut found: Vec<u32> = self
+            .tree
+            .locate_in_envelope_intersecting(&envelope)
+            .map(|e| e.data)
+            .filter(|&d| self.districts[d as usize].district.geometry.intersects(rect))
+            .collect();
+        found.sort_unstable();
+        found
+    }
+
+    /// The shared boundaries between adjacent districts, computed on first use.
+    pub fn borders(&self) -> &[Border] {
+        self.borders.get_or_init(|| borders::shared_boundaries(&self.districts))
+    }
+
+    /// Bounding box of every district, or `None` for an empty data set.
+    #[must_use]
+    pub fn extent(&self) -> Option<Rect<f64>> {
+        let e = self.tree.root().envelope();
+        (!self.districts.is_empty()).then(|| {
+            Rect::new(geo::coord! { x: e.lower()[0], y: e.lower()[1] }, geo::coord! { x: e.upper()[0], y: e.upper()[1] })
+        })
+    }
+}
+
+/// A stretch of front at one instant: a border whose two districts are held by different sides.
+#[derive(Debug, Clone, Copy)]
+pub struct FrontSegment<'a> {
+    pub border: &'a Border,
+    pub state_a: usize,
+    pub state_b: usize,
+}
+
+/// Area a side gained and lost over a range of hand-overs, km².
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct GainLoss {
+    pub gained_km2: f64,
+    pub lost_km2: f64,
+}
+
+impl Index {
+    /// Borders between districts held by different sides at `t` (a contested district differs
+    /// from every other side but the same contest). Districts with no state at `t` have no front.
+    pub fn frontline(&self, t: Instant, bbox: Option<&Bbox>) -> Vec<FrontSegment<'_>> {
+        self.borders()
+            .iter()
+            .filter(|b| bbox.is_none_or(|Bbox(r)| b.lines.intersects(r)))
+            .filter_map(|border| {
+                let state_a = self.state_at(border.a, t)?;
+                let state_b = self.state_at(border.b, t)?;
+                (self.states[state_a].side() != self.states[state_b].side())
+                    .then_some(FrontSegment { border, state_a, state_b })
+            })
+            .collect()
+    }
+
+    /// Per faction (indexed like `factions`) and for contested (last), the area gained and lost
+    /// through the hand-overs in `(from, to]`.
+    #[must_use]
+    pub fn gains_and_losses(&self, from: Instant, to: Instant) -> Vec<GainLoss> {
+        let mut totals = vec![GainLoss::default(); self.factions.len() + 1];
+        let bucket = |s: usize| match self.states[s].side() {
+            Side::Held(f) => f as usize,
+            Side::Contested(_) => self.factions.len(),
+        };
+        for e in self.timeline.handovers(from, to) {
+            let km2 = self.districts[e.district as usize].area_km2;
+            if let Some(f) = e.from {
+                totals[bucket(f)].lost_km2 += km2;
+            }
+            if let Some(t) = e.to {
+                totals[bucket(t)].gained_km2 += km2;
+            }
+        }
+        totals
+    }
+}

@@ -1,0 +1,83 @@
+//! Errors of every layer, and the one place they become HTTP responses
+//! (`application/problem+json`, RFC 9457).
+
+use actix_web::http::{StatusCode, header};
+use actix_web::{HttpResponse, ResponseError};
+use serde::Serialize;
+
+use crate::dataset::Invalid;
+use crate::storage::StorageError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// A request parameter is malformed or out of range; `detail` says what is valid.
+    #[error("{detail}")]
+    InvalidParameter { parameter: String, detail: String },
+    /// The request names something that does not exist.
+    #[error("{0}")]
+    NotFound(String),
+    /// A data set failed validation.
+    #[error(transparent)]
+    InvalidDataset(#[from] Invalid),
+    #[error(transparent)]
+    Storage(#[from] StorageError),
+    #[error(transparent)]
+    Unexpected(#[from] anyhow::Error),
+}
+
+pub type Result<T, E = AppError> = std::result::Result<T, E>;
+
+impl AppError {
+    pub fn invalid(parameter: impl Into<String>, detail: impl Into<String>) -> Self {
+        Self::InvalidParameter { parameter: parameter.into(), detail: detail.into() }
+    }
+}
+
+/// An RFC 9457 problem document.
+#[derive(Debug, Serialize)]
+struct Problem<'a> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    title: &'static str,
+    status: u16,
+    detail: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    parameter: Option<&'a str>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    errors: Vec<String>,
+}
+
+impl ResponseError for AppError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            Self::InvalidParameter { .. } => StatusCode::BAD_REQUEST,
+            Self::NotFound(_) => StatusCode::NOT_FOUND,
+            Self::InvalidDataset(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::Storage(_) | Self::Unexpected(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        let status = self.status_code();
+        let (title, detail, parameter, errors) = match self {
+            Self::InvalidParameter { parameter, detail } => {
+                ("Invalid parameter", detail.clone(), Some(parameter.as_str()), vec![])
+            }
+            Self::NotFound(detail) => ("Not found", detail.clone(), None, vec![]),
+            Self::InvalidDataset(invalid) => (
+                "Invalid data set",
+                format!("the data set has {} problem(s)", invalid.0.len()),
+                None,
+                invalid.0.iter().map(ToString::to_string).collect(),
+            ),
+            Self::Storage(_) | Self::Unexpected(_) => {
+                tracing::error!(error = ?self, "request failed");
+                ("Internal error", "the server failed to answer; the cause is in its log".to_owned(), None, vec![])
+            }
+        };
+        let body = Problem { kind: "about:blank", title, status: status.as_u16(), detail, parameter, errors };
+        HttpResponse::build(status)
+            .insert_header((header::CONTENT_TYPE, "application/problem+json"))
+            .body(serde_json::to_vec(&body).expect("a problem serialises"))
+    }
+}

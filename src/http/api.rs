@@ -1,0 +1,251 @@
+//! Handlers for the catalogue (factions, sources, districts, history) and for space-time queries
+//! (snapshot, who, states, borders, front line).
+
+use actix_web::{HttpRequest, HttpResponse, web};
+use serde::Serialize;
+use serde_json::value::RawValue;
+
+use super::params::{AtQuery, NoQuery, WhoQuery};
+use super::respond::{self, GEOJSON, JSON};
+use super::views::{
+    DistrictProps, Feature, FeatureCollection, HistoryEntry, SideView, SnapshotProps, StateView, district_feature,
+    round3,
+};
+use super::AppState;
+use crate::domain::time::Instant;
+use crate::error::{AppError, Result};
+
+fn now() -> Instant {
+    Instant(chrono::Utc::now().timestamp_millis())
+}
+
+pub async fn factions(req: HttpRequest, state: web::Data<AppState>, _q: web::Query<NoQuery>) -> HttpResponse {
+    respond::json(&req, JSON, &state.current().factions)
+}
+
+pub async fn sources(req: HttpRequest, state: web::Data<AppState>, _q: web::Query<NoQuery>) -> HttpResponse {
+    respond::json(&req, JSON, &state.current().sources)
+}
+
+pub async fn districts(req: HttpRequest, state: web::Data<AppState>, _q: web::Query<NoQuery>) -> HttpResponse {
+    let index = state.current();
+    let features = index.districts.iter().map(district_feature).collect();
+    respond::json(&req, GEOJSON, &FeatureCollection::new(None, features))
+}
+
+pub async fn history(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+    _q: web::Query<NoQuery>,
+) -> Result<HttpResponse> {
+    #[derive(Serialize)]
+    struct History<'a> {
+        id: &'a str,
+        #[serde(flatten)]
+        district: DistrictProps<'a>,
+        states: Vec<HistoryEntry<'a>>,
+    }
+    let index = state.current();
+    let d = index.district_index(&id).ok_or_else(|| unknown_district(&id))?;
+    let entry = &index.districts[d as usize];
+    let states = index
+        .history(d)
+        .iter()
+        .map(|s| HistoryEntry {
+            state: StateView::of(&index, Some(s)),
+            recorded_at: s.recorded_at,
+            source_details: s.sources.iter().map(|&x| &index.sources[x as usize]).collect(),
+        })
+        .collect();
+    let body = History { id: &entry.district.id, district: DistrictProps::of(entry), states };
+    Ok(respond::json(&req, JSON, &body))
+}
+
+pub fn unknown_district(id: &str) -> AppError {
+    AppError::NotFound(format!("no district has id '{id}': GET /api/districts lists the district ids"))
+}
+
+pub async fn snapshot(req: HttpRequest, state: web::Data<AppState>, q: web::Query<AtQuery>) -> HttpResponse {
+    let index = state.current();
+    let at = q.at.unwrap_or_else(now);
+    let features: Vec<_> = index
+        .districts_in(q.bbox.as_ref())
+        .into_iter()
+        .map(|d| {
+            let entry = &index.districts[d as usize];
+            let s = index.state_at(d, at).map(|s| &index.states[s]);
+            Feature {
+                kind: "Feature",
+                id: &entry.district.id,
+                properties: SnapshotProps { district: DistrictProps::of(entry), state: StateView::of(&index, s) },
+                geometry: &entry.geometry_json,
+            }
+        })
+        .collect();
+    respond::json(&req, GEOJSON, &FeatureCollection::new(Some(at), features))
+}
+
+pub async fn who(req: HttpRequest, state: web::Data<AppState>, q: web::Query<WhoQuery>) -> Result<HttpResponse> {
+    #[derive(Serialize)]
+    struct Who<'a> {
+        at: Instant,
+        lon: f64,
+        lat: f64,
+        district: &'a str,
+        #[serde(flatten)]
+        props: DistrictProps<'a>,
+        state: StateView<'a>,
+    }
+    let index = state.current();
+    let at = q.at.unwrap_or_else(now);
+    let (d, s) = index.who(q.lon, q.lat, at).ok_or_else(|| {
+        AppError::NotFound(format!(
+            "no district contains lon {} lat {}: the data set covers {}",
+            q.lon,
+            q.lat,
+            index.extent().map_or_else(|| "nothing yet".to_owned(), |r| format!(
+                "lon {:.4}..{:.4}, lat {:.4}..{:.4}",
+                r.min().x,
+                r.max().x,
+                r.min().y,
+                r.max().y
+            ))
+        ))
+    })?;
+    let entry = &index.districts[d as usize];
+    let body = Who {
+        at,
+        lon: q.lon,
+        lat: q.lat,
+        district: &entry.district.id,
+        props: DistrictProps::of(entry),
+        state: StateView::of(&index, s.map(|s| &index.states[s])),
+    };
+    Ok(respond::json(&req, JSON, &body))
+}
+
+/// Every state of every district, compactly: what a client needs to scrub the whole timeline
+/// without another request.
+pub async fn states(req: HttpRequest, state: web::Data<AppState>, _q: web::Query<NoQuery>) -> HttpResponse {
+    #[derive(Serialize)]
+    struct Row<'a> {
+        district: &'a str,
+        #[serde(flatten)]
+        state: StateView<'a>,
+    }
+    let index = state.current();
+    let rows: Vec<Row<'_>> = index
+        .states
+        .iter()
+        .map(|s| Row { district: &index.districts[s.district as usize].district.id, state: StateView::of(&index, Some(s)) })
+        .collect();
+    respond::json(&req, JSON, &serde_json::json!({ "states": rows }))
+}
+
+#[derive(Serialize)]
+struct BorderProps<'a> {
+    district_a: &'a str,
+    district_b: &'a str,
+    length_km: f64,
+}
+
+#[derive(Serialize)]
+struct LineFeature<P: Serialize> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    id: String,
+    properties: P,
+    geometry: Box<RawValue>,
+}
+
+fn lines_json(lines: &geo::MultiLineString<f64>) -> Box<RawValue> {
+    let geometry = geojson::Geometry::from(&geo::Geometry::MultiLineString(lines.clone()));
+    serde_json::value::to_raw_value(&geometry).expect("finite lines serialise")
+}
+
+/// Every shared boundary between adjacent districts, with no time: a client that has all states
+/// draws the front at any instant from these.
+pub async fn borders(req: HttpRequest, state: web::Data<AppState>, _q: web::Query<NoQuery>) -> HttpResponse {
+    let index = state.current();
+    let features: Vec<_> = index
+        .borders()
+        .iter()
+        .map(|b| {
+            let (a, z) = (&index.districts[b.a as usize].district.id, &index.districts[b.b as usize].district.id);
+            LineFeature {
+                kind: "Feature",
+                id: format!("{a}|{z}"),
+                properties: BorderProps { district_a: a, district_b: z, length_km: round3(b.length_km) },
+                geometry: lines_json(&b.lines),
+            }
+        })
+        .collect();
+    respond::json(&req, GEOJSON, &FeatureCollection::new(None, features))
+}
+
+pub async fn frontline(req: HttpRequest, state: web::Data<AppState>, q: web::Query<AtQuery>) -> HttpResponse {
+    #[derive(Serialize)]
+    struct FrontProps<'a> {
+        district_a: &'a str,
+        district_b: &'a str,
+        side_a: &'a str,
+        side_b: &'a str,
+        factions_a: Vec<&'a str>,
+        factions_b: Vec<&'a str>,
+        length_km: f64,
+    }
+    let index = state.current();
+    let at = q.at.unwrap_or_else(now);
+    let features: Vec<_> = index
+        .frontline(at, q.bbox.as_ref())
+        .into_iter()
+        .map(|f| {
+            let (a, z) =
+                (&index.districts[f.border.a as usize].district.id, &index.districts[f.border.b as usize].district.id);
+            let (side_a, side_b) = (SideView::of(&index, Some(f.state_a)), SideView::of(&index, Some(f.state_b)));
+            LineFeature {
+                kind: "Feature",
+                id: format!("{a}|{z}"),
+                properties: FrontProps {
+                    district_a: a,
+                    district_b: z,
+                    side_a: side_a.label(),
+                    side_b: side_b.label(),
+                    factions_a: side_a.factions,
+                    factions_b: side_b.factions,
+                    length_km: round3(f.border.length_km),
+                },
+                geometry: lines_json(&f.border.lines),
+            }
+        })
+        .collect();
+    respond::json(&req, GEOJSON, &FeatureCollection::new(Some(at), features))
+}
+
+/// What this server holds: counts, time range, revision, and the optional basemap.
+pub async fn meta(req: HttpRequest, state: web::Data<AppState>, _q: web::Query<NoQuery>) -> HttpResponse {
+    let index = state.current();
+    let range = index.timeline.range();
+    let extent = index.extent().map(|r| [r.min().x, r.min().y, r.max().x, r.max().y]);
+    let body = serde_json::json!({
+        "revision": index.revision,
+        "districts": index.districts.len(),
+        "states": index.states.len(),
+        "start": range.map(|r| r.0),
+        "end": range.map(|r| r.1),
+        "bbox": extent,
+        "tiles": state.tiles,
+    });
+    respond::json(&req, JSON, &body)
+}
+
+pub async fn no_such_endpoint(req: HttpRequest) -> HttpResponse {
+    actix_web::ResponseError::error_response(&AppError::NotFound(format!(
+        "no endpoint {} {}: the API has /api/factions, /api/sources, /api/districts, /api/districts/{{id}}/history, \
+         /api/snapshot, /api/who, /api/states, /api/borders, /api/frontline, /api/timeline, /api/changes, \
+         /api/stats/area and /api/meta",
+        req.method(),
+        req.path()
+    )))
+}

@@ -1,0 +1,84 @@
+//! The HTTP layer: one route table, shared by the server and the tests. Handlers extract typed
+//! parameters, ask the index, and map the answer to JSON; no SQL and no geometry maths here.
+
+mod api;
+mod changes;
+mod params;
+mod respond;
+mod views;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use actix_web::{HttpRequest, web};
+use arc_swap::ArcSwap;
+
+use crate::domain::index::Index;
+use crate::error::AppError;
+
+/// What every handler shares: the current index, swapped whole when the store changes.
+pub struct AppState {
+    pub index: ArcSwap<Index>,
+    pub web_dir: Option<PathBuf>,
+    pub tiles: Option<String>,
+}
+
+impl AppState {
+    #[must_use]
+    pub fn new(index: Index) -> Self {
+        Self { index: ArcSwap::from_pointee(index), web_dir: None, tiles: None }
+    }
+
+    /// The index as of now; a reload in the meantime does not disturb a request in flight.
+    #[must_use]
+    pub fn current(&self) -> Arc<Index> {
+        self.index.load_full()
+    }
+}
+
+/// Registers every route. Used by `HttpServer::new` and by the tests alike.
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.app_data(web::QueryConfig::default().error_handler(query_error))
+        .service(
+            web::scope("/api")
+                .route("/factions", web::get().to(api::factions))
+                .route("/sources", web::get().to(api::sources))
+                .route("/districts", web::get().to(api::districts))
+                .route("/districts/{id}/history", web::get().to(api::history))
+                .route("/snapshot", web::get().to(api::snapshot))
+                .route("/who", web::get().to(api::who))
+                .route("/states", web::get().to(api::states))
+                .route("/borders", web::get().to(api::borders))
+                .route("/frontline", web::get().to(api::frontline))
+                .route("/timeline", web::get().to(changes::timeline))
+                .route("/changes", web::get().to(changes::changes))
+                .route("/stats/area", web::get().to(changes::area))
+                .route("/meta", web::get().to(api::meta))
+                .default_service(web::to(api::no_such_endpoint)),
+        );
+}
+
+/// The web front end at `/`, and Leaflet from the front end's installed npm packages.
+pub fn web_routes(cfg: &mut web::ServiceConfig, web_dir: Option<&std::path::Path>) {
+    let Some(dir) = web_dir else { return };
+    let leaflet = dir.join("node_modules/leaflet/dist");
+    if leaflet.is_dir() {
+        cfg.service(actix_files::Files::new("/vendor/leaflet", leaflet));
+    }
+    cfg.service(actix_files::Files::new("/", dir).index_file("index.html"));
+}
+
+fn query_error(err: actix_web::error::QueryPayloadError, _req: &HttpRequest) -> actix_web::Error {
+    let detail = match &err {
+        actix_web::error::QueryPayloadError::Deserialize(e) => {
+            e.to_string().replace("unknown field", "unknown parameter").replace("missing field", "missing parameter")
+        }
+        other => other.to_string(),
+    };
+    let parameter = detail
+        .strip_prefix("parameter `")
+        .and_then(|rest| rest.split('`').next())
+        .unwrap_or("query")
+        .to_owned();
+    AppError::invalid(parameter, detail).into()
+}

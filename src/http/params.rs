@@ -1,0 +1,77 @@
+//! Query parameters, parsed into domain types at the edge. Unknown parameters are rejected so a
+//! typo (`?att=`) is an error, not a silently ignored filter.
+
+use serde::{Deserialize, Deserializer};
+
+use crate::domain::geometry::Bbox;
+use crate::domain::time::Instant;
+
+/// Deserialises a parameter with `FromStr`, naming the parameter in the error.
+macro_rules! named_parser {
+    ($fn:ident, $ty:ty, $name:literal) => {
+        fn $fn<'de, D: Deserializer<'de>>(d: D) -> Result<Option<$ty>, D::Error> {
+            let s = String::deserialize(d)?;
+            s.parse::<$ty>().map(Some).map_err(|e| serde::de::Error::custom(format!("parameter `{}`: {e}", $name)))
+        }
+    };
+}
+
+named_parser!(at, Instant, "at");
+named_parser!(from, Instant, "from");
+named_parser!(to, Instant, "to");
+named_parser!(bbox, Bbox, "bbox");
+
+fn coordinate<'de, D: Deserializer<'de>>(d: D, name: &str, limit: f64) -> Result<f64, D::Error> {
+    let s = String::deserialize(d)?;
+    match s.trim().parse::<f64>() {
+        Ok(v) if v.is_finite() && v.abs() <= limit => Ok(v),
+        _ => Err(serde::de::Error::custom(format!(
+            "parameter `{name}`: '{s}' is not valid: expected a number of degrees in -{limit}..{limit}"
+        ))),
+    }
+}
+
+fn lon<'de, D: Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
+    coordinate(d, "lon", 180.0)
+}
+
+fn lat<'de, D: Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
+    coordinate(d, "lat", 90.0)
+}
+
+/// `?at=T&bbox=…`; `at` defaults to now.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AtQuery {
+    #[serde(default, deserialize_with = "at")]
+    pub at: Option<Instant>,
+    #[serde(default, deserialize_with = "bbox")]
+    pub bbox: Option<Bbox>,
+}
+
+/// `?lon=&lat=&at=`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WhoQuery {
+    #[serde(deserialize_with = "lon")]
+    pub lon: f64,
+    #[serde(deserialize_with = "lat")]
+    pub lat: f64,
+    #[serde(default, deserialize_with = "at")]
+    pub at: Option<Instant>,
+}
+
+/// `?from=&to=`; each defaults to the data set's first and last change.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RangeQuery {
+    #[serde(default, deserialize_with = "from")]
+    pub from: Option<Instant>,
+    #[serde(default, deserialize_with = "to")]
+    pub to: Option<Instant>,
+}
+
+/// Endpoints that take no parameters still reject unknown ones.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NoQuery {}

@@ -1,0 +1,150 @@
+//! JSON shapes of API responses, borrowed from the index so large responses serialise without
+//! copying (district geometries are pre-serialised GeoJSON).
+
+use serde::Serialize;
+use serde_json::value::RawValue;
+
+use crate::domain::index::{DistrictEntry, Index, StateEntry};
+use crate::domain::model::Source;
+use crate::domain::time::Instant;
+
+/// Rounds km² or km to metre-scale precision, so responses are stable and small.
+#[must_use]
+pub fn round3(v: f64) -> f64 {
+    (v * 1000.0).round() / 1000.0
+}
+
+#[derive(Serialize)]
+pub struct FeatureCollection<F: Serialize> {
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub at: Option<Instant>,
+    pub features: Vec<F>,
+}
+
+impl<F: Serialize> FeatureCollection<F> {
+    pub fn new(at: Option<Instant>, features: Vec<F>) -> Self {
+        Self { kind: "FeatureCollection", at, features }
+    }
+}
+
+#[derive(Serialize)]
+pub struct Feature<'a, P: Serialize> {
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    pub id: &'a str,
+    pub properties: P,
+    pub geometry: &'a RawValue,
+}
+
+/// A district's own properties: name, spelling variants, group, area and everything else the data
+/// set gave it.
+#[derive(Serialize)]
+pub struct DistrictProps<'a> {
+    pub name: &'a str,
+    pub alt_names: &'a [String],
+    pub group: Option<&'a str>,
+    pub area_km2: f64,
+    #[serde(flatten)]
+    pub extra: &'a serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'a> DistrictProps<'a> {
+    pub fn of(d: &'a DistrictEntry) -> Self {
+        Self {
+            name: &d.district.name,
+            alt_names: &d.district.alt_names,
+            group: d.district.group.as_deref(),
+            area_km2: round3(d.area_km2),
+            extra: &d.district.properties,
+        }
+    }
+}
+
+pub fn district_feature(d: &DistrictEntry) -> Feature<'_, DistrictProps<'_>> {
+    Feature { kind: "Feature", id: &d.district.id, properties: DistrictProps::of(d), geometry: &d.geometry_json }
+}
+
+/// A state as the API shows it; `unknown` when no state holds.
+#[derive(Serialize)]
+pub struct StateView<'a> {
+    pub status: &'static str,
+    pub faction: Option<&'a str>,
+    pub factions: Vec<&'a str>,
+    pub valid_from: Option<Instant>,
+    pub valid_to: Option<Instant>,
+    pub confidence: Option<&'static str>,
+    pub sources: Vec<&'a str>,
+    pub note: Option<&'a str>,
+}
+
+impl<'a> StateView<'a> {
+    pub fn of(index: &'a Index, state: Option<&'a StateEntry>) -> Self {
+        let Some(s) = state else {
+            return Self {
+                status: "unknown",
+                faction: None,
+                factions: vec![],
+                valid_from: None,
+                valid_to: None,
+                confidence: None,
+                sources: vec![],
+                note: None,
+            };
+        };
+        let factions: Vec<&str> = s.factions.iter().map(|&f| index.factions[f as usize].id.as_str()).collect();
+        Self {
+            status: s.status.as_str(),
+            faction: (s.status == crate::domain::model::Status::Held).then(|| factions[0]),
+            factions,
+            valid_from: Some(s.interval.from),
+            valid_to: s.interval.to,
+            confidence: Some(s.confidence.as_str()),
+            sources: s.sources.iter().map(|&x| index.sources[x as usize].id.as_str()).collect(),
+            note: Some(&s.note),
+        }
+    }
+}
+
+/// Snapshot properties: the district's own, plus the state at the instant.
+#[derive(Serialize)]
+pub struct SnapshotProps<'a> {
+    #[serde(flatten)]
+    pub district: DistrictProps<'a>,
+    #[serde(flatten)]
+    pub state: StateView<'a>,
+}
+
+/// One history entry: the state with its sources spelled out and when it was recorded.
+#[derive(Serialize)]
+pub struct HistoryEntry<'a> {
+    #[serde(flatten)]
+    pub state: StateView<'a>,
+    pub recorded_at: Instant,
+    #[serde(rename = "source_details")]
+    pub source_details: Vec<&'a Source>,
+}
+
+/// Side of a hand-over or front: status and factions only.
+#[derive(Serialize)]
+pub struct SideView<'a> {
+    pub status: &'static str,
+    pub faction: Option<&'a str>,
+    pub factions: Vec<&'a str>,
+}
+
+impl<'a> SideView<'a> {
+    pub fn of(index: &'a Index, state: Option<usize>) -> Self {
+        let v = StateView::of(index, state.map(|s| &index.states[s]));
+        Self { status: v.status, faction: v.faction, factions: v.factions }
+    }
+
+    /// A faction id, `contested` or `unknown`: one word for a side, for flat GIS attributes.
+    pub fn label(&self) -> &'a str {
+        match (self.status, self.faction) {
+            ("held", Some(f)) => f,
+            (other, _) => other,
+        }
+    }
+}

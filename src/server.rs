@@ -1,0 +1,111 @@
+//! Building and running the server: open the store (seeding a new one), build the index, bind,
+//! and watch the store for imports made by other processes.
+
+use std::net::TcpListener;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+use actix_web::{App, HttpServer, dev::Server, middleware, web};
+use anyhow::Context;
+
+use crate::config::ServeArgs;
+use crate::dataset;
+use crate::domain::index::Index;
+use crate::domain::time::Instant;
+use crate::http::{self, AppState};
+use crate::storage::Store;
+
+/// A bound, not yet running server.
+pub struct Application {
+    server: Server,
+    port: u16,
+    pub state: web::Data<AppState>,
+}
+
+impl Application {
+    /// Opens the store (importing `seed_data` into a new, empty one), builds the index and binds.
+    /// Bind port 0 to get a free port (see [`Application::port`]).
+    ///
+    /// # Errors
+    /// When the store cannot be opened or seeded, or the address cannot be bound.
+    pub fn build(args: &ServeArgs) -> anyhow::Result<Self> {
+        let index = open_index(&args.db, Some(&args.seed_data))?;
+        let mut state = AppState::new(index);
+        state.web_dir = args.web.is_dir().then(|| args.web.clone());
+        state.tiles = args.tiles.clone().map(|t| format!("{t}\u{1f}{}", args.tiles_attribution));
+        let state = web::Data::new(state);
+        let warm = state.clone().into_inner();
+        // Shared boundaries are computed on first use; compute them now, off the request path.
+        std::thread::spawn(move || warm.current().borders().len());
+        spawn_reloader(args.db.clone(), state.clone().into_inner(), Duration::from_secs_f64(args.reload_interval));
+        let listener = TcpListener::bind(args.listen).with_context(|| format!("cannot listen on {}", args.listen))?;
+        let port = listener.local_addr()?.port();
+        let data = state.clone();
+        let server = HttpServer::new(move || {
+            App::new()
+                .app_data(data.clone())
+                .wrap(middleware::Compress::default())
+                .wrap(middleware::Logger::new("%r %s %b %Dms").log_target("frontline::http"))
+                .configure(http::routes)
+                .configure(|cfg| http::web_routes(cfg, data.web_dir.as_deref()))
+        })
+        .listen(listener)?
+        .run();
+        Ok(Self { server, port, state })
+    }
+
+    #[must_use]
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// Serves until stopped.
+    ///
+    /// # Errors
+    /// When the server fails.
+    pub async fn run(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}
+
+/// Opens the store, seeding it from `seed` when it holds no data set, and builds the index.
+///
+/// # Errors
+/// When the store cannot be opened, the seed data is invalid, or the import fails.
+pub fn open_index(db: &Path, seed: Option<&Path>) -> anyhow::Result<Index> {
+    let mut store = Store::open(db).with_context(|| format!("cannot open database {}", db.display()))?;
+    if let Some(seed) = seed
+        && store.is_empty()?
+    {
+        let data = dataset::read_dir(seed).with_context(|| format!("cannot seed the new database from {}", seed.display()))?;
+        let summary = store.import(&data, Instant(chrono::Utc::now().timestamp_millis()))?;
+        tracing::info!(districts = summary.districts, states = summary.states, from = %seed.display(), "seeded database");
+    }
+    let stored = store.load()?;
+    Ok(Index::build(stored.dataset, &stored.recorded_at, stored.revision))
+}
+
+/// Rebuilds and swaps the index whenever another process imports into the database.
+fn spawn_reloader(db: std::path::PathBuf, state: Arc<AppState>, every: Duration) {
+    std::thread::Builder::new()
+        .name("frontline-reload".into())
+        .spawn(move || {
+            loop {
+                std::thread::sleep(every);
+                let current = state.current().revision;
+                let newer = Store::open(&db).and_then(|s| s.revision()).is_ok_and(|r| r != current);
+                if !newer {
+                    continue;
+                }
+                match open_index(&db, None) {
+                    Ok(index) => {
+                        tracing::info!(revision = index.revision, "reloaded the index after an import");
+                        state.index.store(Arc::new(index));
+                    }
+                    Err(e) => tracing::error!(error = ?e, "reloading the index failed; keeping the old one"),
+                }
+            }
+        })
+        .expect("a thread can be spawned");
+}
