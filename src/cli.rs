@@ -22,10 +22,25 @@ pub fn run(command: Command) -> anyhow::Result<()> {
         Command::Check { dir } => check(&dir),
         Command::Export { dir, db } => export(&dir, &db),
         Command::Serve(args) => serve(&args),
-        Command::Synth { districts, states, seed, dir } => {
-            let data = synth::generate(&synth::Params { districts, states, seed });
-            dataset::write_dir(&data, &dir).with_context(|| format!("cannot write {}", dir.display()))?;
-            println!("wrote {} districts and {} states to {}", data.districts.len(), data.states.len(), dir.display());
+        Command::Synth {
+            districts,
+            states,
+            seed,
+            dir,
+        } => {
+            let data = synth::generate(&synth::Params {
+                districts,
+                states,
+                seed,
+            });
+            dataset::write_dir(&data, &dir)
+                .with_context(|| format!("cannot write {}", dir.display()))?;
+            println!(
+                "wrote {} districts and {} states to {}",
+                data.districts.len(),
+                data.states.len(),
+                dir.display()
+            );
             Ok(())
         }
     }
@@ -46,7 +61,8 @@ fn check(dir: &Path) -> anyhow::Result<()> {
 
 fn import(dir: &Path, db: &Path) -> anyhow::Result<()> {
     let data = dataset::read_dir(dir)?;
-    let mut store = Store::open(db).with_context(|| format!("cannot open database {}", db.display()))?;
+    let mut store =
+        Store::open(db).with_context(|| format!("cannot open database {}", db.display()))?;
     let summary = store.import(&data, Instant(chrono::Utc::now().timestamp_millis()))?;
     println!(
         "imported {} districts and {} states ({} unchanged) into {} (revision {})",
@@ -61,11 +77,20 @@ fn import(dir: &Path, db: &Path) -> anyhow::Result<()> {
 
 fn export(dir: &Path, db: &Path) -> anyhow::Result<()> {
     if !db.exists() {
-        anyhow::bail!("database {} does not exist: import a data set first", db.display());
+        anyhow::bail!(
+            "database {} does not exist: import a data set first",
+            db.display()
+        );
     }
     let stored = Store::open(db)?.load()?;
-    dataset::write_dir(&stored.dataset, dir).with_context(|| format!("cannot write {}", dir.display()))?;
-    println!("exported {} districts and {} states to {}", stored.dataset.districts.len(), stored.dataset.states.len(), dir.display());
+    dataset::write_dir(&stored.dataset, dir)
+        .with_context(|| format!("cannot write {}", dir.display()))?;
+    println!(
+        "exported {} districts and {} states to {}",
+        stored.dataset.districts.len(),
+        stored.dataset.states.len(),
+        dir.display()
+    );
     Ok(())
 }
 

@@ -6,7 +6,11 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand};
 
 #[derive(Debug, Parser)]
-#[command(name = "frontline", version, about = "Who held what, when: a sourced history of district control")]
+#[command(
+    name = "frontline",
+    version,
+    about = "Who held what, when: a sourced history of district control"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -59,7 +63,11 @@ pub struct ServeArgs {
     #[arg(long, env = "FRONTLINE_TILES")]
     pub tiles: Option<String>,
     /// Attribution shown with the basemap.
-    #[arg(long, env = "FRONTLINE_TILES_ATTRIBUTION", default_value = "© OpenStreetMap contributors")]
+    #[arg(
+        long,
+        env = "FRONTLINE_TILES_ATTRIBUTION",
+        default_value = "© OpenStreetMap contributors"
+    )]
     pub tiles_attribution: String,
     /// Seconds between checks for a newer import in the database.
     #[arg(long, default_value_t = 2.0)]

@@ -29,7 +29,10 @@ pub type Result<T, E = AppError> = std::result::Result<T, E>;
 
 impl AppError {
     pub fn invalid(parameter: impl Into<String>, detail: impl Into<String>) -> Self {
-        Self::InvalidParameter { parameter: parameter.into(), detail: detail.into() }
+        Self::InvalidParameter {
+            parameter: parameter.into(),
+            detail: detail.into(),
+        }
     }
 }
 
@@ -60,9 +63,12 @@ impl ResponseError for AppError {
     fn error_response(&self) -> HttpResponse {
         let status = self.status_code();
         let (title, detail, parameter, errors) = match self {
-            Self::InvalidParameter { parameter, detail } => {
-                ("Invalid parameter", detail.clone(), Some(parameter.as_str()), vec![])
-            }
+            Self::InvalidParameter { parameter, detail } => (
+                "Invalid parameter",
+                detail.clone(),
+                Some(parameter.as_str()),
+                vec![],
+            ),
             Self::NotFound(detail) => ("Not found", detail.clone(), None, vec![]),
             Self::InvalidDataset(invalid) => (
                 "Invalid data set",
@@ -72,10 +78,22 @@ impl ResponseError for AppError {
             ),
             Self::Storage(_) | Self::Unexpected(_) => {
                 tracing::error!(error = ?self, "request failed");
-                ("Internal error", "the server failed to answer; the cause is in its log".to_owned(), None, vec![])
+                (
+                    "Internal error",
+                    "the server failed to answer; the cause is in its log".to_owned(),
+                    None,
+                    vec![],
+                )
             }
         };
-        let body = Problem { kind: "about:blank", title, status: status.as_u16(), detail, parameter, errors };
+        let body = Problem {
+            kind: "about:blank",
+            title,
+            status: status.as_u16(),
+            detail,
+            parameter,
+            errors,
+        };
         HttpResponse::build(status)
             .insert_header((header::CONTENT_TYPE, "application/problem+json"))
             .body(serde_json::to_vec(&body).expect("a problem serialises"))

@@ -33,13 +33,21 @@ impl Application {
         let index = open_index(&args.db, Some(&args.seed_data))?;
         let mut state = AppState::new(index);
         state.web_dir = args.web.is_dir().then(|| args.web.clone());
-        state.tiles = args.tiles.clone().map(|t| format!("{t}\u{1f}{}", args.tiles_attribution));
+        state.tiles = args
+            .tiles
+            .clone()
+            .map(|t| format!("{t}\u{1f}{}", args.tiles_attribution));
         let state = web::Data::new(state);
         let warm = state.clone().into_inner();
         // Shared boundaries are computed on first use; compute them now, off the request path.
         std::thread::spawn(move || warm.current().borders().len());
-        spawn_reloader(args.db.clone(), state.clone().into_inner(), Duration::from_secs_f64(args.reload_interval));
-        let listener = TcpListener::bind(args.listen).with_context(|| format!("cannot listen on {}", args.listen))?;
+        spawn_reloader(
+            args.db.clone(),
+            state.clone().into_inner(),
+            Duration::from_secs_f64(args.reload_interval),
+        );
+        let listener = TcpListener::bind(args.listen)
+            .with_context(|| format!("cannot listen on {}", args.listen))?;
         let port = listener.local_addr()?.port();
         let data = state.clone();
         let server = HttpServer::new(move || {
@@ -52,7 +60,11 @@ impl Application {
         })
         .listen(listener)?
         .run();
-        Ok(Self { server, port, state })
+        Ok(Self {
+            server,
+            port,
+            state,
+        })
     }
 
     #[must_use]
@@ -74,16 +86,22 @@ impl Application {
 /// # Errors
 /// When the store cannot be opened, the seed data is invalid, or the import fails.
 pub fn open_index(db: &Path, seed: Option<&Path>) -> anyhow::Result<Index> {
-    let mut store = Store::open(db).with_context(|| format!("cannot open database {}", db.display()))?;
+    let mut store =
+        Store::open(db).with_context(|| format!("cannot open database {}", db.display()))?;
     if let Some(seed) = seed
         && store.is_empty()?
     {
-        let data = dataset::read_dir(seed).with_context(|| format!("cannot seed the new database from {}", seed.display()))?;
+        let data = dataset::read_dir(seed)
+            .with_context(|| format!("cannot seed the new database from {}", seed.display()))?;
         let summary = store.import(&data, Instant(chrono::Utc::now().timestamp_millis()))?;
         tracing::info!(districts = summary.districts, states = summary.states, from = %seed.display(), "seeded database");
     }
     let stored = store.load()?;
-    Ok(Index::build(stored.dataset, &stored.recorded_at, stored.revision))
+    Ok(Index::build(
+        stored.dataset,
+        &stored.recorded_at,
+        stored.revision,
+    ))
 }
 
 /// Rebuilds and swaps the index whenever another process imports into the database.

@@ -6,7 +6,9 @@
 mod read;
 mod write;
 
-pub use crate::domain::model::{Confidence, ControlState, Dataset, District, Faction, Source, Status};
+pub use crate::domain::model::{
+    Confidence, ControlState, Dataset, District, Faction, Source, Status,
+};
 pub use crate::domain::time::Instant;
 pub use crate::domain::validate::{Issue, Locations, validate as validate_with};
 pub use read::read_dir;

@@ -8,14 +8,22 @@ use geojson::{GeoJson, GeometryValue};
 
 use super::Invalid;
 use crate::domain::geometry;
-use crate::domain::time::Instant;
 use crate::domain::model::{ControlState, Dataset, District, Faction, Source};
+use crate::domain::time::Instant;
 use crate::domain::validate::{self, CONTROL, DISTRICTS, FACTIONS, Issue, Locations, SOURCES};
 
 const FACTION_COLUMNS: [&str; 3] = ["id", "name", "color"];
 const SOURCE_COLUMNS: [&str; 5] = ["id", "title", "publisher", "published", "url"];
-const CONTROL_COLUMNS: [&str; 8] =
-    ["district", "status", "factions", "valid_from", "valid_to", "confidence", "sources", "note"];
+const CONTROL_COLUMNS: [&str; 8] = [
+    "district",
+    "status",
+    "factions",
+    "valid_from",
+    "valid_to",
+    "confidence",
+    "sources",
+    "note",
+];
 
 /// Reads and validates the data set in `dir`.
 ///
@@ -28,16 +36,33 @@ pub fn read_dir(dir: &Path) -> Result<Dataset, Invalid> {
 
     for (line, row) in read_csv(dir, FACTIONS, &FACTION_COLUMNS, &mut issues) {
         at.factions.push(line);
-        data.factions.push(Faction { id: row[0].clone(), name: row[1].clone(), color: row[2].clone() });
+        data.factions.push(Faction {
+            id: row[0].clone(),
+            name: row[1].clone(),
+            color: row[2].clone(),
+        });
     }
     for (line, row) in read_csv(dir, SOURCES, &SOURCE_COLUMNS, &mut issues) {
         at.sources.push(line);
-        let [id, title, publisher, published, url] = <[String; 5]>::try_from(row).expect("width checked");
-        data.sources.push(Source { id, title, publisher, published, url });
+        let [id, title, publisher, published, url] =
+            <[String; 5]>::try_from(row).expect("width checked");
+        data.sources.push(Source {
+            id,
+            title,
+            publisher,
+            published,
+            url,
+        });
     }
     data.districts = read_districts(dir, &mut issues);
     for (line, row) in read_csv(dir, CONTROL, &CONTROL_COLUMNS, &mut issues) {
-        let mut bad = |message: String| issues.push(Issue { file: CONTROL, location: format!("line {line}"), message });
+        let mut bad = |message: String| {
+            issues.push(Issue {
+                file: CONTROL,
+                location: format!("line {line}"),
+                message,
+            })
+        };
         match parse_state(&row) {
             Ok(state) => {
                 at.states.push(line);
@@ -50,26 +75,43 @@ pub fn read_dir(dir: &Path) -> Result<Dataset, Invalid> {
     if let Err(more) = validate::validate(&data, &at) {
         issues.extend(more);
     }
-    if issues.is_empty() { Ok(data) } else { Err(Invalid(issues)) }
+    if issues.is_empty() {
+        Ok(data)
+    } else {
+        Err(Invalid(issues))
+    }
 }
 
 fn split_list(s: &str) -> Vec<String> {
-    s.split(';').map(str::trim).filter(|p| !p.is_empty()).map(str::to_owned).collect()
+    s.split(';')
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .map(str::to_owned)
+        .collect()
 }
 
 fn parse_state(row: &[String]) -> Result<ControlState, Vec<String>> {
     fn field<T, E: ToString>(errors: &mut Vec<String>, name: &str, r: Result<T, E>) -> Option<T> {
-        r.map_err(|e| errors.push(format!("{name}: {}", e.to_string()))).ok()
+        r.map_err(|e| errors.push(format!("{name}: {}", e.to_string())))
+            .ok()
     }
     let mut errors = Vec::new();
-    let status = field(&mut errors, "status", row[1].trim().parse::<crate::domain::model::Status>());
+    let status = field(
+        &mut errors,
+        "status",
+        row[1].trim().parse::<crate::domain::model::Status>(),
+    );
     let valid_from = field(&mut errors, "valid_from", row[3].parse::<Instant>());
     let valid_to = if row[4].trim().is_empty() {
         Some(None)
     } else {
         field(&mut errors, "valid_to", row[4].parse::<Instant>().map(Some))
     };
-    let confidence = field(&mut errors, "confidence", row[5].trim().parse::<crate::domain::model::Confidence>());
+    let confidence = field(
+        &mut errors,
+        "confidence",
+        row[5].trim().parse::<crate::domain::model::Confidence>(),
+    );
     match (status, valid_from, valid_to, confidence) {
         (Some(status), Some(valid_from), Some(valid_to), Some(confidence)) => Ok(ControlState {
             district: row[0].trim().to_owned(),
@@ -86,13 +128,27 @@ fn parse_state(row: &[String]) -> Result<ControlState, Vec<String>> {
 }
 
 /// Rows of a CSV file with exactly `columns`, as `(line, fields)`; problems go to `issues`.
-fn read_csv(dir: &Path, file: &'static str, columns: &[&str], issues: &mut Vec<Issue>) -> Vec<(u64, Vec<String>)> {
-    let mut bad = |location: String, message: String| issues.push(Issue { file, location, message });
+fn read_csv(
+    dir: &Path,
+    file: &'static str,
+    columns: &[&str],
+    issues: &mut Vec<Issue>,
+) -> Vec<(u64, Vec<String>)> {
+    let mut bad = |location: String, message: String| {
+        issues.push(Issue {
+            file,
+            location,
+            message,
+        })
+    };
     let path = dir.join(file);
     let mut reader = match csv::ReaderBuilder::new().flexible(true).from_path(&path) {
         Ok(r) => r,
         Err(e) => {
-            bad("-".into(), format!("cannot be read ({e}): a data set directory must contain {file}"));
+            bad(
+                "-".into(),
+                format!("cannot be read ({e}): a data set directory must contain {file}"),
+            );
             return Vec::new();
         }
     };
@@ -100,7 +156,14 @@ fn read_csv(dir: &Path, file: &'static str, columns: &[&str], issues: &mut Vec<I
         Ok(h) if h.iter().eq(columns.iter().copied()) => {}
         Ok(h) => {
             let found: Vec<&str> = h.iter().collect();
-            bad("line 1".into(), format!("header is '{}': expected '{}'", found.join(","), columns.join(",")));
+            bad(
+                "line 1".into(),
+                format!(
+                    "header is '{}': expected '{}'",
+                    found.join(","),
+                    columns.join(",")
+                ),
+            );
             return Vec::new();
         }
         Err(e) => {
@@ -118,13 +181,21 @@ fn read_csv(dir: &Path, file: &'static str, columns: &[&str], issues: &mut Vec<I
                 } else {
                     bad(
                         format!("line {line}"),
-                        format!("has {} fields: expected {} ({})", r.len(), columns.len(), columns.join(",")),
+                        format!(
+                            "has {} fields: expected {} ({})",
+                            r.len(),
+                            columns.len(),
+                            columns.join(",")
+                        ),
                     );
                 }
             }
             Err(e) => {
                 let line = e.position().map_or(0, csv::Position::line);
-                bad(format!("line {line}"), format!("is not a valid CSV row: {e}"));
+                bad(
+                    format!("line {line}"),
+                    format!("is not a valid CSV row: {e}"),
+                );
             }
         }
     }
@@ -132,11 +203,20 @@ fn read_csv(dir: &Path, file: &'static str, columns: &[&str], issues: &mut Vec<I
 }
 
 fn read_districts(dir: &Path, issues: &mut Vec<Issue>) -> Vec<District> {
-    let mut bad = |location: String, message: String| issues.push(Issue { file: DISTRICTS, location, message });
+    let mut bad = |location: String, message: String| {
+        issues.push(Issue {
+            file: DISTRICTS,
+            location,
+            message,
+        })
+    };
     let text = match fs::read_to_string(dir.join(DISTRICTS)) {
         Ok(t) => t,
         Err(e) => {
-            bad("-".into(), format!("cannot be read ({e}): a data set directory must contain {DISTRICTS}"));
+            bad(
+                "-".into(),
+                format!("cannot be read ({e}): a data set directory must contain {DISTRICTS}"),
+            );
             return Vec::new();
         }
     };
@@ -156,7 +236,10 @@ fn read_districts(dir: &Path, issues: &mut Vec<Issue>) -> Vec<District> {
         let id = match &feature.id {
             Some(geojson::feature::Id::String(s)) => s.clone(),
             _ => {
-                bad(format!("feature {}", i + 1), "needs a string 'id' (the district's slug)".into());
+                bad(
+                    format!("feature {}", i + 1),
+                    "needs a string 'id' (the district's slug)".into(),
+                );
                 continue;
             }
         };
@@ -165,17 +248,28 @@ fn read_districts(dir: &Path, issues: &mut Vec<Issue>) -> Vec<District> {
         let name = match properties.remove("name") {
             Some(serde_json::Value::String(s)) => s,
             _ => {
-                bad(loc.clone(), "property 'name' is required and must be a string".into());
+                bad(
+                    loc.clone(),
+                    "property 'name' is required and must be a string".into(),
+                );
                 String::new()
             }
         };
         let alt_names = match properties.remove("alt_names") {
             None | Some(serde_json::Value::Null) => Vec::new(),
-            Some(serde_json::Value::Array(items)) if items.iter().all(serde_json::Value::is_string) => {
-                items.into_iter().filter_map(|v| v.as_str().map(str::to_owned)).collect()
+            Some(serde_json::Value::Array(items))
+                if items.iter().all(serde_json::Value::is_string) =>
+            {
+                items
+                    .into_iter()
+                    .filter_map(|v| v.as_str().map(str::to_owned))
+                    .collect()
             }
             Some(_) => {
-                bad(loc.clone(), "property 'alt_names' must be an array of strings".into());
+                bad(
+                    loc.clone(),
+                    "property 'alt_names' must be an array of strings".into(),
+                );
                 Vec::new()
             }
         };
@@ -188,7 +282,10 @@ fn read_districts(dir: &Path, issues: &mut Vec<Issue>) -> Vec<District> {
             }
         };
         let Some(geom) = feature.geometry else {
-            bad(loc, "has no geometry: expected a Polygon or MultiPolygon".into());
+            bad(
+                loc,
+                "has no geometry: expected a Polygon or MultiPolygon".into(),
+            );
             continue;
         };
         if let Err(message) = check_rings(&geom.value) {
@@ -202,7 +299,14 @@ fn read_districts(dir: &Path, issues: &mut Vec<Issue>) -> Vec<District> {
                 continue;
             }
         };
-        districts.push(District { id, name, alt_names, group, geometry, properties });
+        districts.push(District {
+            id,
+            name,
+            alt_names,
+            group,
+            geometry,
+            properties,
+        });
     }
     districts
 }
@@ -212,22 +316,42 @@ fn check_rings(value: &GeometryValue) -> Result<(), String> {
     let polygons: Vec<&Vec<Vec<geojson::Position>>> = match value {
         GeometryValue::Polygon { coordinates } => vec![coordinates],
         GeometryValue::MultiPolygon { coordinates } => coordinates.iter().collect(),
-        other => return Err(format!("type {} is not allowed: expected Polygon or MultiPolygon", other.type_name())),
+        other => {
+            return Err(format!(
+                "type {} is not allowed: expected Polygon or MultiPolygon",
+                other.type_name()
+            ));
+        }
     };
     for (p, rings) in polygons.iter().enumerate() {
         if rings.is_empty() {
             return Err(format!("polygon {} has no rings", p + 1));
         }
         for (r, ring) in rings.iter().enumerate() {
-            let which = if r == 0 { "exterior ring".to_owned() } else { format!("interior ring {r}") };
+            let which = if r == 0 {
+                "exterior ring".to_owned()
+            } else {
+                format!("interior ring {r}")
+            };
             if let Some(pos) = ring.iter().find(|pos| pos.len() < 2) {
-                return Err(format!("polygon {} {which} has a position with {} number(s): expected [lon, lat]", p + 1, pos.len()));
+                return Err(format!(
+                    "polygon {} {which} has a position with {} number(s): expected [lon, lat]",
+                    p + 1,
+                    pos.len()
+                ));
             }
             if ring.len() < 4 {
-                return Err(format!("polygon {} {which} has {} positions: a ring needs at least 4 (first = last)", p + 1, ring.len()));
+                return Err(format!(
+                    "polygon {} {which} has {} positions: a ring needs at least 4 (first = last)",
+                    p + 1,
+                    ring.len()
+                ));
             }
             if ring.first() != ring.last() {
-                return Err(format!("polygon {} {which} is not closed: its first and last positions differ", p + 1));
+                return Err(format!(
+                    "polygon {} {which} is not closed: its first and last positions differ",
+                    p + 1
+                ));
             }
         }
     }

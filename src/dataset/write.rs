@@ -36,9 +36,22 @@ pub fn write_dir(dataset: &Dataset, dir: &Path) -> io::Result<()> {
     file.flush()?;
 
     let mut states: Vec<_> = dataset.states.iter().collect();
-    states.sort_by(|a, b| a.district.cmp(&b.district).then(a.valid_from.cmp(&b.valid_from)));
+    states.sort_by(|a, b| {
+        a.district
+            .cmp(&b.district)
+            .then(a.valid_from.cmp(&b.valid_from))
+    });
     let mut control = csv_writer(&dir.join(CONTROL))?;
-    control.write_record(["district", "status", "factions", "valid_from", "valid_to", "confidence", "sources", "note"])?;
+    control.write_record([
+        "district",
+        "status",
+        "factions",
+        "valid_from",
+        "valid_to",
+        "confidence",
+        "sources",
+        "note",
+    ])?;
     for s in states {
         control.write_record([
             s.district.as_str(),
@@ -55,7 +68,9 @@ pub fn write_dir(dataset: &Dataset, dir: &Path) -> io::Result<()> {
 }
 
 fn csv_writer(path: &Path) -> io::Result<csv::Writer<fs::File>> {
-    Ok(csv::WriterBuilder::new().terminator(csv::Terminator::Any(b'\n')).from_writer(fs::File::create(path)?))
+    Ok(csv::WriterBuilder::new()
+        .terminator(csv::Terminator::Any(b'\n'))
+        .from_writer(fs::File::create(path)?))
 }
 
 /// The districts as a GeoJSON FeatureCollection, one feature per line.

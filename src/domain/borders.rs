@@ -43,7 +43,13 @@ pub fn shared_boundaries(districts: &[DistrictEntry]) -> Vec<Border> {
         .map(|(i, d)| {
             let (min, max) = (d.envelope.min(), d.envelope.max());
             let slack = grow / min.y.to_radians().cos().max(0.1);
-            GeomWithData::new(Rectangle::from_corners([min.x - slack, min.y - grow], [max.x + slack, max.y + grow]), i as u32)
+            GeomWithData::new(
+                Rectangle::from_corners(
+                    [min.x - slack, min.y - grow],
+                    [max.x + slack, max.y + grow],
+                ),
+                i as u32,
+            )
         })
         .collect();
     let tree = RTree::bulk_load(boxes);
@@ -51,14 +57,25 @@ pub fn shared_boundaries(districts: &[DistrictEntry]) -> Vec<Border> {
     for item in tree.iter() {
         let a = item.data;
         let envelope: AABB<[f64; 2]> = rstar::RTreeObject::envelope(item.geom());
-        let mut neighbours: Vec<u32> =
-            tree.locate_in_envelope_intersecting(&envelope).map(|e| e.data).filter(|&b| b > a).collect();
+        let mut neighbours: Vec<u32> = tree
+            .locate_in_envelope_intersecting(&envelope)
+            .map(|e| e.data)
+            .filter(|&b| b > a)
+            .collect();
         neighbours.sort_unstable();
         for b in neighbours {
-            let lines = shared(&districts[a as usize].district.geometry, &districts[b as usize].district.geometry);
+            let lines = shared(
+                &districts[a as usize].district.geometry,
+                &districts[b as usize].district.geometry,
+            );
             if !lines.0.is_empty() {
                 let length_km = geometry::length_km(&lines);
-                borders.push(Border { a, b, lines, length_km });
+                borders.push(Border {
+                    a,
+                    b,
+                    lines,
+                    length_km,
+                });
             }
         }
     }
@@ -69,11 +86,18 @@ pub fn shared_boundaries(districts: &[DistrictEntry]) -> Vec<Border> {
 /// The stretches of `a`'s boundary that run within the tolerance of `b`'s boundary.
 #[must_use]
 pub fn shared(a: &Geometry<f64>, b: &Geometry<f64>) -> MultiLineString<f64> {
-    let Some(first) = a.coords_iter().next() else { return MultiLineString::new(vec![]) };
+    let Some(first) = a.coords_iter().next() else {
+        return MultiLineString::new(vec![]);
+    };
     let kx = METRES_PER_DEGREE * first.y.to_radians().cos();
-    let to_m = |c: Coord<f64>| Coord { x: c.x * kx, y: c.y * METRES_PER_DEGREE };
-    let b_segments: Vec<(Coord<f64>, Coord<f64>)> =
-        rings(b).iter().flat_map(|r| r.lines().map(|l| (to_m(l.start), to_m(l.end)))).collect();
+    let to_m = |c: Coord<f64>| Coord {
+        x: c.x * kx,
+        y: c.y * METRES_PER_DEGREE,
+    };
+    let b_segments: Vec<(Coord<f64>, Coord<f64>)> = rings(b)
+        .iter()
+        .flat_map(|r| r.lines().map(|l| (to_m(l.start), to_m(l.end))))
+        .collect();
     let mut out = Vec::new();
     for ring in rings(a) {
         let segments: Vec<_> = ring.lines().collect();
@@ -90,18 +114,27 @@ pub fn shared(a: &Geometry<f64>, b: &Geometry<f64>) -> MultiLineString<f64> {
                 } else if u == 1.0 {
                     seg.end
                 } else {
-                    Coord { x: r(seg.start.x + u * (seg.end.x - seg.start.x)), y: r(seg.start.y + u * (seg.end.y - seg.start.y)) }
+                    Coord {
+                        x: r(seg.start.x + u * (seg.end.x - seg.start.x)),
+                        y: r(seg.start.y + u * (seg.end.y - seg.start.y)),
+                    }
                 }
             };
-            let at_m = |u: f64| Coord { x: p.x + u * (q.x - p.x), y: p.y + u * (q.y - p.y) };
+            let at_m = |u: f64| Coord {
+                x: p.x + u * (q.x - p.x),
+                y: p.y + u * (q.y - p.y),
+            };
             for (u0, u1) in near_intervals(p, q, &b_segments) {
                 // Pieces a few metres apart along the ring (b's boundary turning a corner) are one line.
-                let bridged = last.is_some_and(|(lk, end)| (lk == k || lk + 1 == k) && distance(end, at_m(u0)) < 2.0 * BORDER_TOLERANCE_M);
+                let bridged = last.is_some_and(|(lk, end)| {
+                    (lk == k || lk + 1 == k) && distance(end, at_m(u0)) < 2.0 * BORDER_TOLERANCE_M
+                });
                 match lines.last_mut() {
                     Some(line) if bridged => {
                         for c in [seg.start, at(u0), at(u1)] {
                             let ahead = line.last().is_some_and(|l| *l != c);
-                            let on_this_segment = c != seg.start || last.is_some_and(|(lk, _)| lk + 1 == k);
+                            let on_this_segment =
+                                c != seg.start || last.is_some_and(|(lk, _)| lk + 1 == k);
                             if ahead && on_this_segment {
                                 line.push(c);
                             }
@@ -115,7 +148,10 @@ pub fn shared(a: &Geometry<f64>, b: &Geometry<f64>) -> MultiLineString<f64> {
         // A stretch running through the ring's start point is one line, not two.
         if lines.len() > 1
             && let (Some(first), Some(last_line)) = (lines.first(), lines.last())
-            && distance(to_m(first[0]), to_m(*last_line.last().expect("lines have points"))) < 2.0 * BORDER_TOLERANCE_M
+            && distance(
+                to_m(first[0]),
+                to_m(*last_line.last().expect("lines have points")),
+            ) < 2.0 * BORDER_TOLERANCE_M
             && last.is_some_and(|(lk, _)| lk + 1 == segments.len())
         {
             let head = lines.remove(0);
@@ -126,12 +162,9 @@ pub fn shared(a: &Geometry<f64>, b: &Geometry<f64>) -> MultiLineString<f64> {
             let joint = tail.last().copied();
             tail.extend(head.into_iter().skip_while(|c| Some(*c) == joint));
         }
-        out.extend(
-            lines
-                .into_iter()
-                .map(LineString::new)
-                .filter(|l| geometry::length_km(&MultiLineString::new(vec![l.clone()])) * 1000.0 >= MIN_LINE_M),
-        );
+        out.extend(lines.into_iter().map(LineString::new).filter(|l| {
+            geometry::length_km(&MultiLineString::new(vec![l.clone()])) * 1000.0 >= MIN_LINE_M
+        }));
     }
     MultiLineString::new(out)
 }
@@ -152,13 +185,18 @@ fn rings(g: &Geometry<f64>) -> Vec<LineString<f64>> {
 
 /// Parameter intervals `u ∈ [0, 1]` along `p→q` whose points lie within the tolerance of any
 /// segment in `others`, merged and sorted.
-fn near_intervals(p: Coord<f64>, q: Coord<f64>, others: &[(Coord<f64>, Coord<f64>)]) -> Vec<(f64, f64)> {
+fn near_intervals(
+    p: Coord<f64>,
+    q: Coord<f64>,
+    others: &[(Coord<f64>, Coord<f64>)],
+) -> Vec<(f64, f64)> {
     let tol = BORDER_TOLERANCE_M;
     let (lo_x, hi_x) = (p.x.min(q.x) - tol, p.x.max(q.x) + tol);
     let (lo_y, hi_y) = (p.y.min(q.y) - tol, p.y.max(q.y) + tol);
     let mut found: Vec<(f64, f64)> = Vec::new();
     for &(s, t) in others {
-        if s.x.max(t.x) < lo_x || s.x.min(t.x) > hi_x || s.y.max(t.y) < lo_y || s.y.min(t.y) > hi_y {
+        if s.x.max(t.x) < lo_x || s.x.min(t.x) > hi_x || s.y.max(t.y) < lo_y || s.y.min(t.y) > hi_y
+        {
             continue;
         }
         if !roughly_parallel(p, q, s, t) {
@@ -182,7 +220,13 @@ fn near_intervals(p: Coord<f64>, q: Coord<f64>, others: &[(Coord<f64>, Coord<f64
 /// The interval of `u` where `p + u(q − p)` lies beside segment `s–t` (within `tol` of its line,
 /// and no further than [`END_MARGIN_M`] past its ends): a Liang–Barsky clip of `p→q` against that
 /// rectangle, in the segment's own frame (metres along it, metres across it).
-fn within(p: Coord<f64>, q: Coord<f64>, s: Coord<f64>, t: Coord<f64>, tol: f64) -> Option<(f64, f64)> {
+fn within(
+    p: Coord<f64>,
+    q: Coord<f64>,
+    s: Coord<f64>,
+    t: Coord<f64>,
+    tol: f64,
+) -> Option<(f64, f64)> {
     let (dx, dy) = (t.x - s.x, t.y - s.y);
     let len = (dx * dx + dy * dy).sqrt();
     if len == 0.0 {
@@ -195,7 +239,10 @@ fn within(p: Coord<f64>, q: Coord<f64>, s: Coord<f64>, t: Coord<f64>, tol: f64) 
     let (dv, dw) = (along(q) - v0, across(q) - w0);
     let (mut lo, mut hi) = (0.0_f64, 1.0_f64);
     // Each constraint reads value(u) = start + u·slope within [min, max].
-    for (start, slope, min, max) in [(v0, dv, -END_MARGIN_M, len + END_MARGIN_M), (w0, dw, -tol, tol)] {
+    for (start, slope, min, max) in [
+        (v0, dv, -END_MARGIN_M, len + END_MARGIN_M),
+        (w0, dw, -tol, tol),
+    ] {
         if slope.abs() < 1e-12 {
             if start < min || start > max {
                 return None;
@@ -224,7 +271,9 @@ mod tests {
     use geo::polygon;
 
     fn square(x0: f64, y0: f64, size: f64) -> Geometry<f64> {
-        Geometry::Polygon(polygon![(x: x0, y: y0), (x: x0 + size, y: y0), (x: x0 + size, y: y0 + size), (x: x0, y: y0 + size)])
+        Geometry::Polygon(
+            polygon![(x: x0, y: y0), (x: x0 + size, y: y0), (x: x0 + size, y: y0 + size), (x: x0, y: y0 + size)],
+        )
     }
 
     #[test]
@@ -233,7 +282,10 @@ mod tests {
         assert_eq!(lines.0.len(), 1);
         // The edge is 1.109 km; each end may overshoot by up to END_MARGIN_M along a collinear side.
         let km = geometry::length_km(&lines);
-        assert!((1.109..=1.109 + 2.0 * END_MARGIN_M / 1000.0 + 1e-3).contains(&km), "{km}");
+        assert!(
+            (1.109..=1.109 + 2.0 * END_MARGIN_M / 1000.0 + 1e-3).contains(&km),
+            "{km}"
+        );
     }
 
     #[test]
@@ -245,8 +297,16 @@ mod tests {
 
     #[test]
     fn districts_touching_at_a_corner_or_far_apart_share_nothing() {
-        assert!(shared(&square(43.0, 36.0, 0.01), &square(43.01, 36.01, 0.01)).0.is_empty());
-        assert!(shared(&square(43.0, 36.0, 0.01), &square(43.05, 36.0, 0.01)).0.is_empty());
+        assert!(
+            shared(&square(43.0, 36.0, 0.01), &square(43.01, 36.01, 0.01))
+                .0
+                .is_empty()
+        );
+        assert!(
+            shared(&square(43.0, 36.0, 0.01), &square(43.05, 36.0, 0.01))
+                .0
+                .is_empty()
+        );
     }
 
     #[test]

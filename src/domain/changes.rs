@@ -48,7 +48,9 @@ impl Timeline {
     pub fn handovers(&self, from: Instant, to: Instant) -> impl Iterator<Item = &Event> {
         let start = self.events.partition_point(|e| e.at <= from);
         let end = self.events.partition_point(|e| e.at <= to);
-        self.events[start..end.max(start)].iter().filter(|e| e.handover)
+        self.events[start..end.max(start)]
+            .iter()
+            .filter(|e| e.handover)
     }
 
     /// The area row in effect at `t`: the last hand-over at or before it.
@@ -71,7 +73,12 @@ impl Timeline {
 /// # Runtime
 /// O(s log s) for s states.
 #[must_use]
-pub fn build(states: &[StateEntry], offsets: &[u32], area_km2: &[f64], factions: usize) -> Timeline {
+pub fn build(
+    states: &[StateEntry],
+    offsets: &[u32],
+    area_km2: &[f64],
+    factions: usize,
+) -> Timeline {
     let sides: Vec<Side> = states.iter().map(StateEntry::side).collect();
     let mut events = Vec::with_capacity(states.len() + states.len() / 8);
     for d in 0..offsets.len().saturating_sub(1) {
@@ -81,12 +88,23 @@ pub fn build(states: &[StateEntry], offsets: &[u32], area_km2: &[f64], factions:
             let s = &states[i];
             let mut push = |at, from: Option<usize>, to: Option<usize>| {
                 let handover = from.map(|f| &sides[f]) != to.map(|t| &sides[t]);
-                events.push(Event { at, district: d as u32, from, to, handover });
+                events.push(Event {
+                    at,
+                    district: d as u32,
+                    from,
+                    to,
+                    handover,
+                });
             };
             match previous {
-                Some(p) if states[p].interval.to == Some(s.interval.from) => push(s.interval.from, Some(p), Some(i)),
+                Some(p) if states[p].interval.to == Some(s.interval.from) => {
+                    push(s.interval.from, Some(p), Some(i))
+                }
                 Some(p) => {
-                    let ended = states[p].interval.to.expect("validated states do not overlap");
+                    let ended = states[p]
+                        .interval
+                        .to
+                        .expect("validated states do not overlap");
                     push(ended, Some(p), None);
                     push(s.interval.from, None, Some(i));
                 }
@@ -97,7 +115,13 @@ pub fn build(states: &[StateEntry], offsets: &[u32], area_km2: &[f64], factions:
         if let Some(p) = previous
             && let Some(ended) = states[p].interval.to
         {
-            events.push(Event { at: ended, district: d as u32, from: Some(p), to: None, handover: true });
+            events.push(Event {
+                at: ended,
+                district: d as u32,
+                from: Some(p),
+                to: None,
+                handover: true,
+            });
         }
     }
     events.sort_by_key(|e| (e.at, e.district));
@@ -117,7 +141,11 @@ pub fn build(states: &[StateEntry], offsets: &[u32], area_km2: &[f64], factions:
                 t.changes += 1;
                 t.handovers += u32::from(e.handover);
             }
-            _ => ticks.push(Tick { at: e.at, changes: 1, handovers: u32::from(e.handover) }),
+            _ => ticks.push(Tick {
+                at: e.at,
+                changes: 1,
+                handovers: u32::from(e.handover),
+            }),
         }
         if e.handover {
             let km2 = area_km2[e.district as usize];
@@ -135,5 +163,9 @@ pub fn build(states: &[StateEntry], offsets: &[u32], area_km2: &[f64], factions:
             });
         }
     }
-    Timeline { events, ticks, area }
+    Timeline {
+        events,
+        ticks,
+        area,
+    }
 }

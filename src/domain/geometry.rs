@@ -7,13 +7,14 @@ use std::fmt;
 use std::str::FromStr;
 
 use geo::{
-    Area, BooleanOps, BoundingRect, Geodesic, Geometry, Length, LinesIter, MultiPolygon, Orient, Rect,
-    Validation, coord, orient::Direction,
+    Area, BooleanOps, BoundingRect, Geodesic, Geometry, Length, LinesIter, MultiPolygon, Orient,
+    Rect, Validation, coord, orient::Direction,
 };
 use serde::{Deserialize, Deserializer};
 
 /// What `bbox` accepts; quoted in every parse error.
-pub const BBOX_FORM: &str = "minLon,minLat,maxLon,maxLat in WGS 84 degrees, e.g. 43.05,36.30,43.25,36.42";
+pub const BBOX_FORM: &str =
+    "minLon,minLat,maxLon,maxLat in WGS 84 degrees, e.g. 43.05,36.30,43.25,36.42";
 
 /// Overlaps between districts narrower than this (mean width, metres) are slivers, not errors:
 /// real boundaries from different sources disagree by a few metres.
@@ -34,7 +35,10 @@ impl FromStr for Bbox {
     type Err = ParseBboxError;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let err = |reason| ParseBboxError { input: s.to_owned(), reason };
+        let err = |reason| ParseBboxError {
+            input: s.to_owned(),
+            reason,
+        };
         let parts: Vec<f64> = s
             .split(',')
             .map(|p| p.trim().parse::<f64>())
@@ -55,7 +59,10 @@ impl FromStr for Bbox {
         if min_lon > max_lon || min_lat > max_lat {
             return Err(err("the minimum must not exceed the maximum"));
         }
-        Ok(Self(Rect::new(coord! { x: min_lon, y: min_lat }, coord! { x: max_lon, y: max_lat })))
+        Ok(Self(Rect::new(
+            coord! { x: min_lon, y: min_lat },
+            coord! { x: max_lon, y: max_lat },
+        )))
     }
 }
 
@@ -68,7 +75,9 @@ impl fmt::Display for Bbox {
 
 impl<'de> Deserialize<'de> for Bbox {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        String::deserialize(deserializer)?.parse().map_err(serde::de::Error::custom)
+        String::deserialize(deserializer)?
+            .parse()
+            .map_err(serde::de::Error::custom)
     }
 }
 
@@ -115,7 +124,12 @@ pub fn problems(geometry: &Geometry<f64>) -> Vec<String> {
         ));
         return found;
     }
-    found.extend(geometry.validation_errors().into_iter().map(|e| e.to_string()));
+    found.extend(
+        geometry
+            .validation_errors()
+            .into_iter()
+            .map(|e| e.to_string()),
+    );
     found
 }
 
@@ -139,8 +153,15 @@ pub fn overlap(a: &MultiPolygon<f64>, b: &MultiPolygon<f64>) -> Option<Overlap> 
     }
     let area_m2 = area_km2(&Geometry::MultiPolygon(shared.clone())) * 1e6;
     let perimeter_m: f64 = shared.lines_iter().map(|l| Geodesic.length(&l)).sum();
-    let width_m = if perimeter_m > 0.0 { 2.0 * area_m2 / perimeter_m } else { 0.0 };
-    (width_m > SLIVER_WIDTH_M).then_some(Overlap { area_km2: area_m2 / 1e6, width_m })
+    let width_m = if perimeter_m > 0.0 {
+        2.0 * area_m2 / perimeter_m
+    } else {
+        0.0
+    };
+    (width_m > SLIVER_WIDTH_M).then_some(Overlap {
+        area_km2: area_m2 / 1e6,
+        width_m,
+    })
 }
 
 /// The geometry as a MultiPolygon (a Polygon becomes a one-part MultiPolygon).
@@ -156,7 +177,9 @@ pub fn as_multi_polygon(geometry: &Geometry<f64>) -> MultiPolygon<f64> {
 /// Bounding rectangle of a district geometry (a degenerate one at the origin for empty input).
 #[must_use]
 pub fn envelope(geometry: &Geometry<f64>) -> Rect<f64> {
-    geometry.bounding_rect().unwrap_or_else(|| Rect::new(coord! {x: 0.0, y: 0.0}, coord! {x: 0.0, y: 0.0}))
+    geometry
+        .bounding_rect()
+        .unwrap_or_else(|| Rect::new(coord! {x: 0.0, y: 0.0}, coord! {x: 0.0, y: 0.0}))
 }
 
 #[cfg(test)]
@@ -183,7 +206,8 @@ mod tests {
 
     #[test]
     fn a_hundredth_degree_square_at_the_equator_is_about_1_23_km2() {
-        let p = polygon![(x: 0.0, y: 0.0), (x: 0.01, y: 0.0), (x: 0.01, y: 0.01), (x: 0.0, y: 0.01)];
+        let p =
+            polygon![(x: 0.0, y: 0.0), (x: 0.01, y: 0.0), (x: 0.01, y: 0.01), (x: 0.0, y: 0.01)];
         assert_relative_eq!(area_km2(&Geometry::Polygon(p)), 1.2308, epsilon = 1e-3);
     }
 
@@ -192,13 +216,16 @@ mod tests {
         use geo::Winding;
         let cw = polygon![(x: 0.0, y: 0.0), (x: 0.0, y: 1.0), (x: 1.0, y: 1.0), (x: 1.0, y: 0.0)];
         assert!(cw.exterior().is_cw());
-        let Geometry::Polygon(p) = normalise_orientation(Geometry::Polygon(cw)) else { unreachable!() };
+        let Geometry::Polygon(p) = normalise_orientation(Geometry::Polygon(cw)) else {
+            unreachable!()
+        };
         assert!(p.exterior().is_ccw());
     }
 
     #[test]
     fn self_intersecting_rings_and_bad_coordinates_are_problems() {
-        let bowtie = polygon![(x: 0.0, y: 0.0), (x: 1.0, y: 1.0), (x: 1.0, y: 0.0), (x: 0.0, y: 1.0)];
+        let bowtie =
+            polygon![(x: 0.0, y: 0.0), (x: 1.0, y: 1.0), (x: 1.0, y: 0.0), (x: 0.0, y: 1.0)];
         assert!(problems(&Geometry::Polygon(bowtie))[0].contains("self-intersection"));
         let far = polygon![(x: 0.0, y: 0.0), (x: 190.0, y: 0.0), (x: 0.0, y: 1.0)];
         assert!(problems(&Geometry::Polygon(far))[0].contains("-180..180"));
@@ -206,11 +233,17 @@ mod tests {
 
     #[test]
     fn slivers_are_tolerated_but_real_overlaps_are_not() {
-        let a = MultiPolygon::new(vec![polygon![(x: 0.0, y: 0.0), (x: 0.01, y: 0.0), (x: 0.01, y: 0.01), (x: 0.0, y: 0.01)]]);
+        let a = MultiPolygon::new(vec![
+            polygon![(x: 0.0, y: 0.0), (x: 0.01, y: 0.0), (x: 0.01, y: 0.01), (x: 0.0, y: 0.01)],
+        ]);
         // Overlaps `a` by 0.00002° (~2 m) along one side.
-        let sliver = MultiPolygon::new(vec![polygon![(x: 0.00998, y: 0.0), (x: 0.02, y: 0.0), (x: 0.02, y: 0.01), (x: 0.00998, y: 0.01)]]);
+        let sliver = MultiPolygon::new(vec![
+            polygon![(x: 0.00998, y: 0.0), (x: 0.02, y: 0.0), (x: 0.02, y: 0.01), (x: 0.00998, y: 0.01)],
+        ]);
         assert_eq!(overlap(&a, &sliver), None);
-        let real = MultiPolygon::new(vec![polygon![(x: 0.005, y: 0.0), (x: 0.02, y: 0.0), (x: 0.02, y: 0.01), (x: 0.005, y: 0.01)]]);
+        let real = MultiPolygon::new(vec![
+            polygon![(x: 0.005, y: 0.0), (x: 0.02, y: 0.0), (x: 0.02, y: 0.01), (x: 0.005, y: 0.01)],
+        ]);
         let o = overlap(&a, &real).expect("half of a overlaps");
         assert_relative_eq!(o.area_km2, 0.6154, epsilon = 1e-3);
     }

@@ -90,12 +90,27 @@ impl Index {
     /// O(n log n) in districts and states, plus one GeoJSON serialisation per district.
     #[must_use]
     pub fn build(dataset: Dataset, recorded_at: &[Instant], revision: i64) -> Self {
-        let Dataset { factions, sources, districts, states } = dataset;
-        let faction_by_id: HashMap<String, u16> =
-            factions.iter().enumerate().map(|(i, f)| (f.id.clone(), i as u16)).collect();
-        let source_by_id: HashMap<&str, u32> = sources.iter().enumerate().map(|(i, s)| (s.id.as_str(), i as u32)).collect();
-        let district_by_id: HashMap<String, u32> =
-            districts.iter().enumerate().map(|(i, d)| (d.id.clone(), i as u32)).collect();
+        let Dataset {
+            factions,
+            sources,
+            districts,
+            states,
+        } = dataset;
+        let faction_by_id: HashMap<String, u16> = factions
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (f.id.clone(), i as u16))
+            .collect();
+        let source_by_id: HashMap<&str, u32> = sources
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.id.as_str(), i as u32))
+            .collect();
+        let district_by_id: HashMap<String, u32> = districts
+            .iter()
+            .enumerate()
+            .map(|(i, d)| (d.id.clone(), i as u32))
+            .collect();
 
         let mut entries: Vec<StateEntry> = states
             .iter()
@@ -104,10 +119,18 @@ impl Index {
                 Some(StateEntry {
                     district: *district_by_id.get(&s.district)?,
                     status: s.status,
-                    factions: s.factions.iter().filter_map(|f| faction_by_id.get(f).copied()).collect(),
+                    factions: s
+                        .factions
+                        .iter()
+                        .filter_map(|f| faction_by_id.get(f).copied())
+                        .collect(),
                     interval: s.interval(),
                     confidence: s.confidence,
-                    sources: s.sources.iter().filter_map(|x| source_by_id.get(x.as_str()).copied()).collect(),
+                    sources: s
+                        .sources
+                        .iter()
+                        .filter_map(|x| source_by_id.get(x.as_str()).copied())
+                        .collect(),
                     note: s.note.as_str().into(),
                     recorded_at: recorded_at.get(i).copied().unwrap_or(s.valid_from),
                 })
@@ -125,8 +148,9 @@ impl Index {
         let districts: Vec<DistrictEntry> = districts
             .into_iter()
             .map(|district| {
-                let geometry_json = serde_json::value::to_raw_value(&geojson::Geometry::from(&district.geometry))
-                    .expect("finite geometries serialise");
+                let geometry_json =
+                    serde_json::value::to_raw_value(&geojson::Geometry::from(&district.geometry))
+                        .expect("finite geometries serialise");
                 DistrictEntry {
                     area_km2: geometry::area_km2(&district.geometry),
                     envelope: geometry::envelope(&district.geometry),
@@ -141,7 +165,10 @@ impl Index {
                 .enumerate()
                 .map(|(i, d)| {
                     let (min, max) = (d.envelope.min(), d.envelope.max());
-                    GeomWithData::new(Rectangle::from_corners([min.x, min.y], [max.x, max.y]), i as u32)
+                    GeomWithData::new(
+                        Rectangle::from_corners([min.x, min.y], [max.x, max.y]),
+                        i as u32,
+                    )
                 })
                 .collect(),
         );
@@ -190,7 +217,10 @@ impl Index {
         let history = self.history(d);
         let after = history.partition_point(|s| s.interval.from <= t);
         let candidate = after.checked_sub(1)?;
-        history[candidate].interval.contains(t).then_some(start + candidate)
+        history[candidate]
+            .interval
+            .contains(t)
+            .then_some(start + candidate)
     }
 
     /// The district containing (lon, lat); on a shared boundary, the first in data set order.
@@ -219,12 +249,18 @@ impl Index {
         let Some(Bbox(rect)) = bbox else {
             return (0..self.districts.len() as u32).collect();
         };
-        let envelope = AABB::from_corners([rect.min().x, rect.min().y], [rect.max().x, rect.max().y]);
+        let envelope =
+            AABB::from_corners([rect.min().x, rect.min().y], [rect.max().x, rect.max().y]);
         let mut found: Vec<u32> = self
             .tree
             .locate_in_envelope_intersecting(&envelope)
             .map(|e| e.data)
-            .filter(|&d| self.districts[d as usize].district.geometry.intersects(rect))
+            .filter(|&d| {
+                self.districts[d as usize]
+                    .district
+                    .geometry
+                    .intersects(rect)
+            })
             .collect();
         found.sort_unstable();
         found
@@ -232,7 +268,8 @@ impl Index {
 
     /// The shared boundaries between adjacent districts, computed on first use.
     pub fn borders(&self) -> &[Border] {
-        self.borders.get_or_init(|| borders::shared_boundaries(&self.districts))
+        self.borders
+            .get_or_init(|| borders::shared_boundaries(&self.districts))
     }
 
     /// Bounding box of every district, or `None` for an empty data set.
@@ -240,7 +277,10 @@ impl Index {
     pub fn extent(&self) -> Option<Rect<f64>> {
         let e = self.tree.root().envelope();
         (!self.districts.is_empty()).then(|| {
-            Rect::new(geo::coord! { x: e.lower()[0], y: e.lower()[1] }, geo::coord! { x: e.upper()[0], y: e.upper()[1] })
+            Rect::new(
+                geo::coord! { x: e.lower()[0], y: e.lower()[1] },
+                geo::coord! { x: e.upper()[0], y: e.upper()[1] },
+            )
         })
     }
 }
@@ -270,8 +310,13 @@ impl Index {
             .filter_map(|border| {
                 let state_a = self.state_at(border.a, t)?;
                 let state_b = self.state_at(border.b, t)?;
-                (self.states[state_a].side() != self.states[state_b].side())
-                    .then_some(FrontSegment { border, state_a, state_b })
+                (self.states[state_a].side() != self.states[state_b].side()).then_some(
+                    FrontSegment {
+                        border,
+                        state_a,
+                        state_b,
+                    },
+                )
             })
             .collect()
     }

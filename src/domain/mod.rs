@@ -1,11 +1,11 @@
 //! The domain: time, districts and their control states, validation, the spatio-temporal index,
 //! and front-line and area maths. No I/O, no HTTP, no SQL.
 
-pub mod geometry;
-pub mod model;
-pub mod time;
-pub mod validate;
 pub mod borders;
 pub mod changes;
+pub mod geometry;
 pub mod index;
+pub mod model;
 pub mod synth;
+pub mod time;
+pub mod validate;

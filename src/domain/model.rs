@@ -57,7 +57,10 @@ pub struct ControlState {
 impl ControlState {
     #[must_use]
     pub fn interval(&self) -> Interval {
-        Interval { from: self.valid_from, to: self.valid_to }
+        Interval {
+            from: self.valid_from,
+            to: self.valid_to,
+        }
     }
 }
 
@@ -127,7 +130,10 @@ mod tests {
             assert_eq!(c.as_str().parse::<Confidence>().unwrap(), *c);
         }
         let err = "sure".parse::<Confidence>().unwrap_err();
-        assert!(err.contains("`confirmed` `reported` `claimed` `estimated`"), "{err}");
+        assert!(
+            err.contains("`confirmed` `reported` `claimed` `estimated`"),
+            "{err}"
+        );
         assert!("Held".parse::<Status>().is_err());
     }
 }

@@ -30,7 +30,10 @@ const DAY_MS: i64 = 86_400_000;
 /// When `districts` is 0 or `states < districts`.
 #[must_use]
 pub fn generate(p: &Params) -> Dataset {
-    assert!(p.districts > 0 && p.states >= p.districts, "need at least one state per district");
+    assert!(
+        p.districts > 0 && p.states >= p.districts,
+        "need at least one state per district"
+    );
     let mut rng = ChaCha8Rng::seed_from_u64(p.seed);
     let cols = (p.districts as f64).sqrt().ceil() as usize;
     let rows = p.districts.div_ceil(cols);
@@ -41,36 +44,74 @@ pub fn generate(p: &Params) -> Dataset {
             (0..=cols)
                 .map(|c| {
                     let edge = r == 0 || c == 0 || r == rows || c == cols;
-                    let (jx, jy) = if edge { (0.0, 0.0) } else { (rng.random_range(-0.3..0.3), rng.random_range(-0.3..0.3)) };
-                    (round6(ORIGIN_LON + (c as f64 + jx) * CELL), round6(ORIGIN_LAT + (r as f64 + jy) * CELL))
+                    let (jx, jy) = if edge {
+                        (0.0, 0.0)
+                    } else {
+                        (rng.random_range(-0.3..0.3), rng.random_range(-0.3..0.3))
+                    };
+                    (
+                        round6(ORIGIN_LON + (c as f64 + jx) * CELL),
+                        round6(ORIGIN_LAT + (r as f64 + jy) * CELL),
+                    )
                 })
                 .collect()
         })
         .collect();
 
     let factions = vec![
-        Faction { id: "north".into(), name: "Northern Alliance".into(), color: "#1f77b4".into() },
-        Faction { id: "south".into(), name: "Southern Front".into(), color: "#d62728".into() },
-        Faction { id: "militia".into(), name: "Hill Militia".into(), color: "#2ca02c".into() },
+        Faction {
+            id: "north".into(),
+            name: "Northern Alliance".into(),
+            color: "#1f77b4".into(),
+        },
+        Faction {
+            id: "south".into(),
+            name: "Southern Front".into(),
+            color: "#d62728".into(),
+        },
+        Faction {
+            id: "militia".into(),
+            name: "Hill Militia".into(),
+            color: "#2ca02c".into(),
+        },
     ];
     let sources: Vec<Source> = (0..200)
         .map(|i| Source {
             id: format!("report-{i:03}"),
             title: format!("Situation report {i}"),
-            publisher: ["Field Monitor", "Wire Service", "Ministry Statement", "Local Radio"][i % 4].into(),
-            published: Instant(Instant::from_ymd(2020, 1, 1).0 + (i as i64 * DAYS / 200) * DAY_MS).date_string(),
+            publisher: [
+                "Field Monitor",
+                "Wire Service",
+                "Ministry Statement",
+                "Local Radio",
+            ][i % 4]
+                .into(),
+            published: Instant(Instant::from_ymd(2020, 1, 1).0 + (i as i64 * DAYS / 200) * DAY_MS)
+                .date_string(),
             url: format!("https://reports.example.org/{i:03}"),
         })
         .collect();
 
     let start = Instant::from_ymd(2020, 1, 1);
-    let model = FrontModel { cols: cols as f64, rows: rows as f64 };
+    let model = FrontModel {
+        cols: cols as f64,
+        rows: rows as f64,
+    };
     let mut districts = Vec::with_capacity(p.districts);
     let mut states = Vec::with_capacity(p.states);
     for n in 0..p.districts {
         let (r, c) = (n / cols, n % cols);
-        let ring = [vertex[r][c], vertex[r][c + 1], vertex[r + 1][c + 1], vertex[r + 1][c], vertex[r][c]];
-        let polygon = Polygon::new(LineString::new(ring.iter().map(|&(x, y)| coord! { x: x, y: y }).collect()), vec![]);
+        let ring = [
+            vertex[r][c],
+            vertex[r][c + 1],
+            vertex[r + 1][c + 1],
+            vertex[r + 1][c],
+            vertex[r][c],
+        ];
+        let polygon = Polygon::new(
+            LineString::new(ring.iter().map(|&(x, y)| coord! { x: x, y: y }).collect()),
+            vec![],
+        );
         let id = format!("c{r:03}-{c:03}");
         districts.push(District {
             id: id.clone(),
@@ -109,7 +150,11 @@ pub fn generate(p: &Params) -> Dataset {
             }
             states.push(ControlState {
                 district: id.clone(),
-                status: if factions.len() == 1 { Status::Held } else { Status::Contested },
+                status: if factions.len() == 1 {
+                    Status::Held
+                } else {
+                    Status::Contested
+                },
                 factions: factions.iter().map(|f| (*f).to_owned()).collect(),
                 valid_from: at(d),
                 valid_to: days.get(k + 1).map(|&next| at(next)),
@@ -119,7 +164,12 @@ pub fn generate(p: &Params) -> Dataset {
             });
         }
     }
-    Dataset { factions, sources, districts, states }
+    Dataset {
+        factions,
+        sources,
+        districts,
+        states,
+    }
 }
 
 fn round6(v: f64) -> f64 {
@@ -142,7 +192,8 @@ impl FrontModel {
             return &["militia"];
         }
         // A wavy front that pushes east, falls back, and pushes again.
-        let front = self.cols * (0.3 + 0.4 * t + 0.1 * (TAU * 2.0 * t).sin()) + 0.05 * self.cols * (TAU * y / self.rows * 3.0).sin();
+        let front = self.cols * (0.3 + 0.4 * t + 0.1 * (TAU * 2.0 * t).sin())
+            + 0.05 * self.cols * (TAU * y / self.rows * 3.0).sin();
         let belt = (self.cols * 0.02).max(1.0);
         if (x - front).abs() < belt {
             &["north", "south"]
@@ -161,7 +212,11 @@ mod tests {
 
     #[test]
     fn synthetic_data_is_valid_deterministic_and_exactly_sized() {
-        let p = Params { districts: 150, states: 1000, seed: 7 };
+        let p = Params {
+            districts: 150,
+            states: 1000,
+            seed: 7,
+        };
         let data = generate(&p);
         assert_eq!(data.districts.len(), 150);
         assert_eq!(data.states.len(), 1000);

@@ -11,7 +11,8 @@ use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// What `at`, `from`, `to` and the data set's time columns accept; quoted in every parse error.
-pub const INSTANT_FORMS: &str = "YYYY-MM-DD (midnight UTC) or an RFC 3339 date-time such as 2017-06-02T12:00:00Z";
+pub const INSTANT_FORMS: &str =
+    "YYYY-MM-DD (midnight UTC) or an RFC 3339 date-time such as 2017-06-02T12:00:00Z";
 
 const MS_PER_DAY: i64 = 86_400_000;
 
@@ -34,7 +35,12 @@ impl Instant {
     }
 
     fn from_date(date: NaiveDate) -> Self {
-        Self(date.and_hms_opt(0, 0, 0).expect("midnight exists").and_utc().timestamp_millis())
+        Self(
+            date.and_hms_opt(0, 0, 0)
+                .expect("midnight exists")
+                .and_utc()
+                .timestamp_millis(),
+        )
     }
 
     #[must_use]
@@ -47,7 +53,11 @@ impl Instant {
     #[must_use]
     pub fn to_rfc3339(self) -> String {
         let dt = self.to_datetime();
-        let format = if self.0.rem_euclid(1000) == 0 { SecondsFormat::Secs } else { SecondsFormat::Millis };
+        let format = if self.0.rem_euclid(1000) == 0 {
+            SecondsFormat::Secs
+        } else {
+            SecondsFormat::Millis
+        };
         dt.to_rfc3339_opts(format, true)
     }
 
@@ -73,10 +83,14 @@ impl FromStr for Instant {
     /// Accepts `YYYY-MM-DD` and RFC 3339 (`T` or space separator, `Z` or an offset, optional
     /// fraction). Sub-millisecond digits are truncated.
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let err = || ParseInstantError { input: s.to_owned() };
+        let err = || ParseInstantError {
+            input: s.to_owned(),
+        };
         let trimmed = s.trim();
         if trimmed.len() == 10 {
-            return NaiveDate::parse_from_str(trimmed, "%Y-%m-%d").map(Self::from_date).map_err(|_| err());
+            return NaiveDate::parse_from_str(trimmed, "%Y-%m-%d")
+                .map(Self::from_date)
+                .map_err(|_| err());
         }
         DateTime::parse_from_rfc3339(trimmed)
             .map(|dt| Self(dt.timestamp_millis()))
@@ -87,7 +101,11 @@ impl FromStr for Instant {
 /// The canonical text form used in data set files: `YYYY-MM-DD` at midnight UTC, else RFC 3339 UTC.
 impl fmt::Display for Instant {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.is_midnight() { f.write_str(&self.date_string()) } else { f.write_str(&self.to_rfc3339()) }
+        if self.is_midnight() {
+            f.write_str(&self.date_string())
+        } else {
+            f.write_str(&self.to_rfc3339())
+        }
     }
 }
 
@@ -146,7 +164,13 @@ mod tests {
 
     #[test]
     fn malformed_instants_say_what_is_valid() {
-        for bad in ["2017-13-01", "yesterday", "2017-06-02T25:00:00Z", "", "2017/06/02"] {
+        for bad in [
+            "2017-13-01",
+            "yesterday",
+            "2017-06-02T25:00:00Z",
+            "",
+            "2017/06/02",
+        ] {
             let err = bad.parse::<Instant>().unwrap_err();
             assert!(err.to_string().contains("YYYY-MM-DD"), "{err}");
         }
@@ -154,13 +178,22 @@ mod tests {
 
     #[test]
     fn intervals_are_half_open() {
-        let i = Interval { from: Instant::from_ymd(2017, 1, 1), to: Some(Instant::from_ymd(2017, 1, 2)) };
+        let i = Interval {
+            from: Instant::from_ymd(2017, 1, 1),
+            to: Some(Instant::from_ymd(2017, 1, 2)),
+        };
         assert!(i.contains(Instant::from_ymd(2017, 1, 1)));
         assert!(!i.contains(Instant::from_ymd(2017, 1, 2)));
-        let next = Interval { from: Instant::from_ymd(2017, 1, 2), to: None };
+        let next = Interval {
+            from: Instant::from_ymd(2017, 1, 2),
+            to: None,
+        };
         assert!(!i.overlaps(&next));
         assert!(next.contains(Instant::from_ymd(2030, 1, 1)));
-        let straddling = Interval { from: Instant(i.from.0 + 1), to: None };
+        let straddling = Interval {
+            from: Instant(i.from.0 + 1),
+            to: None,
+        };
         assert!(i.overlaps(&straddling));
     }
 }

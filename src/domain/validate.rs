@@ -32,7 +32,10 @@ pub struct Locations {
 
 impl Locations {
     fn line(lines: &[u64], index: usize) -> String {
-        format!("line {}", lines.get(index).copied().unwrap_or(index as u64 + 2))
+        format!(
+            "line {}",
+            lines.get(index).copied().unwrap_or(index as u64 + 2)
+        )
     }
 }
 
@@ -46,7 +49,10 @@ pub const ID_FORM: &str = "1 to 100 characters of A-Z a-z 0-9 . _ -";
 
 #[must_use]
 pub fn is_valid_id(id: &str) -> bool {
-    (1..=100).contains(&id.len()) && id.bytes().all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b))
+    (1..=100).contains(&id.len())
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b))
 }
 
 #[must_use]
@@ -60,17 +66,41 @@ pub fn district_location(index: usize, id: &str) -> String {
 /// The list of issues, when there is at least one.
 pub fn validate(data: &Dataset, at: &Locations) -> Result<(), Vec<Issue>> {
     let mut issues = Vec::new();
-    let mut push = |file, location: String, message: String| issues.push(Issue { file, location, message });
+    let mut push = |file, location: String, message: String| {
+        issues.push(Issue {
+            file,
+            location,
+            message,
+        })
+    };
 
     let mut faction_ids = HashSet::new();
     for (i, f) in data.factions.iter().enumerate() {
         let loc = || Locations::line(&at.factions, i);
-        check_id(&mut push, FACTIONS, loc(), "faction", &f.id, &mut faction_ids);
+        check_id(
+            &mut push,
+            FACTIONS,
+            loc(),
+            "faction",
+            &f.id,
+            &mut faction_ids,
+        );
         if f.name.trim().is_empty() {
-            push(FACTIONS, loc(), "name is empty: every faction needs a name".into());
+            push(
+                FACTIONS,
+                loc(),
+                "name is empty: every faction needs a name".into(),
+            );
         }
         if !is_hex_colour(&f.color) {
-            push(FACTIONS, loc(), format!("color '{}' is not valid: expected #rrggbb, e.g. #1f77b4", f.color));
+            push(
+                FACTIONS,
+                loc(),
+                format!(
+                    "color '{}' is not valid: expected #rrggbb, e.g. #1f77b4",
+                    f.color
+                ),
+            );
         }
     }
 
@@ -79,19 +109,41 @@ pub fn validate(data: &Dataset, at: &Locations) -> Result<(), Vec<Issue>> {
         let loc = || Locations::line(&at.sources, i);
         check_id(&mut push, SOURCES, loc(), "source", &s.id, &mut source_ids);
         if s.title.trim().is_empty() {
-            push(SOURCES, loc(), "title is empty: every source needs a title".into());
+            push(
+                SOURCES,
+                loc(),
+                "title is empty: every source needs a title".into(),
+            );
         }
         if chrono::NaiveDate::parse_from_str(&s.published, "%Y-%m-%d").is_err() {
-            push(SOURCES, loc(), format!("published '{}' is not a date: expected YYYY-MM-DD", s.published));
+            push(
+                SOURCES,
+                loc(),
+                format!(
+                    "published '{}' is not a date: expected YYYY-MM-DD",
+                    s.published
+                ),
+            );
         }
     }
 
     let mut district_ids = HashSet::new();
     for (i, d) in data.districts.iter().enumerate() {
         let loc = || district_location(i, &d.id);
-        check_id(&mut push, DISTRICTS, loc(), "district", &d.id, &mut district_ids);
+        check_id(
+            &mut push,
+            DISTRICTS,
+            loc(),
+            "district",
+            &d.id,
+            &mut district_ids,
+        );
         if d.name.trim().is_empty() {
-            push(DISTRICTS, loc(), "property 'name' is empty: every district needs a name".into());
+            push(
+                DISTRICTS,
+                loc(),
+                "property 'name' is empty: every district needs a name".into(),
+            );
         }
         for p in geometry::problems(&d.geometry) {
             push(DISTRICTS, loc(), format!("invalid geometry: {p}"));
@@ -115,11 +167,25 @@ pub fn validate(data: &Dataset, at: &Locations) -> Result<(), Vec<Issue>> {
     for (i, s) in data.states.iter().enumerate() {
         let loc = || Locations::line(&at.states, i);
         if !district_ids.contains(s.district.as_str()) {
-            push(CONTROL, loc(), format!("unknown district '{}': it is not in {DISTRICTS}", s.district));
+            push(
+                CONTROL,
+                loc(),
+                format!(
+                    "unknown district '{}': it is not in {DISTRICTS}",
+                    s.district
+                ),
+            );
         }
         for f in &s.factions {
             if !faction_ids.contains(f.as_str()) {
-                push(CONTROL, loc(), format!("unknown faction '{f}': known factions are {}", list(&faction_ids)));
+                push(
+                    CONTROL,
+                    loc(),
+                    format!(
+                        "unknown faction '{f}': known factions are {}",
+                        list(&faction_ids)
+                    ),
+                );
             }
         }
         let distinct: HashSet<&String> = s.factions.iter().collect();
@@ -130,21 +196,35 @@ pub fn validate(data: &Dataset, at: &Locations) -> Result<(), Vec<Issue>> {
             Status::Held if s.factions.len() != 1 => push(
                 CONTROL,
                 loc(),
-                format!("status 'held' needs exactly one faction, found {}", s.factions.len()),
+                format!(
+                    "status 'held' needs exactly one faction, found {}",
+                    s.factions.len()
+                ),
             ),
             Status::Contested if s.factions.len() < 2 => push(
                 CONTROL,
                 loc(),
-                format!("status 'contested' needs two or more factions (separated by ';'), found {}", s.factions.len()),
+                format!(
+                    "status 'contested' needs two or more factions (separated by ';'), found {}",
+                    s.factions.len()
+                ),
             ),
             _ => {}
         }
         if s.sources.is_empty() {
-            push(CONTROL, loc(), "no sources: every state cites at least one source id from sources.csv".into());
+            push(
+                CONTROL,
+                loc(),
+                "no sources: every state cites at least one source id from sources.csv".into(),
+            );
         }
         for src in &s.sources {
             if !source_ids.contains(src.as_str()) {
-                push(CONTROL, loc(), format!("unknown source '{src}': it is not in {SOURCES}"));
+                push(
+                    CONTROL,
+                    loc(),
+                    format!("unknown source '{src}': it is not in {SOURCES}"),
+                );
             }
         }
         if let Some(to) = s.valid_to
@@ -153,7 +233,10 @@ pub fn validate(data: &Dataset, at: &Locations) -> Result<(), Vec<Issue>> {
             push(
                 CONTROL,
                 loc(),
-                format!("valid_to {to} is not after valid_from {}: intervals are [valid_from, valid_to)", s.valid_from),
+                format!(
+                    "valid_to {to} is not after valid_from {}: intervals are [valid_from, valid_to)",
+                    s.valid_from
+                ),
             );
         }
     }
@@ -183,12 +266,17 @@ pub fn validate(data: &Dataset, at: &Locations) -> Result<(), Vec<Issue>> {
                 Locations::line(&at.states, earlier),
                 s.district,
                 o.valid_from,
-                o.valid_to.map_or_else(|| "open".to_owned(), |t| t.to_string()),
+                o.valid_to
+                    .map_or_else(|| "open".to_owned(), |t| t.to_string()),
             ),
         );
     }
 
-    if issues.is_empty() { Ok(()) } else { Err(issues) }
+    if issues.is_empty() {
+        Ok(())
+    } else {
+        Err(issues)
+    }
 }
 
 fn check_id<'a>(
@@ -200,10 +288,18 @@ fn check_id<'a>(
     seen: &mut HashSet<&'a str>,
 ) {
     if !is_valid_id(id) {
-        push(file, location.clone(), format!("{what} id '{id}' is not valid: expected {ID_FORM}"));
+        push(
+            file,
+            location.clone(),
+            format!("{what} id '{id}' is not valid: expected {ID_FORM}"),
+        );
     }
     if !seen.insert(id) {
-        push(file, location, format!("duplicate {what} id '{id}': ids must be unique"));
+        push(
+            file,
+            location,
+            format!("duplicate {what} id '{id}': ids must be unique"),
+        );
     }
 }
 
@@ -214,7 +310,11 @@ fn is_hex_colour(s: &str) -> bool {
 fn list(ids: &HashSet<&str>) -> String {
     let mut v: Vec<&str> = ids.iter().copied().collect();
     v.sort_unstable();
-    if v.is_empty() { "none".to_owned() } else { v.join(", ") }
+    if v.is_empty() {
+        "none".to_owned()
+    } else {
+        v.join(", ")
+    }
 }
 
 /// Pairs of districts `(a, b)`, `a < b`, whose areas overlap by more than a sliver.
@@ -226,7 +326,12 @@ fn overlapping_districts(data: &Dataset) -> Vec<(usize, usize, geometry::Overlap
     let shapes: Vec<_> = data
         .districts
         .iter()
-        .map(|d| (geometry::problems(&d.geometry).is_empty(), geometry::as_multi_polygon(&d.geometry)))
+        .map(|d| {
+            (
+                geometry::problems(&d.geometry).is_empty(),
+                geometry::as_multi_polygon(&d.geometry),
+            )
+        })
         .collect();
     let boxes: Vec<_> = data
         .districts
@@ -235,7 +340,10 @@ fn overlapping_districts(data: &Dataset) -> Vec<(usize, usize, geometry::Overlap
         .filter(|(i, _)| shapes[*i].0)
         .map(|(i, d)| {
             let r = geometry::envelope(&d.geometry);
-            GeomWithData::new(Rectangle::from_corners([r.min().x, r.min().y], [r.max().x, r.max().y]), i)
+            GeomWithData::new(
+                Rectangle::from_corners([r.min().x, r.min().y], [r.max().x, r.max().y]),
+                i,
+            )
         })
         .collect();
     let tree = RTree::bulk_load(boxes);

@@ -5,13 +5,13 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Serialize;
 use serde_json::value::RawValue;
 
+use super::AppState;
 use super::params::{AtQuery, NoQuery, WhoQuery};
 use super::respond::{self, GEOJSON, JSON};
 use super::views::{
-    DistrictProps, Feature, FeatureCollection, HistoryEntry, SideView, SnapshotProps, StateView, district_feature,
-    round3,
+    DistrictProps, Feature, FeatureCollection, HistoryEntry, SideView, SnapshotProps, StateView,
+    district_feature, round3,
 };
-use super::AppState;
 use crate::domain::time::Instant;
 use crate::error::{AppError, Result};
 
@@ -19,15 +19,27 @@ fn now() -> Instant {
     Instant(chrono::Utc::now().timestamp_millis())
 }
 
-pub async fn factions(req: HttpRequest, state: web::Data<AppState>, _q: web::Query<NoQuery>) -> HttpResponse {
+pub async fn factions(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    _q: web::Query<NoQuery>,
+) -> HttpResponse {
     respond::json(&req, JSON, &state.current().factions)
 }
 
-pub async fn sources(req: HttpRequest, state: web::Data<AppState>, _q: web::Query<NoQuery>) -> HttpResponse {
+pub async fn sources(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    _q: web::Query<NoQuery>,
+) -> HttpResponse {
     respond::json(&req, JSON, &state.current().sources)
 }
 
-pub async fn districts(req: HttpRequest, state: web::Data<AppState>, _q: web::Query<NoQuery>) -> HttpResponse {
+pub async fn districts(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    _q: web::Query<NoQuery>,
+) -> HttpResponse {
     let index = state.current();
     let features = index.districts.iter().map(district_feature).collect();
     respond::json(&req, GEOJSON, &FeatureCollection::new(None, features))
@@ -47,7 +59,9 @@ pub async fn history(
         states: Vec<HistoryEntry<'a>>,
     }
     let index = state.current();
-    let d = index.district_index(&id).ok_or_else(|| unknown_district(&id))?;
+    let d = index
+        .district_index(&id)
+        .ok_or_else(|| unknown_district(&id))?;
     let entry = &index.districts[d as usize];
     let states = index
         .history(d)
@@ -55,18 +69,32 @@ pub async fn history(
         .map(|s| HistoryEntry {
             state: StateView::of(&index, Some(s)),
             recorded_at: s.recorded_at,
-            source_details: s.sources.iter().map(|&x| &index.sources[x as usize]).collect(),
+            source_details: s
+                .sources
+                .iter()
+                .map(|&x| &index.sources[x as usize])
+                .collect(),
         })
         .collect();
-    let body = History { id: &entry.district.id, district: DistrictProps::of(entry), states };
+    let body = History {
+        id: &entry.district.id,
+        district: DistrictProps::of(entry),
+        states,
+    };
     Ok(respond::json(&req, JSON, &body))
 }
 
 pub fn unknown_district(id: &str) -> AppError {
-    AppError::NotFound(format!("no district has id '{id}': GET /api/districts lists the district ids"))
+    AppError::NotFound(format!(
+        "no district has id '{id}': GET /api/districts lists the district ids"
+    ))
 }
 
-pub async fn snapshot(req: HttpRequest, state: web::Data<AppState>, q: web::Query<AtQuery>) -> HttpResponse {
+pub async fn snapshot(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    q: web::Query<AtQuery>,
+) -> HttpResponse {
     let index = state.current();
     let at = q.at.unwrap_or_else(now);
     let features: Vec<_> = index
@@ -78,7 +106,10 @@ pub async fn snapshot(req: HttpRequest, state: web::Data<AppState>, q: web::Quer
             Feature {
                 kind: "Feature",
                 id: &entry.district.id,
-                properties: SnapshotProps { district: DistrictProps::of(entry), state: StateView::of(&index, s) },
+                properties: SnapshotProps {
+                    district: DistrictProps::of(entry),
+                    state: StateView::of(&index, s),
+                },
                 geometry: &entry.geometry_json,
             }
         })
@@ -86,7 +117,11 @@ pub async fn snapshot(req: HttpRequest, state: web::Data<AppState>, q: web::Quer
     respond::json(&req, GEOJSON, &FeatureCollection::new(Some(at), features))
 }
 
-pub async fn who(req: HttpRequest, state: web::Data<AppState>, q: web::Query<WhoQuery>) -> Result<HttpResponse> {
+pub async fn who(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    q: web::Query<WhoQuery>,
+) -> Result<HttpResponse> {
     #[derive(Serialize)]
     struct Who<'a> {
         at: Instant,
@@ -104,13 +139,16 @@ pub async fn who(req: HttpRequest, state: web::Data<AppState>, q: web::Query<Who
             "no district contains lon {} lat {}: the data set covers {}",
             q.lon,
             q.lat,
-            index.extent().map_or_else(|| "nothing yet".to_owned(), |r| format!(
-                "lon {:.4}..{:.4}, lat {:.4}..{:.4}",
-                r.min().x,
-                r.max().x,
-                r.min().y,
-                r.max().y
-            ))
+            index.extent().map_or_else(
+                || "nothing yet".to_owned(),
+                |r| format!(
+                    "lon {:.4}..{:.4}, lat {:.4}..{:.4}",
+                    r.min().x,
+                    r.max().x,
+                    r.min().y,
+                    r.max().y
+                )
+            )
         ))
     })?;
     let entry = &index.districts[d as usize];
@@ -127,7 +165,11 @@ pub async fn who(req: HttpRequest, state: web::Data<AppState>, q: web::Query<Who
 
 /// Every state of every district, compactly: what a client needs to scrub the whole timeline
 /// without another request.
-pub async fn states(req: HttpRequest, state: web::Data<AppState>, _q: web::Query<NoQuery>) -> HttpResponse {
+pub async fn states(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    _q: web::Query<NoQuery>,
+) -> HttpResponse {
     #[derive(Serialize)]
     struct Row<'a> {
         district: &'a str,
@@ -138,7 +180,10 @@ pub async fn states(req: HttpRequest, state: web::Data<AppState>, _q: web::Query
     let rows: Vec<Row<'_>> = index
         .states
         .iter()
-        .map(|s| Row { district: &index.districts[s.district as usize].district.id, state: StateView::of(&index, Some(s)) })
+        .map(|s| Row {
+            district: &index.districts[s.district as usize].district.id,
+            state: StateView::of(&index, Some(s)),
+        })
         .collect();
     respond::json(&req, JSON, &serde_json::json!({ "states": rows }))
 }
@@ -166,17 +211,28 @@ fn lines_json(lines: &geo::MultiLineString<f64>) -> Box<RawValue> {
 
 /// Every shared boundary between adjacent districts, with no time: a client that has all states
 /// draws the front at any instant from these.
-pub async fn borders(req: HttpRequest, state: web::Data<AppState>, _q: web::Query<NoQuery>) -> HttpResponse {
+pub async fn borders(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    _q: web::Query<NoQuery>,
+) -> HttpResponse {
     let index = state.current();
     let features: Vec<_> = index
         .borders()
         .iter()
         .map(|b| {
-            let (a, z) = (&index.districts[b.a as usize].district.id, &index.districts[b.b as usize].district.id);
+            let (a, z) = (
+                &index.districts[b.a as usize].district.id,
+                &index.districts[b.b as usize].district.id,
+            );
             LineFeature {
                 kind: "Feature",
                 id: format!("{a}|{z}"),
-                properties: BorderProps { district_a: a, district_b: z, length_km: round3(b.length_km) },
+                properties: BorderProps {
+                    district_a: a,
+                    district_b: z,
+                    length_km: round3(b.length_km),
+                },
                 geometry: lines_json(&b.lines),
             }
         })
@@ -184,7 +240,11 @@ pub async fn borders(req: HttpRequest, state: web::Data<AppState>, _q: web::Quer
     respond::json(&req, GEOJSON, &FeatureCollection::new(None, features))
 }
 
-pub async fn frontline(req: HttpRequest, state: web::Data<AppState>, q: web::Query<AtQuery>) -> HttpResponse {
+pub async fn frontline(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    q: web::Query<AtQuery>,
+) -> HttpResponse {
     #[derive(Serialize)]
     struct FrontProps<'a> {
         district_a: &'a str,
@@ -201,9 +261,14 @@ pub async fn frontline(req: HttpRequest, state: web::Data<AppState>, q: web::Que
         .frontline(at, q.bbox.as_ref())
         .into_iter()
         .map(|f| {
-            let (a, z) =
-                (&index.districts[f.border.a as usize].district.id, &index.districts[f.border.b as usize].district.id);
-            let (side_a, side_b) = (SideView::of(&index, Some(f.state_a)), SideView::of(&index, Some(f.state_b)));
+            let (a, z) = (
+                &index.districts[f.border.a as usize].district.id,
+                &index.districts[f.border.b as usize].district.id,
+            );
+            let (side_a, side_b) = (
+                SideView::of(&index, Some(f.state_a)),
+                SideView::of(&index, Some(f.state_b)),
+            );
             LineFeature {
                 kind: "Feature",
                 id: format!("{a}|{z}"),
@@ -224,10 +289,16 @@ pub async fn frontline(req: HttpRequest, state: web::Data<AppState>, q: web::Que
 }
 
 /// What this server holds: counts, time range, revision, and the optional basemap.
-pub async fn meta(req: HttpRequest, state: web::Data<AppState>, _q: web::Query<NoQuery>) -> HttpResponse {
+pub async fn meta(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    _q: web::Query<NoQuery>,
+) -> HttpResponse {
     let index = state.current();
     let range = index.timeline.range();
-    let extent = index.extent().map(|r| [r.min().x, r.min().y, r.max().x, r.max().y]);
+    let extent = index
+        .extent()
+        .map(|r| [r.min().x, r.min().y, r.max().x, r.max().y]);
     let body = serde_json::json!({
         "revision": index.revision,
         "districts": index.districts.len(),

@@ -12,7 +12,11 @@ use crate::domain::index::Index;
 use crate::domain::time::Instant;
 use crate::error::{AppError, Result};
 
-pub async fn timeline(req: HttpRequest, state: web::Data<AppState>, _q: web::Query<NoQuery>) -> HttpResponse {
+pub async fn timeline(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    _q: web::Query<NoQuery>,
+) -> HttpResponse {
     #[derive(Serialize)]
     struct Tick {
         at: Instant,
@@ -25,7 +29,11 @@ pub async fn timeline(req: HttpRequest, state: web::Data<AppState>, _q: web::Que
         .timeline
         .ticks
         .iter()
-        .map(|t| Tick { at: t.at, changes: t.changes, handovers: t.handovers })
+        .map(|t| Tick {
+            at: t.at,
+            changes: t.changes,
+            handovers: t.handovers,
+        })
         .collect();
     let body = serde_json::json!({ "start": range.map(|r| r.0), "end": range.map(|r| r.1), "instants": ticks });
     respond::json(&req, JSON, &body)
@@ -40,13 +48,21 @@ fn range(index: &Index, q: &RangeQuery) -> Result<(Instant, Instant)> {
     if from > to {
         return Err(AppError::invalid(
             "from",
-            format!("`from` ({}) is after `to` ({}): the range must run forwards in time", from.to_rfc3339(), to.to_rfc3339()),
+            format!(
+                "`from` ({}) is after `to` ({}): the range must run forwards in time",
+                from.to_rfc3339(),
+                to.to_rfc3339()
+            ),
         ));
     }
     Ok((from, to))
 }
 
-pub async fn changes(req: HttpRequest, state: web::Data<AppState>, q: web::Query<RangeQuery>) -> Result<HttpResponse> {
+pub async fn changes(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    q: web::Query<RangeQuery>,
+) -> Result<HttpResponse> {
     #[derive(Serialize)]
     struct Handover<'a> {
         district: &'a str,
@@ -80,7 +96,11 @@ pub async fn changes(req: HttpRequest, state: web::Data<AppState>, q: web::Query
             }
         })
         .collect();
-    let names = index.factions.iter().map(|f| f.id.as_str()).chain(std::iter::once("contested"));
+    let names = index
+        .factions
+        .iter()
+        .map(|f| f.id.as_str())
+        .chain(std::iter::once("contested"));
     let balance: Vec<Balance<'_>> = names
         .zip(index.gains_and_losses(from, to))
         .map(|(side, g)| Balance {
@@ -94,7 +114,11 @@ pub async fn changes(req: HttpRequest, state: web::Data<AppState>, q: web::Query
     Ok(respond::json(&req, JSON, &body))
 }
 
-pub async fn area(req: HttpRequest, state: web::Data<AppState>, q: web::Query<RangeQuery>) -> Result<HttpResponse> {
+pub async fn area(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    q: web::Query<RangeQuery>,
+) -> Result<HttpResponse> {
     let index = state.current();
     let (from, to) = range(&index, &q)?;
     let row = |at: Instant, held: &[f64], contested: f64| {
@@ -112,12 +136,19 @@ pub async fn area(req: HttpRequest, state: web::Data<AppState>, q: web::Query<Ra
         let zero = vec![0.0; index.factions.len()];
         let opening = index.timeline.area_at(from);
         if opening.is_none_or(|r| r.at != from) {
-            rows.push(opening.map_or_else(|| row(from, &zero, 0.0), |r| row(from, &r.held, r.contested)));
+            rows.push(opening.map_or_else(
+                || row(from, &zero, 0.0),
+                |r| row(from, &r.held, r.contested),
+            ));
         }
     }
     let start = index.timeline.area.partition_point(|r| r.at < from);
     let end = index.timeline.area.partition_point(|r| r.at <= to);
-    rows.extend(index.timeline.area[start..end.max(start)].iter().map(|r| row(r.at, &r.held, r.contested)));
+    rows.extend(
+        index.timeline.area[start..end.max(start)]
+            .iter()
+            .map(|r| row(r.at, &r.held, r.contested)),
+    );
     let factions: Vec<&str> = index.factions.iter().map(|f| f.id.as_str()).collect();
     let body = serde_json::json!({ "factions": factions, "rows": rows });
     Ok(respond::json(&req, JSON, &body))

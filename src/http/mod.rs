@@ -26,7 +26,11 @@ pub struct AppState {
 impl AppState {
     #[must_use]
     pub fn new(index: Index) -> Self {
-        Self { index: ArcSwap::from_pointee(index), web_dir: None, tiles: None }
+        Self {
+            index: ArcSwap::from_pointee(index),
+            web_dir: None,
+            tiles: None,
+        }
     }
 
     /// The index as of now; a reload in the meantime does not disturb a request in flight.
@@ -70,9 +74,10 @@ pub fn web_routes(cfg: &mut web::ServiceConfig, web_dir: Option<&std::path::Path
 
 fn query_error(err: actix_web::error::QueryPayloadError, _req: &HttpRequest) -> actix_web::Error {
     let detail = match &err {
-        actix_web::error::QueryPayloadError::Deserialize(e) => {
-            e.to_string().replace("unknown field", "unknown parameter").replace("missing field", "missing parameter")
-        }
+        actix_web::error::QueryPayloadError::Deserialize(e) => e
+            .to_string()
+            .replace("unknown field", "unknown parameter")
+            .replace("missing field", "missing parameter"),
         other => other.to_string(),
     };
     let parameter = detail

@@ -11,7 +11,9 @@ macro_rules! named_parser {
     ($fn:ident, $ty:ty, $name:literal) => {
         fn $fn<'de, D: Deserializer<'de>>(d: D) -> Result<Option<$ty>, D::Error> {
             let s = String::deserialize(d)?;
-            s.parse::<$ty>().map(Some).map_err(|e| serde::de::Error::custom(format!("parameter `{}`: {e}", $name)))
+            s.parse::<$ty>()
+                .map(Some)
+                .map_err(|e| serde::de::Error::custom(format!("parameter `{}`: {e}", $name)))
         }
     };
 }

@@ -19,10 +19,18 @@ pub fn json(req: &HttpRequest, content_type: &str, body: &impl Serialize) -> Htt
         Some(IfNoneMatch::Items(items)) => items.iter().any(|t| t.weak_eq(&tag)),
         None => false,
     };
-    let mut response = if fresh { HttpResponse::NotModified() } else { HttpResponse::Ok() };
+    let mut response = if fresh {
+        HttpResponse::NotModified()
+    } else {
+        HttpResponse::Ok()
+    };
     response
         .insert_header(header::ETag(tag))
         .insert_header((header::CACHE_CONTROL, "no-cache"))
         .insert_header((header::VARY, "Accept-Encoding"));
-    if fresh { response.finish() } else { response.content_type(content_type).body(bytes) }
+    if fresh {
+        response.finish()
+    } else {
+        response.content_type(content_type).body(bytes)
+    }
 }

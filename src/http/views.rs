@@ -25,7 +25,11 @@ pub struct FeatureCollection<F: Serialize> {
 
 impl<F: Serialize> FeatureCollection<F> {
     pub fn new(at: Option<Instant>, features: Vec<F>) -> Self {
-        Self { kind: "FeatureCollection", at, features }
+        Self {
+            kind: "FeatureCollection",
+            at,
+            features,
+        }
     }
 }
 
@@ -63,7 +67,12 @@ impl<'a> DistrictProps<'a> {
 }
 
 pub fn district_feature(d: &DistrictEntry) -> Feature<'_, DistrictProps<'_>> {
-    Feature { kind: "Feature", id: &d.district.id, properties: DistrictProps::of(d), geometry: &d.geometry_json }
+    Feature {
+        kind: "Feature",
+        id: &d.district.id,
+        properties: DistrictProps::of(d),
+        geometry: &d.geometry_json,
+    }
 }
 
 /// A state as the API shows it; `unknown` when no state holds.
@@ -93,7 +102,11 @@ impl<'a> StateView<'a> {
                 note: None,
             };
         };
-        let factions: Vec<&str> = s.factions.iter().map(|&f| index.factions[f as usize].id.as_str()).collect();
+        let factions: Vec<&str> = s
+            .factions
+            .iter()
+            .map(|&f| index.factions[f as usize].id.as_str())
+            .collect();
         Self {
             status: s.status.as_str(),
             faction: (s.status == crate::domain::model::Status::Held).then(|| factions[0]),
@@ -101,7 +114,11 @@ impl<'a> StateView<'a> {
             valid_from: Some(s.interval.from),
             valid_to: s.interval.to,
             confidence: Some(s.confidence.as_str()),
-            sources: s.sources.iter().map(|&x| index.sources[x as usize].id.as_str()).collect(),
+            sources: s
+                .sources
+                .iter()
+                .map(|&x| index.sources[x as usize].id.as_str())
+                .collect(),
             note: Some(&s.note),
         }
     }
@@ -137,7 +154,11 @@ pub struct SideView<'a> {
 impl<'a> SideView<'a> {
     pub fn of(index: &'a Index, state: Option<usize>) -> Self {
         let v = StateView::of(index, state.map(|s| &index.states[s]));
-        Self { status: v.status, faction: v.faction, factions: v.factions }
+        Self {
+            status: v.status,
+            faction: v.faction,
+            factions: v.factions,
+        }
     }
 
     /// A faction id, `contested` or `unknown`: one word for a side, for flat GIS attributes.

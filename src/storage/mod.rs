@@ -75,7 +75,9 @@ impl Store {
     /// # Errors
     /// On a database error.
     pub fn schema_version(&self) -> Result<i64> {
-        Ok(self.conn.pragma_query_value(None, "user_version", |r| r.get(0))?)
+        Ok(self
+            .conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))?)
     }
 
     /// The latest import's revision (0 for a database never imported into).
@@ -83,8 +85,14 @@ impl Store {
     /// # Errors
     /// On a database error.
     pub fn revision(&self) -> Result<i64> {
-        let value: String = self.conn.query_row("SELECT value FROM meta WHERE key = 'revision'", [], |r| r.get(0))?;
-        value.parse().map_err(|_| StorageError::CorruptRow(format!("meta revision '{value}'")))
+        let value: String =
+            self.conn
+                .query_row("SELECT value FROM meta WHERE key = 'revision'", [], |r| {
+                    r.get(0)
+                })?;
+        value
+            .parse()
+            .map_err(|_| StorageError::CorruptRow(format!("meta revision '{value}'")))
     }
 
     /// Whether no data set has been imported yet.
@@ -92,7 +100,11 @@ impl Store {
     /// # Errors
     /// On a database error.
     pub fn is_empty(&self) -> Result<bool> {
-        Ok(self.conn.query_row("SELECT NOT EXISTS (SELECT 1 FROM districts)", [], |r| r.get(0))?)
+        Ok(self
+            .conn
+            .query_row("SELECT NOT EXISTS (SELECT 1 FROM districts)", [], |r| {
+                r.get(0)
+            })?)
     }
 
     /// Replaces the stored data set with `data` in one transaction: on any error nothing changes.
@@ -104,7 +116,14 @@ impl Store {
     pub fn import(&mut self, data: &Dataset, now: Instant) -> Result<ImportSummary> {
         let tx = self.conn.transaction()?;
         let known = recorded_times(&tx)?;
-        for table in ["state_sources", "state_factions", "control_states", "districts", "sources", "factions"] {
+        for table in [
+            "state_sources",
+            "state_factions",
+            "control_states",
+            "districts",
+            "sources",
+            "factions",
+        ] {
             tx.execute(&format!("DELETE FROM {table}"), [])?;
         }
         insert_records(&tx, data)?;
@@ -114,8 +133,12 @@ impl Store {
                 "INSERT INTO control_states (district, status, valid_from, valid_to, confidence, note, recorded_at)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
             )?;
-            let mut faction = tx.prepare_cached("INSERT INTO state_factions (state, pos, faction) VALUES (?1, ?2, ?3)")?;
-            let mut source = tx.prepare_cached("INSERT INTO state_sources (state, pos, source) VALUES (?1, ?2, ?3)")?;
+            let mut faction = tx.prepare_cached(
+                "INSERT INTO state_factions (state, pos, faction) VALUES (?1, ?2, ?3)",
+            )?;
+            let mut source = tx.prepare_cached(
+                "INSERT INTO state_sources (state, pos, source) VALUES (?1, ?2, ?3)",
+            )?;
             for s in &data.states {
                 let recorded = known.get(&state_key(s)).copied();
                 unchanged += usize::from(recorded.is_some());
@@ -138,7 +161,10 @@ impl Store {
             }
         }
         tx.execute("UPDATE meta SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT) WHERE key = 'revision'", [])?;
-        let revision: String = tx.query_row("SELECT value FROM meta WHERE key = 'revision'", [], |r| r.get(0))?;
+        let revision: String =
+            tx.query_row("SELECT value FROM meta WHERE key = 'revision'", [], |r| {
+                r.get(0)
+            })?;
         tx.commit()?;
         Ok(ImportSummary {
             districts: data.districts.len(),
@@ -156,17 +182,38 @@ impl Store {
         let c = &self.conn;
         let factions = c
             .prepare("SELECT id, name, color FROM factions ORDER BY ord")?
-            .query_map([], |r| Ok(Faction { id: r.get(0)?, name: r.get(1)?, color: r.get(2)? }))?
+            .query_map([], |r| {
+                Ok(Faction {
+                    id: r.get(0)?,
+                    name: r.get(1)?,
+                    color: r.get(2)?,
+                })
+            })?
             .collect::<Result<Vec<_>, _>>()?;
         let sources = c
             .prepare("SELECT id, title, publisher, published, url FROM sources ORDER BY ord")?
             .query_map([], |r| {
-                Ok(Source { id: r.get(0)?, title: r.get(1)?, publisher: r.get(2)?, published: r.get(3)?, url: r.get(4)? })
+                Ok(Source {
+                    id: r.get(0)?,
+                    title: r.get(1)?,
+                    publisher: r.get(2)?,
+                    published: r.get(3)?,
+                    url: r.get(4)?,
+                })
             })?
             .collect::<Result<Vec<_>, _>>()?;
         let districts = load_districts(c)?;
         let (states, recorded_at) = load_states(c)?;
-        Ok(Stored { dataset: Dataset { factions, sources, districts, states }, recorded_at, revision: self.revision()? })
+        Ok(Stored {
+            dataset: Dataset {
+                factions,
+                sources,
+                districts,
+                states,
+            },
+            recorded_at,
+            revision: self.revision()?,
+        })
     }
 
     /// The underlying connection, for tests that inject failures.
@@ -177,7 +224,8 @@ impl Store {
 }
 
 fn insert_records(tx: &Transaction<'_>, data: &Dataset) -> Result<()> {
-    let mut faction = tx.prepare_cached("INSERT INTO factions (id, ord, name, color) VALUES (?1, ?2, ?3, ?4)")?;
+    let mut faction =
+        tx.prepare_cached("INSERT INTO factions (id, ord, name, color) VALUES (?1, ?2, ?3, ?4)")?;
     for (ord, f) in data.factions.iter().enumerate() {
         faction.execute(params![f.id, ord, f.name, f.color])?;
     }
@@ -225,7 +273,9 @@ fn recorded_times(c: &Connection) -> Result<HashMap<String, Instant>> {
 }
 
 fn load_districts(c: &Connection) -> Result<Vec<District>> {
-    let mut stmt = c.prepare("SELECT id, name, alt_names, grp, properties, geometry FROM districts ORDER BY ord")?;
+    let mut stmt = c.prepare(
+        "SELECT id, name, alt_names, grp, properties, geometry FROM districts ORDER BY ord",
+    )?;
     let rows = stmt.query_map([], |r| {
         Ok((
             r.get::<_, String>(0)?,
@@ -240,12 +290,24 @@ fn load_districts(c: &Connection) -> Result<Vec<District>> {
     for row in rows {
         let (id, name, alt_names, group, properties, geometry) = row?;
         let corrupt = |what: &str| StorageError::CorruptRow(format!("district '{id}': {what}"));
-        let alt_names = serde_json::from_str(&alt_names).map_err(|_| corrupt("alt_names is not a JSON array"))?;
-        let properties = serde_json::from_str(&properties).map_err(|_| corrupt("properties is not a JSON object"))?;
+        let alt_names = serde_json::from_str(&alt_names)
+            .map_err(|_| corrupt("alt_names is not a JSON array"))?;
+        let properties = serde_json::from_str(&properties)
+            .map_err(|_| corrupt("properties is not a JSON object"))?;
         let geometry = Wkb(geometry)
             .decode()
-            .map_err(|reason| StorageError::CorruptGeometry { district: id.clone(), reason })?;
-        districts.push(District { id, name, alt_names, group, geometry, properties });
+            .map_err(|reason| StorageError::CorruptGeometry {
+                district: id.clone(),
+                reason,
+            })?;
+        districts.push(District {
+            id,
+            name,
+            alt_names,
+            group,
+            geometry,
+            properties,
+        });
     }
     Ok(districts)
 }
@@ -254,7 +316,9 @@ fn load_districts(c: &Connection) -> Result<Vec<District>> {
 fn load_states(c: &Connection) -> Result<(Vec<ControlState>, Vec<Instant>)> {
     let links = |table: &str, column: &str| -> Result<HashMap<i64, Vec<String>>> {
         let mut map: HashMap<i64, Vec<String>> = HashMap::new();
-        let mut stmt = c.prepare(&format!("SELECT state, {column} FROM {table} ORDER BY state, pos"))?;
+        let mut stmt = c.prepare(&format!(
+            "SELECT state, {column} FROM {table} ORDER BY state, pos"
+        ))?;
         let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {
             map.entry(r.get(0)?).or_default().push(r.get(1)?);
@@ -293,7 +357,11 @@ fn load_states(c: &Connection) -> Result<(Vec<ControlState>, Vec<Instant>)> {
 /// # Errors
 /// On a database error.
 pub fn read_revision(conn: &Connection) -> Result<Option<i64>> {
-    let v: Option<String> = conn.query_row("SELECT value FROM meta WHERE key = 'revision'", [], |r| r.get(0)).optional()?;
+    let v: Option<String> = conn
+        .query_row("SELECT value FROM meta WHERE key = 'revision'", [], |r| {
+            r.get(0)
+        })
+        .optional()?;
     Ok(v.and_then(|v| v.parse().ok()))
 }
 

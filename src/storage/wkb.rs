@@ -36,7 +36,9 @@ mod tests {
 
     #[test]
     fn polygons_survive_the_round_trip_bit_for_bit() {
-        let p = Geometry::Polygon(polygon![(x: 43.1, y: 36.3), (x: 43.2, y: 36.3), (x: 43.123456789, y: 36.41)]);
+        let p = Geometry::Polygon(
+            polygon![(x: 43.1, y: 36.3), (x: 43.2, y: 36.3), (x: 43.123456789, y: 36.41)],
+        );
         assert_eq!(Wkb::encode(&p).decode().unwrap(), p);
     }
 

@@ -1,0 +1,151 @@
+//! Shared test scaffolding: small hand-made data sets, generated ones, and the real route table.
+
+use std::path::{Path, PathBuf};
+
+use actix_web::{App, test, web};
+use frontline::dataset::{self, Dataset};
+use frontline::domain::index::Index;
+use frontline::domain::synth;
+use frontline::http::{self, AppState};
+use frontline::server::open_index;
+use frontline::storage::Store;
+use tempfile::TempDir;
+
+/// The shipped Mosul data set.
+pub fn mosul_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("data/mosul")
+}
+
+pub fn mosul() -> Dataset {
+    dataset::read_dir(&mosul_dir()).expect("the shipped Mosul data set is valid")
+}
+
+/// An index built the way the server builds it: through a fresh store seeded from `dir`.
+pub fn index_of(dir: &Path) -> (TempDir, Index) {
+    let tmp = TempDir::new().unwrap();
+    let index = open_index(&tmp.path().join("test.db"), Some(dir)).expect("seeding works");
+    (tmp, index)
+}
+
+/// The real route table over an index.
+pub async fn app(
+    index: Index,
+) -> impl actix_web::dev::Service<
+    actix_http::Request,
+    Response = actix_web::dev::ServiceResponse,
+    Error = actix_web::Error,
+> {
+    let state = web::Data::new(AppState::new(index));
+    test::init_service(App::new().app_data(state).configure(http::routes)).await
+}
+
+pub fn synth_dir(districts: usize, states: usize, seed: u64) -> TempDir {
+    let tmp = TempDir::new().unwrap();
+    let data = synth::generate(&synth::Params {
+        districts,
+        states,
+        seed,
+    });
+    dataset::write_dir(&data, tmp.path()).unwrap();
+    tmp
+}
+
+/// A tiny, readable data set: three 1 km squares in a row (west, middle, east), two factions, two
+/// sources. `middle` is taken by `blue` on 2020-02-01 after a week contested.
+pub fn write_small(dir: &Path) {
+    std::fs::write(
+        dir.join("factions.csv"),
+        "id,name,color\nred,Red Army,#d62728\nblue,Blue Force,#1f77b4\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("sources.csv"),
+        "id,title,publisher,published,url\n\
+         wire-1,Red holds the line,Wire,2020-01-01,https://example.org/1\n\
+         wire-2,Blue takes the middle,Wire,2020-02-01,https://example.org/2\n",
+    )
+    .unwrap();
+    let feature = |id: &str, name: &str, ring: &str| {
+        format!(
+            r#"{{"type":"Feature","id":"{id}","properties":{{"name":"{name}","alt_names":["{name} Quarter"],"group":"Town","kind":"test"}},"geometry":{{"type":"Polygon","coordinates":[[{ring}]]}}}}"#
+        )
+    };
+    std::fs::write(
+        dir.join("districts.geojson"),
+        format!(
+            "{{\"type\":\"FeatureCollection\",\"features\":[\n{},\n{},\n{}\n]}}\n",
+            feature(
+                "west",
+                "West",
+                "[43.0,36.0],[43.01,36.0],[43.01,36.01],[43.0,36.01],[43.0,36.0]"
+            ),
+            feature(
+                "middle",
+                "Middle",
+                "[43.01,36.0],[43.02,36.0],[43.02,36.01],[43.01,36.01],[43.01,36.0]"
+            ),
+            feature(
+                "east",
+                "East",
+                "[43.02,36.0],[43.03,36.0],[43.03,36.01],[43.02,36.01],[43.02,36.0]"
+            )
+        ),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("control.csv"),
+        "district,status,factions,valid_from,valid_to,confidence,sources,note\n\
+         east,held,red,2020-01-01,,confirmed,wire-1,\n\
+         middle,held,red,2020-01-01,2020-01-25,confirmed,wire-1,\n\
+         middle,contested,blue;red,2020-01-25,2020-02-01,reported,wire-1;wire-2,street fighting\n\
+         middle,held,blue,2020-02-01,,confirmed,wire-2,\n\
+         west,held,blue,2020-01-01,,confirmed,wire-1,\n",
+    )
+    .unwrap();
+}
+
+pub fn small_dir() -> TempDir {
+    let tmp = TempDir::new().unwrap();
+    write_small(tmp.path());
+    tmp
+}
+
+/// Everything stored, as the bytes `export` writes: to compare a database before and after.
+pub fn stored_bytes(db: &Path) -> Vec<u8> {
+    let out = TempDir::new().unwrap();
+    let stored = Store::open(db).unwrap().load().unwrap();
+    dataset::write_dir(&stored.dataset, out.path()).unwrap();
+    [
+        "factions.csv",
+        "sources.csv",
+        "districts.geojson",
+        "control.csv",
+    ]
+    .iter()
+    .flat_map(|f| std::fs::read(out.path().join(f)).unwrap())
+    .collect()
+}
+
+pub async fn get_json(
+    app: &impl actix_web::dev::Service<
+        actix_http::Request,
+        Response = actix_web::dev::ServiceResponse,
+        Error = actix_web::Error,
+    >,
+    uri: &str,
+) -> (u16, String, serde_json::Value) {
+    let resp = test::call_service(app, test::TestRequest::get().uri(uri).to_request()).await;
+    let status = resp.status().as_u16();
+    let content_type = resp
+        .headers()
+        .get("content-type")
+        .map(|v| v.to_str().unwrap().to_owned())
+        .unwrap_or_default();
+    let body = test::read_body(resp).await;
+    let json = if body.is_empty() {
+        serde_json::Value::Null
+    } else {
+        serde_json::from_slice(&body).unwrap()
+    };
+    (status, content_type, json)
+}
