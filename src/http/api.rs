@@ -12,6 +12,8 @@ use super::views::{
     DistrictProps, Feature, FeatureCollection, HistoryEntry, SideView, SnapshotProps, StateView,
     district_feature, round3,
 };
+use crate::domain::geometry::Bbox;
+use crate::domain::index::Index;
 use crate::domain::time::Instant;
 use crate::error::{AppError, Result};
 
@@ -90,15 +92,15 @@ pub fn unknown_district(id: &str) -> AppError {
     ))
 }
 
-pub async fn snapshot(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    q: web::Query<AtQuery>,
-) -> HttpResponse {
+pub async fn snapshot(req: HttpRequest, state: web::Data<AppState>, q: web::Query<AtQuery>) -> HttpResponse {
     let index = state.current();
-    let at = q.at.unwrap_or_else(now);
+    respond::json(&req, GEOJSON, &snapshot_view(&index, q.at.unwrap_or_else(now), q.bbox.as_ref()))
+}
+
+/// The map at `at`: every district (in `bbox`) with the state holding there.
+pub fn snapshot_view<'a>(index: &'a Index, at: Instant, bbox: Option<&Bbox>) -> impl Serialize + 'a {
     let features: Vec<_> = index
-        .districts_in(q.bbox.as_ref())
+        .districts_in(bbox)
         .into_iter()
         .map(|d| {
             let entry = &index.districts[d as usize];
@@ -106,15 +108,12 @@ pub async fn snapshot(
             Feature {
                 kind: "Feature",
                 id: &entry.district.id,
-                properties: SnapshotProps {
-                    district: DistrictProps::of(entry),
-                    state: StateView::of(&index, s),
-                },
+                properties: SnapshotProps { district: DistrictProps::of(entry), state: StateView::of(index, s) },
                 geometry: &entry.geometry_json,
             }
         })
         .collect();
-    respond::json(&req, GEOJSON, &FeatureCollection::new(Some(at), features))
+    FeatureCollection::new(Some(at), features)
 }
 
 pub async fn who(

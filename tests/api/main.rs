@@ -5,3 +5,4 @@ mod helpers;
 mod import;
 mod index;
 mod routes;
+mod mosul;

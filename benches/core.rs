@@ -1,0 +1,58 @@
+//! In-process benchmarks on a generated 50,000-district / 1,000,000-state data set:
+//! `who` (point and instant to district and state) and a full uncached snapshot, serialised.
+//! Override the size with FRONTLINE_BENCH_DISTRICTS / FRONTLINE_BENCH_STATES.
+
+use std::hint::black_box;
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use frontline::domain::index::Index;
+use frontline::domain::synth;
+use frontline::domain::time::Instant;
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+
+fn size(var: &str, default: usize) -> usize {
+    std::env::var(var).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
+}
+
+fn index() -> Index {
+    let params = synth::Params {
+        districts: size("FRONTLINE_BENCH_DISTRICTS", 50_000),
+        states: size("FRONTLINE_BENCH_STATES", 1_000_000),
+        seed: 1,
+    };
+    Index::build(synth::generate(&params), &[], 0)
+}
+
+fn benches(c: &mut Criterion) {
+    let index = index();
+    let extent = index.extent().unwrap();
+    let mut rng = ChaCha8Rng::seed_from_u64(5);
+    let (t0, t1) = (Instant::from_ymd(2020, 1, 1).0, Instant::from_ymd(2023, 1, 1).0);
+    let queries: Vec<(f64, f64, Instant)> = (0..10_000)
+        .map(|_| {
+            (
+                rng.random_range(extent.min().x..extent.max().x),
+                rng.random_range(extent.min().y..extent.max().y),
+                Instant(rng.random_range(t0..t1)),
+            )
+        })
+        .collect();
+    let mut n = 0;
+    c.bench_function("who", |b| {
+        b.iter(|| {
+            let (lon, lat, t) = queries[n % queries.len()];
+            n += 1;
+            black_box(index.who(lon, lat, t))
+        });
+    });
+    let mut group = c.benchmark_group("snapshot");
+    group.sample_size(10);
+    group.bench_function("full_serialised", |b| {
+        b.iter(|| black_box(frontline::http::snapshot_json(&index, Instant::from_ymd(2021, 6, 1), None).len()));
+    });
+    group.finish();
+}
+
+criterion_group!(core, benches);
+criterion_main!(core);
