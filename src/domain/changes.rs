@@ -44,7 +44,6 @@ pub struct Timeline {
 
 impl Timeline {
     /// Hand-overs in the half-open range `(from, to]`.
-    #[must_use]
     pub fn handovers(&self, from: Instant, to: Instant) -> impl Iterator<Item = &Event> {
         let start = self.events.partition_point(|e| e.at <= from);
         let end = self.events.partition_point(|e| e.at <= to);

@@ -92,13 +92,25 @@ pub fn unknown_district(id: &str) -> AppError {
     ))
 }
 
-pub async fn snapshot(req: HttpRequest, state: web::Data<AppState>, q: web::Query<AtQuery>) -> HttpResponse {
+pub async fn snapshot(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    q: web::Query<AtQuery>,
+) -> HttpResponse {
     let index = state.current();
-    respond::json(&req, GEOJSON, &snapshot_view(&index, q.at.unwrap_or_else(now), q.bbox.as_ref()))
+    respond::json(
+        &req,
+        GEOJSON,
+        &snapshot_view(&index, q.at.unwrap_or_else(now), q.bbox.as_ref()),
+    )
 }
 
 /// The map at `at`: every district (in `bbox`) with the state holding there.
-pub fn snapshot_view<'a>(index: &'a Index, at: Instant, bbox: Option<&Bbox>) -> impl Serialize + 'a {
+pub fn snapshot_view<'a>(
+    index: &'a Index,
+    at: Instant,
+    bbox: Option<&Bbox>,
+) -> impl Serialize + 'a {
     let features: Vec<_> = index
         .districts_in(bbox)
         .into_iter()
@@ -108,7 +120,10 @@ pub fn snapshot_view<'a>(index: &'a Index, at: Instant, bbox: Option<&Bbox>) -> 
             Feature {
                 kind: "Feature",
                 id: &entry.district.id,
-                properties: SnapshotProps { district: DistrictProps::of(entry), state: StateView::of(index, s) },
+                properties: SnapshotProps {
+                    district: DistrictProps::of(entry),
+                    state: StateView::of(index, s),
+                },
                 geometry: &entry.geometry_json,
             }
         })

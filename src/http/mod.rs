@@ -18,7 +18,11 @@ use crate::error::AppError;
 
 /// The snapshot GeoJSON as served, for benchmarks and tools that need the bytes without HTTP.
 #[must_use]
-pub fn snapshot_json(index: &Index, at: crate::domain::time::Instant, bbox: Option<&crate::domain::geometry::Bbox>) -> Vec<u8> {
+pub fn snapshot_json(
+    index: &Index,
+    at: crate::domain::time::Instant,
+    bbox: Option<&crate::domain::geometry::Bbox>,
+) -> Vec<u8> {
     serde_json::to_vec(&api::snapshot_view(index, at, bbox)).expect("views serialise")
 }
 

@@ -4,5 +4,6 @@
 mod helpers;
 mod import;
 mod index;
-mod routes;
 mod mosul;
+mod routes;
+mod server;

@@ -23,11 +23,17 @@ fn day(s: &str) -> Instant {
 /// `held:FACTION`, `contested:A;B` (sorted) or `unknown`.
 fn side(id: &str, at: &str) -> String {
     let index = index();
-    let d = index.district_index(id).unwrap_or_else(|| panic!("no district '{id}'"));
+    let d = index
+        .district_index(id)
+        .unwrap_or_else(|| panic!("no district '{id}'"));
     match index.state_at(d, day(at)).map(|s| &index.states[s]) {
         None => "unknown".into(),
         Some(s) => {
-            let mut f: Vec<&str> = s.factions.iter().map(|&i| index.factions[i as usize].id.as_str()).collect();
+            let mut f: Vec<&str> = s
+                .factions
+                .iter()
+                .map(|&i| index.factions[i as usize].id.as_str())
+                .collect();
             if s.status == Status::Contested {
                 f.sort_unstable();
             }
@@ -40,13 +46,23 @@ fn city_districts() -> Vec<&'static str> {
     index()
         .districts
         .iter()
-        .filter(|d| matches!(d.district.group.as_deref(), Some("East Mosul" | "West Mosul")))
+        .filter(|d| {
+            matches!(
+                d.district.group.as_deref(),
+                Some("East Mosul" | "West Mosul")
+            )
+        })
         .map(|d| d.district.id.as_str())
         .collect()
 }
 
 fn group(name: &str) -> Vec<&'static str> {
-    index().districts.iter().filter(|d| d.district.group.as_deref() == Some(name)).map(|d| d.district.id.as_str()).collect()
+    index()
+        .districts
+        .iter()
+        .filter(|d| d.district.group.as_deref() == Some(name))
+        .map(|d| d.district.id.as_str())
+        .collect()
 }
 
 fn is_old_city(id: &str) -> bool {
@@ -77,8 +93,15 @@ fn east_mosul_was_fully_retaken_by_24_january_2017_with_rashidiya_last() {
         assert_eq!(side(id, "2017-01-24"), "held:isf", "{id} on 24 Jan 2017");
     }
     assert_ne!(side("rashidiya", "2017-01-23"), "held:isf");
-    let last_taken = east.iter().filter(|id| side(id, "2017-01-23") != "held:isf").collect::<Vec<_>>();
-    assert_eq!(last_taken, [&"rashidiya"], "Rashidiya was the last east-bank district");
+    let last_taken = east
+        .iter()
+        .filter(|id| side(id, "2017-01-23") != "held:isf")
+        .collect::<Vec<_>>();
+    assert_eq!(
+        last_taken,
+        [&"rashidiya"],
+        "Rashidiya was the last east-bank district"
+    );
 }
 
 #[test]
@@ -90,26 +113,48 @@ fn all_of_mosul_was_held_by_isil_on_1_october_2016() {
 
 #[test]
 fn the_western_offensive_began_on_19_february_2017() {
-    let west: Vec<&str> = group("West Mosul").into_iter().chain(["airport", "ghazlani"]).collect();
+    let west: Vec<&str> = group("West Mosul")
+        .into_iter()
+        .chain(["airport", "ghazlani"])
+        .collect();
     for id in &west {
-        assert_eq!(side(id, "2017-02-18T23:59:59Z"), "held:isil", "{id} before the western offensive");
+        assert_eq!(
+            side(id, "2017-02-18T23:59:59Z"),
+            "held:isil",
+            "{id} before the western offensive"
+        );
     }
-    let moved = west.iter().filter(|id| side(id, "2017-02-28") != "held:isil").count();
-    assert!(moved >= 3, "the offensive moved within ten days: {moved} districts");
+    let moved = west
+        .iter()
+        .filter(|id| side(id, "2017-02-28") != "held:isil")
+        .count();
+    assert!(
+        moved >= 3,
+        "the offensive moved within ten days: {moved} districts"
+    );
 }
 
 #[test]
 fn on_3_june_2017_isil_held_only_zanjili_the_old_city_and_shifa() {
-    let holdouts: Vec<&str> = city_districts().into_iter().filter(|id| side(id, "2017-06-03") != "held:isf").collect();
+    let holdouts: Vec<&str> = city_districts()
+        .into_iter()
+        .filter(|id| side(id, "2017-06-03") != "held:isf")
+        .collect();
     for id in &holdouts {
         assert!(
             *id == "zanjili" || *id == "shifa" || *id == "medical-city" || is_old_city(id),
             "{id} was not held by isf on 3 June 2017 but is not Zanjili, the Old City or Shifa"
         );
-        assert!(["held:isil", "contested:isf;isil"].contains(&side(id, "2017-06-03").as_str()), "{id}");
+        assert!(
+            ["held:isil", "contested:isf;isil"].contains(&side(id, "2017-06-03").as_str()),
+            "{id}"
+        );
     }
     assert!(holdouts.contains(&"zanjili") && holdouts.contains(&"shifa"));
-    assert!(holdouts.iter().filter(|id| is_old_city(id)).count() >= 8, "{holdouts:?}");
+    assert!(
+        holdouts.iter().filter(|id| is_old_city(id)).count() >= 8,
+        "{holdouts:?}"
+    );
 }
 
 #[test]
@@ -118,14 +163,20 @@ fn zanjili_was_taken_between_10_and_13_june_2017() {
     assert_eq!(side("zanjili", "2017-06-14"), "held:isf");
     let index = index();
     let d = index.district_index("zanjili").unwrap();
-    let taken = index.history(d).iter().find(|s| s.status == Status::Held && index.factions[s.factions[0] as usize].id == "isf");
+    let taken = index
+        .history(d)
+        .iter()
+        .find(|s| s.status == Status::Held && index.factions[s.factions[0] as usize].id == "isf");
     let at = taken.unwrap().interval.from;
     assert!(day("2017-06-10") <= at && at <= day("2017-06-13"), "{at}");
 }
 
 #[test]
 fn mosul_was_declared_liberated_on_9_to_10_july_2017() {
-    let not_yet: Vec<&str> = city_districts().into_iter().filter(|id| side(id, "2017-07-01") != "held:isf").collect();
+    let not_yet: Vec<&str> = city_districts()
+        .into_iter()
+        .filter(|id| side(id, "2017-07-01") != "held:isf")
+        .collect();
     assert!(!not_yet.is_empty(), "fighting went on into July");
     for id in city_districts() {
         assert_eq!(side(id, "2017-07-10"), "held:isf", "{id} on 10 July 2017");
@@ -147,7 +198,11 @@ fn every_district_has_a_state_from_17_october_2016_to_31_july_2017() {
             if s.interval.to.is_some_and(|to| to <= t) {
                 continue;
             }
-            assert!(s.interval.from <= t, "{} has a gap at {t}", entry.district.id);
+            assert!(
+                s.interval.from <= t,
+                "{} has a gap at {t}",
+                entry.district.id
+            );
             match s.interval.to {
                 Some(to) => t = to,
                 None => t = day("2100-01-01"),
@@ -160,23 +215,48 @@ fn every_district_has_a_state_from_17_october_2016_to_31_july_2017() {
 #[test]
 fn every_state_cites_a_known_source() {
     let data = mosul();
-    let known: std::collections::HashSet<&str> = data.sources.iter().map(|s| s.id.as_str()).collect();
+    let known: std::collections::HashSet<&str> =
+        data.sources.iter().map(|s| s.id.as_str()).collect();
     for s in &data.states {
-        assert!(!s.sources.is_empty(), "{} from {} cites nothing", s.district, s.valid_from);
+        assert!(
+            !s.sources.is_empty(),
+            "{} from {} cites nothing",
+            s.district,
+            s.valid_from
+        );
         for id in &s.sources {
-            assert!(known.contains(id.as_str()), "{} cites unknown source {id}", s.district);
+            assert!(
+                known.contains(id.as_str()),
+                "{} cites unknown source {id}",
+                s.district
+            );
         }
     }
     for s in &data.sources {
-        assert!(s.url.starts_with("https://") || s.url.starts_with("http://"), "{}: {}", s.id, s.url);
+        assert!(
+            s.url.starts_with("https://") || s.url.starts_with("http://"),
+            "{}: {}",
+            s.id,
+            s.url
+        );
         assert!(!s.publisher.is_empty(), "{} has no publisher", s.id);
     }
 }
 
 #[test]
 fn approximate_dates_say_why() {
-    for s in mosul().states.iter().filter(|s| s.confidence != frontline::dataset::Confidence::Confirmed) {
-        assert!(!s.note.trim().is_empty(), "{} from {} is {} without a note", s.district, s.valid_from, s.confidence);
+    for s in mosul()
+        .states
+        .iter()
+        .filter(|s| s.confidence != frontline::dataset::Confidence::Confirmed)
+    {
+        assert!(
+            !s.note.trim().is_empty(),
+            "{} from {} is {} without a note",
+            s.district,
+            s.valid_from,
+            s.confidence
+        );
     }
 }
 
@@ -192,7 +272,10 @@ fn east_bank_districts_lie_east_of_the_tigris_and_the_old_city_west() {
         .collect();
     // The river runs north to south: its longitude at a latitude, by linear interpolation.
     let river_lon = |lat: f64| {
-        let w = river.windows(2).find(|w| (w[1].1..=w[0].1).contains(&lat)).expect("latitude within the river line");
+        let w = river
+            .windows(2)
+            .find(|w| (w[1].1..=w[0].1).contains(&lat))
+            .expect("latitude within the river line");
         let f = (lat - w[0].1) / (w[1].1 - w[0].1);
         w[0].0 + f * (w[1].0 - w[0].0)
     };
@@ -203,14 +286,28 @@ fn east_bank_districts_lie_east_of_the_tigris_and_the_old_city_west() {
         }
         let c = d.district.geometry.centroid().unwrap();
         let east = c.x() > river_lon(c.y());
-        assert_eq!(east, bank == Some("East Mosul"), "{} ({bank:?}) at {:?}", d.district.id, c);
+        assert_eq!(
+            east,
+            bank == Some("East Mosul"),
+            "{} ({bank:?}) at {:?}",
+            d.district.id,
+            c
+        );
     }
-    let old_city: Vec<_> = index().districts.iter().filter(|d| is_old_city(&d.district.id)).collect();
+    let old_city: Vec<_> = index()
+        .districts
+        .iter()
+        .filter(|d| is_old_city(&d.district.id))
+        .collect();
     assert!(old_city.len() >= 8);
     for d in old_city {
         let c = d.district.geometry.centroid().unwrap();
         let km_from_river = (river_lon(c.y()) - c.x()) * 111.32 * c.y().to_radians().cos();
-        assert!((0.0..2.5).contains(&km_from_river), "{} is {km_from_river:.2} km west of the river", d.district.id);
+        assert!(
+            (0.0..2.5).contains(&km_from_river),
+            "{} is {km_from_river:.2} km west of the river",
+            d.district.id
+        );
     }
 }
 
@@ -220,13 +317,34 @@ async fn the_api_shows_the_3_june_2017_map() {
     let app = app(index).await;
     let (status, _, body) = get_json(&app, "/api/snapshot?at=2017-06-03").await;
     assert_eq!(status, 200);
-    let feature = |id: &str| body["features"].as_array().unwrap().iter().find(|f| f["id"] == id).unwrap().clone();
+    let feature = |id: &str| {
+        body["features"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["id"] == id)
+            .unwrap()
+            .clone()
+    };
     assert_eq!(feature("sihha")["properties"]["faction"], "isf");
     assert_eq!(feature("rashidiya")["properties"]["faction"], "isf");
-    assert!(feature("zanjili")["properties"]["factions"].as_array().unwrap().contains(&"isil".into()));
+    assert!(
+        feature("zanjili")["properties"]["factions"]
+            .as_array()
+            .unwrap()
+            .contains(&"isil".into())
+    );
     let (_, _, front) = get_json(&app, "/api/frontline?at=2017-06-03").await;
-    let ids: Vec<&str> = front["features"].as_array().unwrap().iter().map(|f| f["id"].as_str().unwrap()).collect();
-    assert!(ids.iter().any(|id| id.contains("zanjili")), "the front runs along Zanjili: {ids:?}");
+    let ids: Vec<&str> = front["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["id"].as_str().unwrap())
+        .collect();
+    assert!(
+        ids.iter().any(|id| id.contains("zanjili")),
+        "the front runs along Zanjili: {ids:?}"
+    );
     let (_, _, who) = get_json(&app, "/api/who?lon=43.2&lat=36.36&at=2016-10-01").await;
     assert_eq!(who["state"]["faction"], "isil");
 }
@@ -235,8 +353,16 @@ async fn the_api_shows_the_3_june_2017_map() {
 fn the_shipped_files_are_in_canonical_form() {
     let out = TempDir::new().unwrap();
     frontline::dataset::write_dir(&mosul(), out.path()).unwrap();
-    for f in ["factions.csv", "sources.csv", "districts.geojson", "control.csv"] {
+    for f in [
+        "factions.csv",
+        "sources.csv",
+        "districts.geojson",
+        "control.csv",
+    ] {
         let shipped = std::fs::read(mosul_dir().join(f)).unwrap();
-        assert!(shipped == std::fs::read(out.path().join(f)).unwrap(), "{f}: export would rewrite it");
+        assert!(
+            shipped == std::fs::read(out.path().join(f)).unwrap(),
+            "{f}: export would rewrite it"
+        );
     }
 }
