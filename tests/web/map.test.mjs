@@ -1,0 +1,87 @@
+// The map at 2017-06-03: who held Zanjili, the Old City and Rashidiya, drawn in their colours.
+
+import assert from 'node:assert/strict';
+import { mkdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import { ROOT, districtLook, launchBrowser, openMap, rgb, setDate, startServer } from './helpers.mjs';
+
+let server;
+let browser;
+let page;
+let colour;
+let oldCity;
+
+before(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+  const factions = await (await fetch(`${server.url}/api/factions`)).json();
+  colour = Object.fromEntries(factions.map((f) => [f.id, f.color]));
+  const districts = await (await fetch(`${server.url}/api/districts`)).json();
+  oldCity = districts.features.filter((f) => /Old City/.test(f.properties.name)).map((f) => String(f.id));
+  page = await openMap(browser, `${server.url}/`);
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+test('the map opens at the latest date with every district drawn', async () => {
+  const meta = await (await fetch(`${server.url}/api/meta`)).json();
+  assert.equal(await page.inputValue('#date'), meta.end.slice(0, 10));
+  assert.equal(await page.locator('path[data-district]').count(), meta.districts);
+  assert.deepEqual(page.errors, []);
+});
+
+test('on 3 June 2017 Zanjili and the Old City are held or contested by isil', async () => {
+  await setDate(page, '2017-06-03');
+  assert.ok(oldCity.length >= 4, `expected Old City quarters, found ${oldCity}`);
+  for (const id of ['zanjili', ...oldCity]) {
+    const look = await districtLook(page, id);
+    if (look.status === 'held') {
+      assert.equal(look.faction, 'isil', `${id} held by ${look.faction}`);
+      assert.equal(look.fill, rgb(colour.isil), `${id} fill`);
+    } else {
+      assert.equal(look.status, 'contested', `${id} is ${look.status}`);
+      assert.ok(look.factions.includes('isil'), `${id} contested by ${look.factions}`);
+      assert.match(look.fill, /url\(.*hatch-.*isil/, `${id} is striped with isil`);
+    }
+  }
+});
+
+test('on 3 June 2017 Rashidiya is held by isf, in the isf colour', async () => {
+  await setDate(page, '2017-06-03');
+  const look = await districtLook(page, 'rashidiya');
+  assert.equal(look.status, 'held');
+  assert.equal(look.faction, 'isf');
+  assert.equal(look.fill, rgb(colour.isf));
+});
+
+test('the front line is drawn between isil and isf districts on 3 June 2017', async () => {
+  await setDate(page, '2017-06-03');
+  const shown = await page.$$eval('path[data-border]', (ps) => ps.filter((p) => p.style.display !== 'none').length);
+  assert.ok(shown > 0, 'some front segments are shown');
+});
+
+test('download gives the GeoJSON of the shown date and view', async () => {
+  await setDate(page, '2017-06-03');
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download')]);
+  assert.equal(download.suggestedFilename(), 'frontline-2017-06-03.geojson');
+  const body = JSON.parse(readFileSync(await download.path(), 'utf8'));
+  assert.equal(body.type, 'FeatureCollection');
+  assert.equal(body.at, '2017-06-03T00:00:00Z');
+  const zanjili = body.features.find((f) => f.id === 'zanjili');
+  assert.ok(zanjili, 'Zanjili is in view');
+  assert.equal(zanjili.properties.status, 'contested');
+});
+
+test('a screenshot of the map at 2017-06-03 is saved as an artifact', async () => {
+  await page.goto(`${server.url}/#date=2017-06-03&z=13.5&lat=36.34&lon=43.13`);
+  await page.reload();
+  await page.waitForSelector('body[data-ready="true"]', { state: 'attached' });
+  await page.waitForFunction(() => document.body.dataset.date?.startsWith('2017-06-03'));
+  const dir = path.join(ROOT, 'artifacts');
+  mkdirSync(dir, { recursive: true });
+  await page.screenshot({ path: path.join(dir, 'map-2017-06-03.png') });
+});

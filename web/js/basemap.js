@@ -1,0 +1,28 @@
+// The optional basemap from `/api/meta` ("template\u001fattribution"), and the download of what is
+// shown as GeoJSON.
+
+import { snapshotUrl } from './api.js';
+import { dateString } from './time.js';
+
+const L = window.L;
+
+/** Adds the XYZ basemap when the server has one; otherwise the plain background stands. */
+export function baseMap(map, tiles) {
+  if (!tiles) return;
+  const [template, attribution = ''] = tiles.split('\u001f');
+  L.tileLayer(template, { attribution, maxZoom: 19 }).addTo(map);
+  document.body.classList.add('has-basemap');
+}
+
+/** Downloads the snapshot at `t` inside the map's view. */
+export function downloadSnapshot(map, t) {
+  const b = map.getBounds();
+  const clamp = (v, m) => Math.max(-m, Math.min(m, v));
+  const bbox = [clamp(b.getWest(), 180), clamp(b.getSouth(), 90), clamp(b.getEast(), 180), clamp(b.getNorth(), 90)];
+  const a = document.createElement('a');
+  a.href = snapshotUrl(t, bbox);
+  a.download = `frontline-${dateString(t)}.geojson`;
+  document.body.append(a);
+  a.click();
+  a.remove();
+}

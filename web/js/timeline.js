@@ -1,0 +1,128 @@
+// The time controls: a slider over the data set's range with a density strip of changes, ← / →
+// to step between hand-overs, a date field, and play / pause at a chosen speed.
+// Steps use the instants where a district changed hands (`handovers > 0`); the strip shows all.
+
+import { dateString, displayString, lastAtOrBefore, parseInstant } from './time.js';
+
+const DAY = 86_400_000;
+
+export class Timeline {
+  /**
+   * @param {{start:string,end:string,instants:{at:string,changes:number,handovers:number}[]}} data
+   * @param {(t: number, settled: boolean) => void} onChange settled is false while dragging
+   */
+  constructor(data, onChange) {
+    this.start = Date.parse(data.start);
+    this.end = Date.parse(data.end);
+    this.instants = data.instants.map((i) => ({ at: Date.parse(i.at), changes: i.changes, handovers: i.handovers }));
+    const steps = this.instants.filter((i) => i.handovers > 0).map((i) => i.at);
+    this.steps = steps.length ? steps : this.instants.map((i) => i.at);
+    this.onChange = onChange;
+    this.t = this.end;
+    this.timer = null;
+
+    this.slider = document.getElementById('slider');
+    this.dateInput = document.getElementById('date');
+    this.label = document.getElementById('date-label');
+    this.playButton = document.getElementById('play');
+    this.speed = document.getElementById('speed');
+    this.strip = document.getElementById('strip');
+
+    this.slider.min = String(this.start);
+    this.slider.max = String(Math.max(this.end, this.start + DAY));
+    this.slider.step = 'any';
+    this.dateInput.min = dateString(this.start);
+    this.dateInput.max = dateString(this.end);
+
+    this.slider.addEventListener('input', () => this.fromSlider(false));
+    this.slider.addEventListener('change', () => this.fromSlider(true));
+    this.dateInput.addEventListener('change', () => {
+      const t = parseInstant(this.dateInput.value);
+      if (Number.isFinite(t)) this.set(t, true);
+    });
+    document.getElementById('prev').addEventListener('click', () => this.step(-1));
+    document.getElementById('next').addEventListener('click', () => this.step(1));
+    this.playButton.addEventListener('click', () => (this.timer ? this.pause() : this.play()));
+    this.speed.addEventListener('change', () => { if (this.timer) { this.pause(); this.play(); } });
+    document.addEventListener('keydown', (e) => this.onKey(e));
+    new ResizeObserver(() => this.drawStrip()).observe(this.strip);
+  }
+
+  fromSlider(settled) {
+    this.pause();
+    // Whole days while dragging, so the URL and the date field stay readable.
+    const raw = Number(this.slider.value);
+    const t = this.start % DAY === 0 ? Math.round(raw / DAY) * DAY : raw;
+    this.set(Math.min(Math.max(t, this.start), this.end), settled, false);
+  }
+
+  /** Shows instant `t`; `settled` marks a resting point worth a history entry. */
+  set(t, settled, moveSlider = true) {
+    this.t = t;
+    if (moveSlider) this.slider.value = String(t);
+    this.dateInput.value = dateString(t);
+    this.label.textContent = displayString(t);
+    this.slider.setAttribute('aria-valuetext', displayString(t));
+    this.onChange(t, settled);
+  }
+
+  /** Moves to the previous (-1) or next (+1) hand-over; false when there is none. */
+  step(direction, settled = true) {
+    let k = lastAtOrBefore(this.steps, this.t);
+    if (direction > 0) k += 1;
+    else if (k >= 0 && this.steps[k] === this.t) k -= 1;
+    if (k < 0 || k >= this.steps.length) return false;
+    this.set(this.steps[k], settled);
+    return true;
+  }
+
+  play() {
+    if (this.timer) return;
+    if (this.t >= this.steps[this.steps.length - 1]) this.set(this.steps[0], false);
+    const perSecond = Number(this.speed.value) || 4;
+    this.playButton.setAttribute('aria-label', 'Pause');
+    this.playButton.setAttribute('aria-pressed', 'true');
+    this.timer = setInterval(() => { if (!this.step(1, false)) this.pause(); }, 1000 / perSecond);
+  }
+
+  pause() {
+    if (!this.timer) return;
+    clearInterval(this.timer);
+    this.timer = null;
+    this.playButton.setAttribute('aria-label', 'Play');
+    this.playButton.setAttribute('aria-pressed', 'false');
+    this.onChange(this.t, true);
+  }
+
+  onKey(e) {
+    if (e.altKey || e.ctrlKey || e.metaKey) return;
+    const tag = e.target.tagName;
+    const typing = (tag === 'INPUT' && e.target.type !== 'range') || tag === 'SELECT' || tag === 'TEXTAREA';
+    if (typing) return;
+    if (e.key === 'ArrowLeft' || e.key === 'ArrowRight') {
+      e.preventDefault();
+      this.pause();
+      this.step(e.key === 'ArrowRight' ? 1 : -1);
+    }
+  }
+
+  /** A tick per instant of change, taller for more hand-overs. */
+  drawStrip() {
+    const canvas = this.strip;
+    const ratio = window.devicePixelRatio || 1;
+    const width = canvas.clientWidth;
+    const height = canvas.clientHeight;
+    canvas.width = Math.round(width * ratio);
+    canvas.height = Math.round(height * ratio);
+    const ctx = canvas.getContext('2d');
+    ctx.scale(ratio, ratio);
+    const span = Math.max(this.end - this.start, 1);
+    const max = Math.max(1, ...this.instants.map((i) => i.handovers));
+    for (const i of this.instants) {
+      const x = ((i.at - this.start) / span) * (width - 1);
+      const h = i.handovers > 0 ? 3 + (height - 3) * (Math.log1p(i.handovers) / Math.log1p(max)) : 2;
+      ctx.fillStyle = i.handovers > 0 ? '#3b4a5a' : '#b9c0c7';
+      ctx.fillRect(Math.round(x), height - h, 1, h);
+    }
+  }
+}
