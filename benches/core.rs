@@ -12,7 +12,10 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
 fn size(var: &str, default: usize) -> usize {
-    std::env::var(var).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
+    std::env::var(var)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
 }
 
 fn index() -> Index {
@@ -28,7 +31,10 @@ fn benches(c: &mut Criterion) {
     let index = index();
     let extent = index.extent().unwrap();
     let mut rng = ChaCha8Rng::seed_from_u64(5);
-    let (t0, t1) = (Instant::from_ymd(2020, 1, 1).0, Instant::from_ymd(2023, 1, 1).0);
+    let (t0, t1) = (
+        Instant::from_ymd(2020, 1, 1).0,
+        Instant::from_ymd(2023, 1, 1).0,
+    );
     let queries: Vec<(f64, f64, Instant)> = (0..10_000)
         .map(|_| {
             (
@@ -49,7 +55,11 @@ fn benches(c: &mut Criterion) {
     let mut group = c.benchmark_group("snapshot");
     group.sample_size(10);
     group.bench_function("full_serialised", |b| {
-        b.iter(|| black_box(frontline::http::snapshot_json(&index, Instant::from_ymd(2021, 6, 1), None).len()));
+        b.iter(|| {
+            black_box(
+                frontline::http::snapshot_json(&index, Instant::from_ymd(2021, 6, 1), None).len(),
+            )
+        });
     });
     group.finish();
 }

@@ -98,11 +98,8 @@ pub async fn snapshot(
     q: web::Query<AtQuery>,
 ) -> HttpResponse {
     let index = state.current();
-    respond::json(
-        &req,
-        GEOJSON,
-        &snapshot_view(&index, q.at.unwrap_or_else(now), q.bbox.as_ref()),
-    )
+    let body = super::snapshot_json(&index, q.at.unwrap_or_else(now), q.bbox.as_ref());
+    respond::bytes(&req, GEOJSON, body)
 }
 
 /// The map at `at`: every district (in `bbox`) with the state holding there.

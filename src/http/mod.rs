@@ -23,7 +23,15 @@ pub fn snapshot_json(
     at: crate::domain::time::Instant,
     bbox: Option<&crate::domain::geometry::Bbox>,
 ) -> Vec<u8> {
-    serde_json::to_vec(&api::snapshot_view(index, at, bbox)).expect("views serialise")
+    // Geometries dominate the size: reserve for them up front rather than grow by doubling.
+    let geometry_bytes: usize = index
+        .districts
+        .iter()
+        .map(|d| d.geometry_json.get().len())
+        .sum();
+    let mut out = Vec::with_capacity(geometry_bytes + index.districts.len() * 512);
+    serde_json::to_writer(&mut out, &api::snapshot_view(index, at, bbox)).expect("views serialise");
+    out
 }
 
 /// What every handler shares: the current index, swapped whole when the store changes.
