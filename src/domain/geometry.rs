@@ -147,7 +147,9 @@ pub struct Overlap {
 /// One polygon boolean operation: O((n + m) log(n + m)) in the vertex counts.
 #[must_use]
 pub fn overlap(a: &MultiPolygon<f64>, b: &MultiPolygon<f64>) -> Option<Overlap> {
-    let shared = a.intersection(b);
+    // Boolean operations may return clockwise rings; geodesic area of a clockwise ring is the
+    // rest of the Earth, so orient first.
+    let shared = a.intersection(b).orient(Direction::Default);
     if shared.unsigned_area() == 0.0 {
         return None;
     }
@@ -245,6 +247,8 @@ mod tests {
             polygon![(x: 0.005, y: 0.0), (x: 0.02, y: 0.0), (x: 0.02, y: 0.01), (x: 0.005, y: 0.01)],
         ]);
         let o = overlap(&a, &real).expect("half of a overlaps");
+        let cw = MultiPolygon::new(vec![real.0[0].clone().orient(Direction::Reversed)]);
+        assert_relative_eq!(overlap(&cw, &a).expect("orientation does not matter").area_km2, o.area_km2, epsilon = 1e-6);
         assert_relative_eq!(o.area_km2, 0.6154, epsilon = 1e-3);
     }
 }
