@@ -248,7 +248,13 @@ mod tests {
         ]);
         let o = overlap(&a, &real).expect("half of a overlaps");
         let cw = MultiPolygon::new(vec![real.0[0].clone().orient(Direction::Reversed)]);
-        assert_relative_eq!(overlap(&cw, &a).expect("orientation does not matter").area_km2, o.area_km2, epsilon = 1e-6);
+        assert_relative_eq!(
+            overlap(&cw, &a)
+                .expect("orientation does not matter")
+                .area_km2,
+            o.area_km2,
+            epsilon = 1e-6
+        );
         assert_relative_eq!(o.area_km2, 0.6154, epsilon = 1e-3);
     }
 }
