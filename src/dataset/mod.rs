@@ -16,6 +16,20 @@ pub use write::{write_dir, write_districts};
 
 use std::fmt;
 
+/// The header of each CSV file, in order.
+pub(crate) const FACTION_COLUMNS: [&str; 3] = ["id", "name", "color"];
+pub(crate) const SOURCE_COLUMNS: [&str; 5] = ["id", "title", "publisher", "published", "url"];
+pub(crate) const CONTROL_COLUMNS: [&str; 8] = [
+    "district",
+    "status",
+    "factions",
+    "valid_from",
+    "valid_to",
+    "confidence",
+    "sources",
+    "note",
+];
+
 /// Every problem found in a data set.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub struct Invalid(pub Vec<Issue>);

@@ -6,24 +6,11 @@ use std::str::FromStr;
 
 use geojson::{GeoJson, GeometryValue};
 
-use super::Invalid;
+use super::{CONTROL_COLUMNS, FACTION_COLUMNS, Invalid, SOURCE_COLUMNS};
 use crate::domain::geometry;
 use crate::domain::model::{ControlState, Dataset, District, Faction, Source};
 use crate::domain::time::Instant;
 use crate::domain::validate::{self, CONTROL, DISTRICTS, FACTIONS, Issue, Locations, SOURCES};
-
-const FACTION_COLUMNS: [&str; 3] = ["id", "name", "color"];
-const SOURCE_COLUMNS: [&str; 5] = ["id", "title", "publisher", "published", "url"];
-const CONTROL_COLUMNS: [&str; 8] = [
-    "district",
-    "status",
-    "factions",
-    "valid_from",
-    "valid_to",
-    "confidence",
-    "sources",
-    "note",
-];
 
 /// Reads and validates the data set in `dir`.
 ///

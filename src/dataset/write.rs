@@ -7,6 +7,7 @@ use std::path::Path;
 
 use serde_json::{Map, Value, json};
 
+use super::{CONTROL_COLUMNS, FACTION_COLUMNS, SOURCE_COLUMNS};
 use crate::domain::model::{Dataset, District};
 use crate::domain::validate::{CONTROL, DISTRICTS, FACTIONS, SOURCES};
 
@@ -18,14 +19,14 @@ use crate::domain::validate::{CONTROL, DISTRICTS, FACTIONS, SOURCES};
 pub fn write_dir(dataset: &Dataset, dir: &Path) -> io::Result<()> {
     fs::create_dir_all(dir)?;
     let mut factions = csv_writer(&dir.join(FACTIONS))?;
-    factions.write_record(["id", "name", "color"])?;
+    factions.write_record(FACTION_COLUMNS)?;
     for f in &dataset.factions {
         factions.write_record([&f.id, &f.name, &f.color])?;
     }
     factions.flush()?;
 
     let mut sources = csv_writer(&dir.join(SOURCES))?;
-    sources.write_record(["id", "title", "publisher", "published", "url"])?;
+    sources.write_record(SOURCE_COLUMNS)?;
     for s in &dataset.sources {
         sources.write_record([&s.id, &s.title, &s.publisher, &s.published, &s.url])?;
     }
@@ -42,16 +43,7 @@ pub fn write_dir(dataset: &Dataset, dir: &Path) -> io::Result<()> {
             .then(a.valid_from.cmp(&b.valid_from))
     });
     let mut control = csv_writer(&dir.join(CONTROL))?;
-    control.write_record([
-        "district",
-        "status",
-        "factions",
-        "valid_from",
-        "valid_to",
-        "confidence",
-        "sources",
-        "note",
-    ])?;
+    control.write_record(CONTROL_COLUMNS)?;
     for s in states {
         control.write_record([
             s.district.as_str(),

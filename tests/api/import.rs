@@ -19,6 +19,16 @@ fn edit(dir: &Path, file: &str, from: &str, to: &str) {
     fs::write(&path, text.replacen(from, to, 1)).unwrap();
 }
 
+/// A store at `f.db` in a new directory, holding the small data set imported on 2024-01-01.
+fn stored_small() -> (TempDir, Store) {
+    let dir = small_dir();
+    let db_dir = TempDir::new().unwrap();
+    let mut store = Store::open(&db_dir.path().join("f.db")).unwrap();
+    let data = dataset::read_dir(dir.path()).unwrap();
+    store.import(&data, Instant::from_ymd(2024, 1, 1)).unwrap();
+    (db_dir, store)
+}
+
 const MIDDLE_SQUARE: &str =
     "[[[43.01,36.0],[43.02,36.0],[43.02,36.01],[43.01,36.01],[43.01,36.0]]]";
 
@@ -186,16 +196,8 @@ fn a_bad_data_set_is_rejected_with_its_location_and_nothing_is_written(
     #[case] to: &str,
     #[case] expected: &str,
 ) {
-    let db_dir = TempDir::new().unwrap();
+    let (db_dir, _store) = stored_small();
     let db = db_dir.path().join("f.db");
-    let good = small_dir();
-    let mut store = Store::open(&db).unwrap();
-    store
-        .import(
-            &dataset::read_dir(good.path()).unwrap(),
-            Instant::from_ymd(2024, 1, 1),
-        )
-        .unwrap();
     let before = stored_bytes(&db);
 
     let bad = small_dir();
@@ -371,15 +373,8 @@ fn reimporting_the_same_facts_keeps_when_they_were_recorded() {
 #[test]
 fn a_storage_failure_mid_import_rolls_everything_back() {
     let dir = small_dir();
-    let db_dir = TempDir::new().unwrap();
+    let (db_dir, mut store) = stored_small();
     let db = db_dir.path().join("f.db");
-    let mut store = Store::open(&db).unwrap();
-    store
-        .import(
-            &dataset::read_dir(dir.path()).unwrap(),
-            Instant::from_ymd(2024, 1, 1),
-        )
-        .unwrap();
     let before = stored_bytes(&db);
     // Inject a failure: the link table for sources refuses every insert.
     store
@@ -403,16 +398,8 @@ fn a_storage_failure_mid_import_rolls_everything_back() {
 
 #[test]
 fn a_corrupt_stored_geometry_is_reported_not_served() {
-    let dir = small_dir();
-    let db_dir = TempDir::new().unwrap();
+    let (db_dir, store) = stored_small();
     let db = db_dir.path().join("f.db");
-    let mut store = Store::open(&db).unwrap();
-    store
-        .import(
-            &dataset::read_dir(dir.path()).unwrap(),
-            Instant::from_ymd(2024, 1, 1),
-        )
-        .unwrap();
     store
         .connection()
         .execute(
