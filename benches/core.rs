@@ -52,6 +52,14 @@ fn benches(c: &mut Criterion) {
             black_box(index.who(lon, lat, t))
         });
     });
+    let mut n = 0;
+    c.bench_function("who/district_only", |b| {
+        b.iter(|| {
+            let (lon, lat, _) = queries[n % queries.len()];
+            n += 1;
+            black_box(index.district_at(lon, lat))
+        });
+    });
     let mut group = c.benchmark_group("snapshot");
     group.sample_size(10);
     group.bench_function("full_serialised", |b| {
