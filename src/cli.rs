@@ -28,6 +28,12 @@ pub fn run(command: Command) -> anyhow::Result<()> {
             seed,
             dir,
         } => {
+            if districts == 0 || states < districts {
+                anyhow::bail!(
+                    "--districts {districts} --states {states}: need at least one district and at least \
+                     one state per district (--states >= --districts)"
+                );
+            }
             let data = synth::generate(&synth::Params {
                 districts,
                 states,

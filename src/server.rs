@@ -14,7 +14,7 @@ use crate::dataset;
 use crate::domain::index::Index;
 use crate::domain::time::Instant;
 use crate::http::{self, AppState};
-use crate::storage::Store;
+use crate::storage::{self, Store};
 
 /// A bound, not yet running server.
 pub struct Application {
@@ -112,7 +112,7 @@ fn spawn_reloader(db: std::path::PathBuf, state: Arc<AppState>, every: Duration)
             loop {
                 std::thread::sleep(every);
                 let current = state.current().revision;
-                let newer = Store::open(&db).and_then(|s| s.revision()).is_ok_and(|r| r != current);
+                let newer = storage::read_revision(&db).is_ok_and(|r| r != current);
                 if !newer {
                     continue;
                 }

@@ -7,7 +7,7 @@ mod wkb;
 use std::collections::HashMap;
 use std::path::Path;
 
-use rusqlite::{Connection, OptionalExtension, Transaction, params};
+use rusqlite::{Connection, Transaction, params};
 use rusqlite_migration::{M, Migrations};
 
 use crate::domain::model::{ControlState, Dataset, District, Faction, Source};
@@ -352,17 +352,21 @@ fn load_states(c: &Connection) -> Result<(Vec<ControlState>, Vec<Instant>)> {
     Ok((states, recorded))
 }
 
-/// Reads the revision without opening a full store (used by the reload watcher).
+/// The revision of the database at `path`, read through a read-only connection that applies no
+/// migrations: what the reload watcher polls while another process may be importing.
 ///
 /// # Errors
-/// On a database error.
-pub fn read_revision(conn: &Connection) -> Result<Option<i64>> {
-    let v: Option<String> = conn
-        .query_row("SELECT value FROM meta WHERE key = 'revision'", [], |r| {
+/// When the file cannot be opened or holds no Frontline schema.
+pub fn read_revision(path: &Path) -> Result<i64> {
+    let conn = Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+    conn.busy_timeout(std::time::Duration::from_secs(1))?;
+    let value: String =
+        conn.query_row("SELECT value FROM meta WHERE key = 'revision'", [], |r| {
             r.get(0)
-        })
-        .optional()?;
-    Ok(v.and_then(|v| v.parse().ok()))
+        })?;
+    value
+        .parse()
+        .map_err(|_| StorageError::CorruptRow(format!("meta revision '{value}'")))
 }
 
 #[cfg(test)]
@@ -381,5 +385,10 @@ mod tests {
         assert!(store.is_empty().unwrap());
         assert_eq!(store.schema_version().unwrap(), MIGRATIONS.len() as i64);
         assert_eq!(store.revision().unwrap(), 0);
+        assert_eq!(read_revision(&dir.path().join("x.db")).unwrap(), 0);
+        assert!(
+            read_revision(&dir.path().join("missing.db")).is_err(),
+            "read-only never creates a file"
+        );
     }
 }

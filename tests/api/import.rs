@@ -413,3 +413,23 @@ fn a_corrupt_stored_geometry_is_reported_not_served() {
         "{err:#}"
     );
 }
+
+#[test]
+fn synth_refuses_sizes_it_cannot_make_with_a_message() {
+    let out_dir = TempDir::new().unwrap();
+    for (districts, states) in [("0", "10"), ("10", "5")] {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_frontline"))
+            .args(["synth", "--districts", districts, "--states", states])
+            .arg(out_dir.path().join("x"))
+            .output()
+            .unwrap();
+        assert!(!out.status.success());
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            stderr.contains("at least one state per district"),
+            "{stderr}"
+        );
+        assert!(!stderr.contains("panicked"), "{stderr}");
+        assert!(!out_dir.path().join("x").exists(), "nothing is written");
+    }
+}
