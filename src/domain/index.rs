@@ -11,6 +11,7 @@ use serde_json::value::RawValue;
 
 use super::borders::{self, Border};
 use super::changes::{self, Timeline};
+use super::fronts::{self, FrontPiece};
 use super::geometry::{self, Bbox};
 use super::model::{Confidence, Dataset, District, Faction, Source, Status};
 use super::time::{Instant, Interval};
@@ -79,6 +80,7 @@ pub struct Index {
     tree: RTree<Entry>,
     pub timeline: Timeline,
     borders: OnceLock<Vec<Border>>,
+    fronts: OnceLock<Vec<FrontPiece>>,
     /// The store revision this index was built from.
     pub revision: i64,
 }
@@ -185,6 +187,7 @@ impl Index {
             tree,
             timeline,
             borders: OnceLock::new(),
+            fronts: OnceLock::new(),
             revision,
         }
     }
@@ -270,6 +273,34 @@ impl Index {
     pub fn borders(&self) -> &[Border] {
         self.borders
             .get_or_init(|| borders::shared_boundaries(&self.districts))
+    }
+
+    /// A state's stable identifier: its district and start, e.g. `zanjili@2017-06-10`.
+    #[must_use]
+    pub fn state_id(&self, s: usize) -> String {
+        let state = &self.states[s];
+        format!(
+            "{}@{}",
+            self.districts[state.district as usize].district.id, state.interval.from
+        )
+    }
+
+    /// The state a [`state_id`](Self::state_id) names, if any.
+    #[must_use]
+    pub fn state_by_id(&self, id: &str) -> Option<usize> {
+        let (district, from) = id.rsplit_once('@')?;
+        let from: Instant = from.parse().ok()?;
+        let d = self.district_index(district)?;
+        let start = self.offsets[d as usize] as usize;
+        self.history(d)
+            .iter()
+            .position(|s| s.interval.from == from)
+            .map(|i| start + i)
+    }
+
+    /// The front line through time (see [`fronts`]), computed on first use.
+    pub fn fronts(&self) -> &[FrontPiece] {
+        self.fronts.get_or_init(|| fronts::front_history(self))
     }
 
     /// Bounding box of every district, or `None` for an empty data set.

@@ -3,6 +3,7 @@
 
 pub mod borders;
 pub mod changes;
+pub mod fronts;
 pub mod geometry;
 pub mod index;
 pub mod model;

@@ -71,3 +71,52 @@ fn who_held_a_point_at_an_instant_matches_a_brute_force_scan() {
         "most random points fall inside the region: {hits}"
     );
 }
+
+#[test]
+fn the_front_history_at_any_instant_is_the_front_line_at_that_instant() {
+    let dir = synth_dir(600, 6000, 5);
+    let (_db, index) = index_of(dir.path());
+    let fronts = index.fronts();
+    assert!(!fronts.is_empty());
+    // Every tick (hand-overs, where pieces start and end) and a day after each.
+    let mut instants: Vec<Instant> = index.timeline.ticks.iter().map(|t| t.at).collect();
+    instants.extend(instants.clone().iter().map(|t| Instant(t.0 + 86_400_000)));
+    for t in instants {
+        let mut expected: Vec<(u32, u32)> = index
+            .frontline(t, None)
+            .iter()
+            .map(|s| (s.border.a, s.border.b))
+            .collect();
+        let mut found: Vec<(u32, u32)> = fronts
+            .iter()
+            .filter(|p| p.interval.contains(t))
+            .map(|p| {
+                let b = &index.borders()[p.border as usize];
+                (b.a, b.b)
+            })
+            .collect();
+        expected.sort_unstable();
+        found.sort_unstable();
+        assert_eq!(found, expected, "front at {t}");
+    }
+    // Merged: no piece continues the previous one with the same sides.
+    for w in fronts.windows(2) {
+        assert!(
+            !(w[0].border == w[1].border
+                && w[0].interval.to == Some(w[1].interval.from)
+                && (&w[0].side_a, &w[0].side_b) == (&w[1].side_a, &w[1].side_b)),
+            "unmerged pieces {w:?}"
+        );
+    }
+}
+
+#[test]
+fn every_state_is_found_again_by_its_id() {
+    let dir = synth_dir(50, 500, 2);
+    let (_db, index) = index_of(dir.path());
+    for s in 0..index.states.len() {
+        assert_eq!(index.state_by_id(&index.state_id(s)), Some(s));
+    }
+    assert_eq!(index.state_by_id("nowhere@2017-01-01"), None);
+    assert_eq!(index.state_by_id("no-instant"), None);
+}
