@@ -143,6 +143,85 @@ impl Interval {
     }
 }
 
+/// What `datetime` accepts, quoted in every parse error.
+pub const PERIOD_FORMS: &str = "an instant (2017-06-03 or 2017-06-03T12:00:00Z, offsets and fractions \
+     allowed), or an interval start/end where either end may be open ('..' or empty): \
+     2017-01-01/2017-06-30, 2017-06-01/.., ../2017-06-01";
+
+/// A closed query period `[start, end]` as OGC API `datetime` gives it; `None` ends are open.
+/// A feature valid over a half-open [`Interval`] matches when the two share an instant, so an
+/// instant query at a hand-over matches the newer state only.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Period {
+    pub start: Option<Instant>,
+    pub end: Option<Instant>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("'{input}' is not a valid datetime: {reason}; expected {PERIOD_FORMS}")]
+pub struct ParsePeriodError {
+    pub input: String,
+    pub reason: &'static str,
+}
+
+impl Period {
+    #[must_use]
+    pub fn instant(t: Instant) -> Self {
+        Self {
+            start: Some(t),
+            end: Some(t),
+        }
+    }
+
+    /// Whether a feature valid over `interval` is valid at some instant of this period.
+    #[must_use]
+    pub fn meets(&self, interval: &Interval) -> bool {
+        self.end.is_none_or(|end| interval.from <= end)
+            && self
+                .start
+                .is_none_or(|start| interval.to.is_none_or(|to| to > start))
+    }
+}
+
+impl FromStr for Period {
+    type Err = ParsePeriodError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let err = |reason| ParsePeriodError {
+            input: s.to_owned(),
+            reason,
+        };
+        let instant = |text: &str| {
+            // A '+' offset sent unencoded in a query string arrives as a space.
+            let mut text = text.to_owned();
+            // GDAL's OAPIF driver sends a date compared in a filter as `2017-06-03T`.
+            if text.len() == 11 && text.ends_with('T') {
+                text.pop();
+            }
+            if text.len() > 16 && text.as_bytes()[text.len() - 6] == b' ' {
+                text.replace_range(text.len() - 6..text.len() - 5, "+");
+            }
+            text.parse::<Instant>()
+                .map_err(|_| err("an end is not a date or an RFC 3339 date-time"))
+        };
+        let Some((a, b)) = s.split_once('/') else {
+            return Ok(Self::instant(instant(s)?));
+        };
+        let open = |text: &str| text.is_empty() || text == "..";
+        if open(a) && open(b) {
+            return Err(err("at least one end of an interval must be given"));
+        }
+        let start = if open(a) { None } else { Some(instant(a)?) };
+        let end = if open(b) { None } else { Some(instant(b)?) };
+        if let (Some(a), Some(b)) = (start, end)
+            && a > b
+        {
+            return Err(err("the start is after the end"));
+        }
+        Ok(Self { start, end })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -195,5 +274,53 @@ mod tests {
             to: None,
         };
         assert!(i.overlaps(&straddling));
+    }
+
+    #[test]
+    fn periods_follow_the_ogc_datetime_grammar() {
+        let day = |d| Some(Instant::from_ymd(2017, 6, d));
+        let cases = [
+            ("2017-06-03", day(3), day(3)),
+            ("2017-06-01/2017-06-03", day(1), day(3)),
+            ("2017-06-01/..", day(1), None),
+            ("2017-06-01/", day(1), None),
+            ("../2017-06-03", None, day(3)),
+            ("/2017-06-03", None, day(3)),
+            ("2017-06-03T03:00:00 03:00", day(3), day(3)),
+            ("2017-06-01T/2017-06-03T", day(1), day(3)),
+        ];
+        for (text, start, end) in cases {
+            assert_eq!(
+                text.parse::<Period>().unwrap(),
+                Period { start, end },
+                "{text}"
+            );
+        }
+        for bad in [
+            "../..",
+            "/",
+            "2017-06-03/2017-06-01",
+            "june",
+            "2017-06-01/x",
+            "a/b/c",
+        ] {
+            let err = bad.parse::<Period>().unwrap_err().to_string();
+            assert!(err.contains("expected an instant"), "{bad}: {err}");
+        }
+    }
+
+    #[test]
+    fn an_instant_at_a_hand_over_meets_only_the_newer_interval() {
+        let t = Instant::from_ymd(2017, 1, 2);
+        let older = Interval {
+            from: Instant::from_ymd(2017, 1, 1),
+            to: Some(t),
+        };
+        let newer = Interval { from: t, to: None };
+        assert!(!Period::instant(t).meets(&older));
+        assert!(Period::instant(t).meets(&newer));
+        // A closed interval ending at the hand-over meets both.
+        let p: Period = "2016-12-01/2017-01-02".parse().unwrap();
+        assert!(p.meets(&older) && p.meets(&newer));
     }
 }

@@ -10,7 +10,7 @@ use super::params::{AtQuery, NoQuery, WhoQuery};
 use super::respond::{self, GEOJSON, JSON};
 use super::views::{
     DistrictProps, Feature, FeatureCollection, HistoryEntry, SideView, SnapshotProps, StateView,
-    district_feature, round3,
+    district_feature, lines_json, round3,
 };
 use crate::domain::geometry::Bbox;
 use crate::domain::index::Index;
@@ -213,11 +213,6 @@ struct LineFeature<P: Serialize> {
     id: String,
     properties: P,
     geometry: Box<RawValue>,
-}
-
-fn lines_json(lines: &geo::MultiLineString<f64>) -> Box<RawValue> {
-    let geometry = geojson::Geometry::from(&geo::Geometry::MultiLineString(lines.clone()));
-    serde_json::value::to_raw_value(&geometry).expect("finite lines serialise")
 }
 
 /// Every shared boundary between adjacent districts, with no time: a client that has all states

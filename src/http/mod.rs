@@ -3,6 +3,7 @@
 
 mod api;
 mod changes;
+pub mod ogc;
 mod params;
 mod respond;
 mod views;
@@ -77,7 +78,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 .route("/stats/area", web::get().to(changes::area))
                 .route("/meta", web::get().to(api::meta))
                 .default_service(web::to(api::no_such_endpoint)),
-        );
+        )
+        .configure(ogc::routes);
 }
 
 /// The web front end at `/`, and Leaflet from the front end's installed npm packages.

@@ -169,3 +169,9 @@ impl<'a> SideView<'a> {
         }
     }
 }
+
+/// Lines as a GeoJSON MultiLineString.
+pub fn lines_json(lines: &geo::MultiLineString<f64>) -> Box<RawValue> {
+    let geometry = geojson::Geometry::from(&geo::Geometry::MultiLineString(lines.clone()));
+    serde_json::value::to_raw_value(&geometry).expect("finite lines serialise")
+}

@@ -1,0 +1,181 @@
+//! The landing page, conformance declaration, collection metadata, queryables and schemas.
+
+use actix_web::{HttpRequest, HttpResponse, web};
+use serde::Serialize;
+use serde_json::{Value, json};
+
+use super::{CRS84, Collection, Link, OPENAPI_JSON, Pairs, SCHEMA_JSON, base_url, only};
+use crate::domain::index::Index;
+use crate::error::Result;
+use crate::http::AppState;
+use crate::http::respond::{self, GEOJSON, JSON};
+
+pub const CONFORMANCE: &[&str] = &[
+    "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
+    "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
+    "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
+    "http://www.opengis.net/spec/ogcapi-features-2/1.0/conf/crs",
+    "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables",
+    "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables-query-parameters",
+];
+
+pub async fn landing(req: HttpRequest, q: web::Query<Pairs>) -> Result<HttpResponse> {
+    only(&q, &[])?;
+    let base = base_url(&req);
+    let body = json!({
+        "title": "Frontline",
+        "description": "Who held what, when: districts and their sourced, time-stamped control states, \
+                        as OGC API – Features with a time dimension.",
+        "links": [
+            Link::new(format!("{base}"), "self", JSON).titled("This document"),
+            Link::new(format!("{base}/api"), "service-desc", OPENAPI_JSON).titled("The API definition (OpenAPI 3.0)"),
+            Link::new(format!("{base}/conformance"), "conformance", JSON).titled("Conformance classes"),
+            Link::new(format!("{base}/collections"), "data", JSON).titled("Collections"),
+        ],
+    });
+    Ok(respond::json(&req, JSON, &body))
+}
+
+pub async fn conformance(req: HttpRequest, q: web::Query<Pairs>) -> Result<HttpResponse> {
+    only(&q, &[])?;
+    Ok(respond::json(
+        &req,
+        JSON,
+        &json!({ "conformsTo": CONFORMANCE }),
+    ))
+}
+
+/// Collection metadata, identical in `/collections` and `/collections/{id}`.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct CollectionView {
+    id: &'static str,
+    title: &'static str,
+    description: &'static str,
+    item_type: &'static str,
+    extent: Value,
+    crs: [&'static str; 1],
+    storage_crs: &'static str,
+    links: Vec<Link>,
+}
+
+fn collection_view(index: &Index, base: &str, c: Collection) -> CollectionView {
+    let url = format!("{base}/collections/{}", c.id());
+    let mut extent = json!({});
+    if let Some(r) = index.extent() {
+        extent["spatial"] = json!({
+            "bbox": [[r.min().x, r.min().y, r.max().x, r.max().y]],
+            "crs": CRS84,
+        });
+    }
+    if let Some((from, to)) = c.temporal_extent(index) {
+        extent["temporal"] = json!({
+            "interval": [[from, to]],
+            "trs": "http://www.opengis.net/def/uom/ISO-8601/0/Gregorian",
+        });
+    }
+    CollectionView {
+        id: c.id(),
+        title: c.title(),
+        description: c.description(),
+        item_type: "feature",
+        extent,
+        crs: [CRS84],
+        storage_crs: CRS84,
+        links: vec![
+            Link::new(url.clone(), "self", JSON).titled(c.title()),
+            Link::new(format!("{url}/items"), "items", GEOJSON).titled("Features (GeoJSON)"),
+            Link::new(
+                format!("{url}/queryables"),
+                "http://www.opengis.net/def/rel/ogc/1.0/queryables",
+                SCHEMA_JSON,
+            )
+            .titled("Properties that can be filtered on"),
+            Link::new(format!("{url}/schema"), "describedby", SCHEMA_JSON).titled("Feature schema"),
+            Link::new(
+                format!("{url}/schema"),
+                "http://www.opengis.net/def/rel/ogc/1.0/schema",
+                SCHEMA_JSON,
+            )
+            .titled("Feature schema"),
+        ],
+    }
+}
+
+pub async fn collections(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    q: web::Query<Pairs>,
+) -> Result<HttpResponse> {
+    only(&q, &[])?;
+    let index = state.current();
+    let base = base_url(&req);
+    let body = json!({
+        "links": [Link::new(format!("{base}/collections"), "self", JSON).titled("Collections")],
+        "collections": Collection::ALL.map(|c| collection_view(&index, &base, c)),
+        "crs": [CRS84],
+    });
+    Ok(respond::json(&req, JSON, &body))
+}
+
+pub async fn collection(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    q: web::Query<Pairs>,
+) -> Result<HttpResponse> {
+    let c = Collection::parse(&path)?;
+    only(&q, &[])?;
+    let view = collection_view(&state.current(), &base_url(&req), c);
+    Ok(respond::json(&req, JSON, &view))
+}
+
+/// The properties that can be filtered on, as JSON Schema (Part 3).
+pub async fn queryables(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    q: web::Query<Pairs>,
+) -> Result<HttpResponse> {
+    let c = Collection::parse(&path)?;
+    only(&q, &[])?;
+    let mut properties = c.properties(&state.current());
+    properties.retain(|name, _| c.queryables().contains(&name.as_str()));
+    let body = schema_document(&req, c, "queryables", properties, None);
+    Ok(respond::json(&req, SCHEMA_JSON, &body))
+}
+
+/// Every property of the features, as JSON Schema (Part 5), with the time roles.
+pub async fn schema(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    q: web::Query<Pairs>,
+) -> Result<HttpResponse> {
+    let c = Collection::parse(&path)?;
+    only(&q, &[])?;
+    let properties = c.properties(&state.current());
+    let body = schema_document(&req, c, "schema", properties, Some(c.geometry_schema()));
+    Ok(respond::json(&req, SCHEMA_JSON, &body))
+}
+
+fn schema_document(
+    req: &HttpRequest,
+    c: Collection,
+    what: &str,
+    mut properties: serde_json::Map<String, Value>,
+    geometry: Option<Value>,
+) -> Value {
+    if let Some(g) = geometry {
+        properties.insert("geometry".into(), g);
+    }
+    json!({
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": format!("{}/collections/{}/{what}", base_url(req), c.id()),
+        "type": "object",
+        "title": c.title(),
+        "properties": properties,
+        // Districts carry whatever extra properties their data set gives them.
+        "additionalProperties": what == "schema" && c == Collection::Districts,
+    })
+}
