@@ -74,7 +74,7 @@ impl Collection {
     pub fn parse(id: &str) -> Result<Self, AppError> {
         Self::ALL.into_iter().find(|c| c.id() == id).ok_or_else(|| {
             AppError::NotFound(format!(
-                "no collection '{id}': the collections are districts, control and frontline"
+                "no collection '{id}': the collections are districts, control and frontline (see /ogc/collections)"
             ))
         })
     }
