@@ -149,3 +149,22 @@ pub async fn get_json(
     };
     (status, content_type, json)
 }
+
+/// The whole server on a free port, over a new database seeded from `seed`, running in the
+/// background until the test process ends.
+pub fn serve(seed: &Path) -> (TempDir, u16) {
+    let tmp = TempDir::new().unwrap();
+    let args = frontline::config::ServeArgs {
+        db: tmp.path().join("served.db"),
+        listen: "127.0.0.1:0".parse().unwrap(),
+        seed_data: seed.to_owned(),
+        web: "/nonexistent".into(),
+        tiles: None,
+        tiles_attribution: String::new(),
+        reload_interval: 1.0,
+    };
+    let app = frontline::server::Application::build(&args).expect("the server starts");
+    let port = app.port();
+    std::thread::spawn(move || actix_web::rt::System::new().block_on(app.run()));
+    (tmp, port)
+}

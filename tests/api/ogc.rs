@@ -465,3 +465,22 @@ async fn responses_carry_an_etag_cors_and_the_crs() {
         .to_request();
     assert_eq!(test::call_service(&app, head).await.status(), 200);
 }
+
+#[actix_web::test]
+async fn several_datetimes_must_all_be_met_as_gdal_sends_them() {
+    let dir = small_dir();
+    let (_db, index) = index_of(dir.path());
+    let app = app(index).await;
+    let (status, _, page) = get_json(
+        &app,
+        "/ogc/collections/control/items?datetime=..%2F2020-01-26T&datetime=2020-01-26T%2F..",
+    )
+    .await;
+    assert_eq!(status, 200, "{page}");
+    let mut found = ids(page["features"].as_array().unwrap());
+    found.sort();
+    assert_eq!(
+        found,
+        ["east@2020-01-01", "middle@2020-01-25", "west@2020-01-01"]
+    );
+}

@@ -26,7 +26,8 @@ pub const MAX_LIMIT: usize = 10_000;
 #[derive(Debug)]
 struct ItemsQuery {
     bbox: Option<Bbox>,
-    period: Option<Period>,
+    /// Every `datetime` given: a feature must meet each (GDAL sends one per bound of a filter).
+    periods: Vec<Period>,
     limit: usize,
     offset: usize,
     /// Queryable name and the value it must equal.
@@ -37,13 +38,13 @@ impl ItemsQuery {
     fn parse(c: Collection, index: &Index, pairs: &Pairs) -> Result<Self> {
         let mut q = Self {
             bbox: None,
-            period: None,
+            periods: vec![],
             limit: DEFAULT_LIMIT,
             offset: 0,
             filters: vec![],
         };
         for (i, (name, value)) in pairs.iter().enumerate() {
-            if pairs[..i].iter().any(|(n, _)| n == name) {
+            if name != "datetime" && pairs[..i].iter().any(|(n, _)| n == name) {
                 return Err(AppError::invalid(
                     name,
                     format!("parameter `{name}` is given more than once"),
@@ -52,7 +53,7 @@ impl ItemsQuery {
             match name.as_str() {
                 "bbox" => q.bbox = Some(parse_bbox(value)?),
                 "datetime" => {
-                    q.period = Some(value.parse().map_err(
+                    q.periods.push(value.parse().map_err(
                         |e: crate::domain::time::ParsePeriodError| {
                             AppError::invalid("datetime", e.to_string())
                         },
@@ -264,7 +265,7 @@ fn matching(index: &Index, c: Collection, q: &ItemsQuery, mut visit: impl FnMut(
         mask
     });
     let district_ok = |d: u32| in_box.as_ref().is_none_or(|m| m[d as usize]);
-    let when_ok = |i: &crate::domain::time::Interval| q.period.is_none_or(|p| p.meets(i));
+    let when_ok = |i: &crate::domain::time::Interval| q.periods.iter().all(|p| p.meets(i));
     let filter = |name: &str| {
         q.filters
             .iter()
