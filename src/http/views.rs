@@ -170,8 +170,22 @@ impl<'a> SideView<'a> {
     }
 }
 
-/// Lines as a GeoJSON MultiLineString.
+/// Lines as a GeoJSON MultiLineString, coordinates rounded to 6 decimals (about 0.1 m, the
+/// precision of the district data) with the repeated points that rounding makes dropped.
 pub fn lines_json(lines: &geo::MultiLineString<f64>) -> Box<RawValue> {
-    let geometry = geojson::Geometry::from(&geo::Geometry::MultiLineString(lines.clone()));
-    serde_json::value::to_raw_value(&geometry).expect("finite lines serialise")
+    let round = |v: f64| (v * 1e6).round() / 1e6;
+    let rounded: Vec<Vec<[f64; 2]>> = lines
+        .iter()
+        .map(|line| {
+            let mut points: Vec<[f64; 2]> = line.coords().map(|c| [round(c.x), round(c.y)]).collect();
+            points.dedup();
+            points
+        })
+        .filter(|points| points.len() >= 2)
+        .collect();
+    serde_json::value::to_raw_value(&serde_json::json!({
+        "type": "MultiLineString",
+        "coordinates": rounded,
+    }))
+    .expect("finite lines serialise")
 }

@@ -1,0 +1,45 @@
+"""Every GeoJSON document the server serves passes geojson-validator: the RFC 7946 structure, and
+the geometry checks (closed rings, right-hand rule, lon/lat ranges, precision, duplicates)."""
+
+import geojson_validator
+import pytest
+
+from conftest import fetch
+
+DATES = ["2016-11-01", "2017-01-24", "2017-06-03", "2017-07-10"]
+
+PATHS = (
+    ["/api/districts", "/api/borders"]
+    + [f"/api/snapshot?at={d}" for d in DATES]
+    + [f"/api/frontline?at={d}" for d in DATES]
+    + ["/api/snapshot?at=2017-06-03&bbox=43.05,36.30,43.20,36.40"]
+    + [f"/ogc/collections/{c}/items?limit=10000" for c in ["districts", "control", "frontline"]]
+    + [f"/ogc/collections/control/items?datetime={d}&limit=10000" for d in DATES]
+    + ["/ogc/collections/frontline/items?datetime=2017-06-03&limit=10000"]
+    + ["/ogc/collections/districts/items/zanjili", "/ogc/collections/control/items/zanjili@2017-05-30"]
+)
+
+
+def assert_valid(document: dict) -> None:
+    structure = geojson_validator.validate_structure(document, check_crs=True)
+    assert structure == {}, structure
+    geometries = geojson_validator.validate_geometries(document)
+    assert geometries["invalid"] == {}, geometries["invalid"]
+    assert geometries["problematic"] == {}, geometries["problematic"]
+    assert geometries["skipped_validation"] == []
+
+
+@pytest.mark.parametrize("path", PATHS)
+def test_served_geojson_is_valid(server: str, path: str) -> None:
+    content_type, document = fetch(server + path)
+    assert content_type == "application/geo+json", content_type
+    if document["type"] == "FeatureCollection":
+        assert document["features"], f"{path} has features to check"
+    assert_valid(document)
+
+
+def test_the_validator_catches_a_clockwise_ring() -> None:
+    """The checks above can fail: a clockwise exterior ring breaks the right-hand rule."""
+    clockwise = {"type": "Polygon", "coordinates": [[[43.0, 36.0], [43.0, 36.1], [43.1, 36.1], [43.1, 36.0], [43.0, 36.0]]]}
+    with pytest.raises(AssertionError):
+        assert_valid({"type": "Feature", "properties": {}, "geometry": clockwise})
