@@ -39,8 +39,9 @@ impl Application {
             .map(|t| format!("{t}\u{1f}{}", args.tiles_attribution));
         let state = web::Data::new(state);
         let warm = state.clone().into_inner();
-        // Shared boundaries are computed on first use; compute them now, off the request path.
-        std::thread::spawn(move || warm.current().borders().len());
+        // Shared boundaries and the front's history are computed on first use; compute them now,
+        // off the request path.
+        std::thread::spawn(move || warm.current().fronts().len());
         spawn_reloader(
             args.db.clone(),
             state.clone().into_inner(),
@@ -118,6 +119,8 @@ fn spawn_reloader(db: std::path::PathBuf, state: Arc<AppState>, every: Duration)
                 }
                 match open_index(&db, None) {
                     Ok(index) => {
+                        // Warm the new index before it serves, like the first one.
+                        index.fronts();
                         tracing::info!(revision = index.revision, "reloaded the index after an import");
                         state.index.store(Arc::new(index));
                     }
