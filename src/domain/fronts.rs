@@ -29,6 +29,28 @@ impl FrontPiece {
     }
 }
 
+/// The position in [`Index::fronts`] of the piece a [`FrontPiece::id`] names, if any.
+///
+/// # Runtime
+/// O(log b + log p): borders are ordered by district pair, pieces by border then start.
+#[must_use]
+pub fn find(index: &Index, id: &str) -> Option<usize> {
+    let (pair, from) = id.rsplit_once('@')?;
+    let (a, b) = pair.split_once('~')?;
+    let from: Instant = from.parse().ok()?;
+    let (a, b) = (index.district_index(a)?, index.district_index(b)?);
+    let border = index
+        .borders()
+        .binary_search_by_key(&(a, b), |x| (x.a, x.b))
+        .ok()? as u32;
+    let fronts = index.fronts();
+    let at = fronts.partition_point(|p| (p.border, p.interval.from) < (border, from));
+    fronts
+        .get(at)
+        .filter(|p| p.border == border && p.interval.from == from)
+        .map(|_| at)
+}
+
 /// Every front piece, ordered by border then start.
 ///
 /// # Runtime

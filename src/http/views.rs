@@ -177,7 +177,8 @@ pub fn lines_json(lines: &geo::MultiLineString<f64>) -> Box<RawValue> {
     let rounded: Vec<Vec<[f64; 2]>> = lines
         .iter()
         .map(|line| {
-            let mut points: Vec<[f64; 2]> = line.coords().map(|c| [round(c.x), round(c.y)]).collect();
+            let mut points: Vec<[f64; 2]> =
+                line.coords().map(|c| [round(c.x), round(c.y)]).collect();
             points.dedup();
             points
         })

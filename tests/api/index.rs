@@ -99,6 +99,12 @@ fn the_front_history_at_any_instant_is_the_front_line_at_that_instant() {
         found.sort_unstable();
         assert_eq!(found, expected, "front at {t}");
     }
+    for (i, piece) in fronts.iter().enumerate().step_by(7) {
+        assert_eq!(
+            frontline::domain::fronts::find(&index, &piece.id(&index)),
+            Some(i)
+        );
+    }
     // Merged: no piece continues the previous one with the same sides.
     for w in fronts.windows(2) {
         assert!(

@@ -430,7 +430,7 @@ pub async fn item(
     let position = match c {
         Collection::Districts => index.district_index(&id).map(|d| d as usize),
         Collection::Control => index.state_by_id(&id),
-        Collection::Frontline => index.fronts().iter().position(|p| p.id(&index) == id),
+        Collection::Frontline => crate::domain::fronts::find(&index, &id),
     }
     .ok_or_else(|| {
         AppError::NotFound(format!(

@@ -27,7 +27,7 @@ pub async fn landing(req: HttpRequest, q: web::Query<Pairs>) -> Result<HttpRespo
         "description": "Who held what, when: districts and their sourced, time-stamped control states, \
                         as OGC API – Features with a time dimension.",
         "links": [
-            Link::new(format!("{base}"), "self", JSON).titled("This document"),
+            Link::new(base.clone(), "self", JSON).titled("This document"),
             Link::new(format!("{base}/api"), "service-desc", OPENAPI_JSON).titled("The API definition (OpenAPI 3.0)"),
             Link::new(format!("{base}/conformance"), "conformance", JSON).titled("Conformance classes"),
             Link::new(format!("{base}/collections"), "data", JSON).titled("Collections"),
