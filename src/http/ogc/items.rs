@@ -1,23 +1,19 @@
 //! `/collections/{id}/items` and `/items/{featureId}`: filtering by bbox, datetime and queryables,
 //! exact counts, and paging links that keep the filters.
 
-use std::borrow::Cow;
-
 use actix_web::http::header::{HeaderName, HeaderValue};
 use actix_web::{HttpRequest, HttpResponse, web};
 use geo::Intersects;
 use serde::Serialize;
-use serde_json::value::RawValue;
 
+use super::features::{AnyFeature, Feature, feature_at, side_label};
 use super::{CRS84, Collection, Link, Pairs, base_url, check_crs, check_format};
-use crate::domain::fronts::FrontPiece;
 use crate::domain::geometry::Bbox;
-use crate::domain::index::{Index, Side};
+use crate::domain::index::Index;
 use crate::domain::time::Period;
 use crate::error::{AppError, Result};
 use crate::http::AppState;
 use crate::http::respond::{self, GEOJSON, JSON};
-use crate::http::views::{DistrictProps, StateView, lines_json, round3};
 
 pub const DEFAULT_LIMIT: usize = 100;
 pub const MAX_LIMIT: usize = 10_000;
@@ -152,108 +148,6 @@ fn check_filter_value(index: &Index, queryable: &str, value: &str) -> Result<()>
     }
 }
 
-/// One GeoJSON feature; `links` only on single-feature responses.
-#[derive(Serialize)]
-struct Feature<'a, P: Serialize> {
-    #[serde(rename = "type")]
-    kind: &'static str,
-    id: String,
-    geometry: Cow<'a, RawValue>,
-    properties: P,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    links: Vec<Link>,
-}
-
-#[derive(Serialize)]
-struct ControlProps<'a> {
-    district: &'a str,
-    name: &'a str,
-    group: Option<&'a str>,
-    #[serde(flatten)]
-    state: StateView<'a>,
-}
-
-#[derive(Serialize)]
-struct FrontProps<'a> {
-    district_a: &'a str,
-    district_b: &'a str,
-    side_a: &'a str,
-    side_b: &'a str,
-    factions_a: Vec<&'a str>,
-    factions_b: Vec<&'a str>,
-    valid_from: crate::domain::time::Instant,
-    valid_to: Option<crate::domain::time::Instant>,
-    length_km: f64,
-}
-
-/// A feature ready to serialise, whatever its collection.
-#[derive(Serialize)]
-#[serde(untagged)]
-enum AnyFeature<'a> {
-    District(Feature<'a, DistrictProps<'a>>),
-    Control(Feature<'a, ControlProps<'a>>),
-    Front(Feature<'a, FrontProps<'a>>),
-}
-
-fn district_feature(index: &Index, d: u32) -> AnyFeature<'_> {
-    let entry = &index.districts[d as usize];
-    AnyFeature::District(Feature {
-        kind: "Feature",
-        id: entry.district.id.clone(),
-        geometry: Cow::Borrowed(&entry.geometry_json),
-        properties: DistrictProps::of(entry),
-        links: vec![],
-    })
-}
-
-fn control_feature(index: &Index, s: usize) -> AnyFeature<'_> {
-    let state = &index.states[s];
-    let entry = &index.districts[state.district as usize];
-    AnyFeature::Control(Feature {
-        kind: "Feature",
-        id: index.state_id(s),
-        geometry: Cow::Borrowed(&entry.geometry_json),
-        properties: ControlProps {
-            district: &entry.district.id,
-            name: &entry.district.name,
-            group: entry.district.group.as_deref(),
-            state: StateView::of(index, Some(state)),
-        },
-        links: vec![],
-    })
-}
-
-fn side_label<'a>(index: &'a Index, side: &Side) -> (&'a str, Vec<&'a str>) {
-    let id = |f: &u16| index.factions[*f as usize].id.as_str();
-    match side {
-        Side::Held(f) => (id(f), vec![id(f)]),
-        Side::Contested(fs) => ("contested", fs.iter().map(id).collect()),
-    }
-}
-
-fn front_feature<'a>(index: &'a Index, piece: &FrontPiece) -> AnyFeature<'a> {
-    let border = &index.borders()[piece.border as usize];
-    let (side_a, factions_a) = side_label(index, &piece.side_a);
-    let (side_b, factions_b) = side_label(index, &piece.side_b);
-    AnyFeature::Front(Feature {
-        kind: "Feature",
-        id: piece.id(index),
-        geometry: Cow::Owned(lines_json(&border.lines)),
-        properties: FrontProps {
-            district_a: &index.districts[border.a as usize].district.id,
-            district_b: &index.districts[border.b as usize].district.id,
-            side_a,
-            side_b,
-            factions_a,
-            factions_b,
-            valid_from: piece.interval.from,
-            valid_to: piece.interval.to,
-            length_km: round3(border.length_km),
-        },
-        links: vec![],
-    })
-}
-
 /// Calls `page` with each matching feature's position in the collection, counting them all.
 /// Districts and states come in data set order, front pieces by border then time.
 fn matching(index: &Index, c: Collection, q: &ItemsQuery, mut visit: impl FnMut(usize)) {
@@ -326,14 +220,6 @@ fn matching(index: &Index, c: Collection, q: &ItemsQuery, mut visit: impl FnMut(
                 }
             }
         }
-    }
-}
-
-fn feature_at(index: &Index, c: Collection, position: usize) -> AnyFeature<'_> {
-    match c {
-        Collection::Districts => district_feature(index, position as u32),
-        Collection::Control => control_feature(index, position),
-        Collection::Frontline => front_feature(index, &index.fronts()[position]),
     }
 }
 

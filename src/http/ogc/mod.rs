@@ -7,6 +7,7 @@
 //! exactly the map at T (at a hand-over instant, the newer state only).
 
 mod collections;
+mod features;
 mod items;
 mod meta;
 mod openapi;
