@@ -134,9 +134,11 @@ impl FromStr for Format {
 pub enum ExportError {
     #[error("the `dir` format writes a directory, not one file")]
     NotAFile,
+    #[error("directory {} does not exist", .0.display())]
+    NoDirectory(PathBuf),
     #[error(transparent)]
     Io(#[from] io::Error),
-    #[error("GeoPackage: {0}")]
+    #[error("writing the GeoPackage failed")]
     Sqlite(#[from] rusqlite::Error),
 }
 
@@ -152,6 +154,10 @@ pub type Result<T, E = ExportError> = std::result::Result<T, E>;
 pub fn write_file(index: &Index, format: Format, path: &Path) -> Result<()> {
     if format == Format::Dir {
         return Err(ExportError::NotAFile);
+    }
+    let dir = path.parent().filter(|d| !d.as_os_str().is_empty());
+    if let Some(dir) = dir.filter(|d| !d.is_dir()) {
+        return Err(ExportError::NoDirectory(dir.to_owned()));
     }
     let tmp = temp_path_beside(path);
     let written = write_to(index, format, &tmp).and_then(|()| Ok(fs::rename(&tmp, path)?));
@@ -240,8 +246,9 @@ pub fn gpkg_datetime(t: Instant) -> String {
         .to_string()
 }
 
-/// XML character data and attribute values: the five markup characters escaped, and the control
-/// characters XML 1.0 forbids replaced by U+FFFD.
+/// XML character data and double-quoted attribute values: `&`, `<`, `>` and `"` escaped (so the
+/// result is also safe HTML inside KML descriptions), and the control characters XML 1.0 forbids
+/// replaced by U+FFFD.
 pub(crate) fn xml_escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
@@ -250,7 +257,6 @@ pub(crate) fn xml_escape(s: &str) -> String {
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
             '\t' | '\n' | '\r' => out.push(c),
             c if c < ' ' || c == '\u{fffe}' || c == '\u{ffff}' => out.push('\u{fffd}'),
             c => out.push(c),
@@ -295,7 +301,7 @@ mod tests {
     fn markup_and_forbidden_control_characters_are_escaped() {
         assert_eq!(
             xml_escape("a<b & \"c\" 'd'>\u{1}\n"),
-            "a&lt;b &amp; &quot;c&quot; &apos;d&apos;&gt;\u{fffd}\n"
+            "a&lt;b &amp; &quot;c&quot; 'd'&gt;\u{fffd}\n"
         );
     }
 

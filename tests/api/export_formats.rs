@@ -359,6 +359,7 @@ fn exporting_into_a_missing_directory_fails_and_leaves_nothing_behind() {
         stderr.contains("cannot write") && stderr.contains("missing/mosul.gpkg"),
         "{stderr}"
     );
+    assert!(stderr.contains("does not exist"), "{stderr}");
     assert_eq!(std::fs::read_dir(out.path()).unwrap().count(), 0);
 }
 
