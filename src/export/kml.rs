@@ -12,7 +12,7 @@ use std::io::{self, Write};
 use geo::{Geometry, LineString, MultiLineString, Polygon};
 
 use super::records::{ControlRecord, FrontRecord, control_records, front_records};
-use super::xml_escape as escape;
+use super::{rgb, xml_escape as escape};
 use crate::domain::index::Index;
 use crate::domain::model::Source;
 use crate::domain::time::Instant;
@@ -267,13 +267,10 @@ fn coordinates(line: &LineString<f64>) -> String {
     s
 }
 
-/// `#rrggbb` as KML's `bbggrr` (alpha goes in front); grey for anything else.
+/// A faction colour as KML's `bbggrr` (alpha goes in front).
 fn kml_colour(hex: &str) -> String {
-    let hex = hex.trim_start_matches('#');
-    if hex.len() != 6 || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
-        return "808080".into();
-    }
-    format!("{}{}{}", &hex[4..6], &hex[2..4], &hex[0..2]).to_ascii_lowercase()
+    let [r, g, b] = rgb(hex);
+    format!("{b:02x}{g:02x}{r:02x}")
 }
 
 #[cfg(test)]

@@ -265,6 +265,20 @@ pub(crate) fn xml_escape(s: &str) -> String {
     out
 }
 
+/// A faction's `#rrggbb` as red, green, blue; grey for anything else (validation allows only
+/// `#rrggbb`, so that is for robustness).
+pub(crate) fn rgb(hex: &str) -> [u8; 3] {
+    let hex = hex.trim_start_matches('#');
+    let channel = |i: usize| {
+        hex.get(i..i + 2)
+            .and_then(|c| u8::from_str_radix(c, 16).ok())
+    };
+    match (hex.len(), channel(0), channel(2), channel(4)) {
+        (6, Some(r), Some(g), Some(b)) => [r, g, b],
+        _ => [128, 128, 128],
+    }
+}
+
 /// Rounds km² or km to metre-scale precision, as the API does.
 fn round3(v: f64) -> f64 {
     (v * 1000.0).round() / 1000.0

@@ -24,7 +24,7 @@ use rusqlite::{Transaction, params};
 
 use crate::domain::index::Index;
 use crate::export::Result;
-use crate::export::xml_escape as attr;
+use crate::export::{rgb, xml_escape as attr};
 
 /// The table as QGIS creates it through GDAL (`QgsOgrUtils::saveStyle`), registered as attributes.
 const LAYER_STYLES: &str = r#"
@@ -94,7 +94,7 @@ fn control_style(index: &Index) -> String {
     let mut categories = String::new();
     let mut symbols = String::new();
     for (i, f) in index.factions.iter().enumerate() {
-        let rgb = rgb(&f.color);
+        let rgb = qgis_rgb(&f.color);
         writeln!(
             categories,
             "   <category render=\"true\" symbol=\"{i}\" value=\"{}\" label=\"{}\"/>",
@@ -158,17 +158,10 @@ fn option(name: &str, value: &str) -> String {
     )
 }
 
-/// `#rrggbb` as QGIS's `r,g,b`; grey for anything else.
-fn rgb(hex: &str) -> String {
-    let hex = hex.trim_start_matches('#');
-    let channel = |i: usize| {
-        hex.get(i..i + 2)
-            .and_then(|c| u8::from_str_radix(c, 16).ok())
-    };
-    match (hex.len(), channel(0), channel(2), channel(4)) {
-        (6, Some(r), Some(g), Some(b)) => format!("{r},{g},{b}"),
-        _ => "128,128,128".into(),
-    }
+/// A faction colour as QGIS's `r,g,b`.
+fn qgis_rgb(hex: &str) -> String {
+    let [r, g, b] = rgb(hex);
+    format!("{r},{g},{b}")
 }
 
 #[cfg(test)]
@@ -177,7 +170,7 @@ mod tests {
 
     #[test]
     fn colours_become_qgis_rgb() {
-        assert_eq!(rgb("#d1495b"), "209,73,91");
-        assert_eq!(rgb("#zz0000"), "128,128,128");
+        assert_eq!(qgis_rgb("#d1495b"), "209,73,91");
+        assert_eq!(qgis_rgb("#zz0000"), "128,128,128");
     }
 }
