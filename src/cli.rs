@@ -9,6 +9,7 @@ use crate::config::{Command, ServeArgs};
 use crate::dataset;
 use crate::domain::synth;
 use crate::domain::time::Instant;
+use crate::export::{self, Format};
 use crate::server::Application;
 use crate::storage::Store;
 
@@ -20,7 +21,7 @@ pub fn run(command: Command) -> anyhow::Result<()> {
     match command {
         Command::Import { dir, db } => import(&dir, &db),
         Command::Check { dir } => check(&dir),
-        Command::Export { dir, db } => export(&dir, &db),
+        Command::Export { out, db, format } => export(&out, &db, format),
         Command::Serve(args) => serve(&args),
         Command::Synth {
             districts,
@@ -81,21 +82,36 @@ fn import(dir: &Path, db: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn export(dir: &Path, db: &Path) -> anyhow::Result<()> {
+fn export(out: &Path, db: &Path, format: Option<Format>) -> anyhow::Result<()> {
     if !db.exists() {
         anyhow::bail!(
             "database {} does not exist: import a data set first",
             db.display()
         );
     }
+    let format = format
+        .or_else(|| Format::from_extension(out))
+        .unwrap_or(Format::Dir);
+    if format != Format::Dir {
+        let index = crate::server::open_index(db, None)?;
+        export::write_file(&index, format, out)
+            .with_context(|| format!("cannot write {}", out.display()))?;
+        println!(
+            "exported {} districts and {} states to {} ({format})",
+            index.districts.len(),
+            index.states.len(),
+            out.display()
+        );
+        return Ok(());
+    }
     let stored = Store::open(db)?.load()?;
-    dataset::write_dir(&stored.dataset, dir)
-        .with_context(|| format!("cannot write {}", dir.display()))?;
+    dataset::write_dir(&stored.dataset, out)
+        .with_context(|| format!("cannot write {}", out.display()))?;
     println!(
         "exported {} districts and {} states to {}",
         stored.dataset.districts.len(),
         stored.dataset.states.len(),
-        dir.display()
+        out.display()
     );
     Ok(())
 }

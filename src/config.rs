@@ -27,11 +27,16 @@ pub enum Command {
     },
     /// Validate a data set directory without writing anything.
     Check { dir: PathBuf },
-    /// Write the stored data set to a directory, in the format `import` reads.
+    /// Write the stored data set: to a directory in the format `import` reads, or to one file
+    /// (GeoPackage, KML, CSV or the GeoJSON timeline).
     Export {
-        dir: PathBuf,
+        /// Directory (`--format dir`) or file to write.
+        out: PathBuf,
         #[arg(long, env = "FRONTLINE_DB", default_value = "frontline.db")]
         db: PathBuf,
+        /// `dir`, `gpkg`, `kml`, `csv` or `geojson`; by default from OUT's extension, else `dir`.
+        #[arg(long)]
+        format: Option<crate::export::Format>,
     },
     /// Serve the API and the web map. A new database is filled with the shipped data set first.
     Serve(ServeArgs),

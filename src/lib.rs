@@ -6,6 +6,7 @@ pub mod config;
 pub mod dataset;
 pub mod domain;
 pub mod error;
+pub mod export;
 pub mod http;
 pub mod server;
 pub mod storage;

@@ -3,6 +3,7 @@
 
 mod api;
 mod changes;
+mod export;
 pub mod ogc;
 mod params;
 mod respond;
@@ -77,6 +78,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 .route("/changes", web::get().to(changes::changes))
                 .route("/stats/area", web::get().to(changes::area))
                 .route("/meta", web::get().to(api::meta))
+                .route("/export/{format}", web::get().to(export::export))
                 .default_service(web::to(api::no_such_endpoint)),
         )
         .configure(ogc::routes);

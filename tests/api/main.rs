@@ -1,6 +1,8 @@
 //! Integration tests, as one binary: import and validation, the HTTP API through the real route
 //! table, the index against an oracle, and the facts of the Mosul data set.
 
+mod export;
+mod export_formats;
 mod gdal;
 mod helpers;
 mod import;
