@@ -17,6 +17,7 @@ PATHS = (
     + [f"/ogc/collections/control/items?datetime={d}&limit=10000" for d in DATES]
     + ["/ogc/collections/frontline/items?datetime=2017-06-03&limit=10000"]
     + ["/ogc/collections/districts/items/zanjili", "/ogc/collections/control/items/zanjili@2017-05-30"]
+    + ["/api/export/geojson"]
 )
 
 
