@@ -7,5 +7,6 @@ pub mod dataset;
 pub mod domain;
 pub mod error;
 pub mod http;
+pub mod render;
 pub mod server;
 pub mod storage;
