@@ -3,6 +3,7 @@
 
 mod api;
 mod changes;
+mod maps;
 mod params;
 mod respond;
 mod views;
@@ -76,6 +77,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 .route("/changes", web::get().to(changes::changes))
                 .route("/stats/area", web::get().to(changes::area))
                 .route("/meta", web::get().to(api::meta))
+                .route("/maps/report.{format}", web::get().to(maps::report))
                 .default_service(web::to(api::no_such_endpoint)),
         );
 }
