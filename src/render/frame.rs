@@ -197,7 +197,8 @@ mod tests {
         let equator = Frame::fit(rect(0.0, -0.05, 0.1, 0.05), map, 0.0);
         // 0.1° of longitude at the equator is 11.13 km over 1000 px.
         assert_relative_eq!(equator.metres_per_px(), 11.132, epsilon = 1e-3);
-        let mosul = Frame::fit(rect(43.0, 36.3, 43.1, 36.4), map, 0.0);
+        // 0.1° of longitude at 36.35° N fills the width: it is shorter on the ground by cos φ.
+        let mosul = Frame::fit(rect(43.0, 36.345, 43.1, 36.355), map, 0.0);
         assert_relative_eq!(
             mosul.metres_per_px(),
             11.132 * 36.35_f64.to_radians().cos(),

@@ -232,13 +232,14 @@ pub fn draw(index: &Index, req: &ReportRequest) -> Result<Report, RenderError> {
     .expect("String");
     map::pattern(&mut out, "hatch-legend", &["#666666".to_owned()], page.s);
     out.push_str("</defs>\n");
-    sheet::header(&mut out, &cx, &page, req.title.as_deref());
     map::draw(&mut out, &cx, &frame, &scene);
     let furniture = [
         furniture::scale_bar(&mut out, &frame, page.s),
         furniture::north_arrow(&mut out, &frame, page.s),
     ];
     let labels = map::draw_labels(&mut out, &cx, &frame, &scene, &furniture);
+    map::passe_partout(&mut out, &page.map, page.width, page.height, page.s);
+    sheet::header(&mut out, &cx, &page, req.title.as_deref());
     let mut flow = legend::Flow::new(page.columns.clone());
     legend::legend(&mut out, &cx, &scene, &mut flow);
     sheet::sources(&mut out, &cx, &scene, &mut flow);

@@ -5,5 +5,6 @@ mod helpers;
 mod import;
 mod index;
 mod mosul;
+mod render;
 mod routes;
 mod server;
