@@ -42,10 +42,10 @@ pub fn scale_bar(out: &mut String, frame: &Frame, s: f64) -> PxRect {
     plate_rect(out, &plate, s);
     let (x0, y) = (plate.x + pad, plate.bottom() - pad - bar_h);
     let half = bar / 2.0;
-    write!(
+    writeln!(
         out,
         "<g class=\"scale-bar\"><rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"#222222\"/>\
-         <rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"#ffffff\" stroke=\"#222222\" stroke-width=\"{}\"/>\n",
+         <rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"#ffffff\" stroke=\"#222222\" stroke-width=\"{}\"/>",
         n(x0),
         n(y),
         n(half),
@@ -87,10 +87,10 @@ pub fn north_arrow(out: &mut String, frame: &Frame, s: f64) -> PxRect {
         plate.bottom() - 14.0 * s,
     );
     let half = 9.0 * s;
-    write!(
+    writeln!(
         out,
         "<g class=\"north-arrow\"><path d=\"M{cx} {tip}L{r} {base}L{cx} {notch}Z\" fill=\"#222222\"/>\
-         <path d=\"M{cx} {tip}L{l} {base}L{cx} {notch}Z\" fill=\"#ffffff\" stroke=\"#222222\" stroke-width=\"{sw}\" stroke-linejoin=\"round\"/>\n",
+         <path d=\"M{cx} {tip}L{l} {base}L{cx} {notch}Z\" fill=\"#ffffff\" stroke=\"#222222\" stroke-width=\"{sw}\" stroke-linejoin=\"round\"/>",
         cx = n(cx),
         tip = n(tip),
         base = n(base),
@@ -109,9 +109,9 @@ pub fn north_arrow(out: &mut String, frame: &Frame, s: f64) -> PxRect {
 }
 
 fn plate_rect(out: &mut String, r: &PxRect, s: f64) {
-    write!(
+    writeln!(
         out,
-        "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"{}\" fill=\"#ffffff\" fill-opacity=\"0.85\" stroke=\"#bbbbbb\" stroke-width=\"{}\"/>\n",
+        "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"{}\" fill=\"#ffffff\" fill-opacity=\"0.85\" stroke=\"#bbbbbb\" stroke-width=\"{}\"/>",
         n(r.x),
         n(r.y),
         n(r.w),

@@ -172,7 +172,7 @@ pub fn place(
                     .fold(0.0, f64::max);
                 let h = lines.len() as f64 * sz * LEADING;
                 // The block may reach a little past the inscribed circle, not far into neighbours.
-                (w <= 2.4 * c.room && h <= 1.8 * c.room).then(|| (sz, lines, w, h))
+                (w <= 2.4 * c.room && h <= 1.8 * c.room).then_some((sz, lines, w, h))
             })
         });
         let Some((sz, lines, w, h)) = fitting else {

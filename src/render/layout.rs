@@ -98,7 +98,7 @@ impl Page {
                 vec![PxRect::new(margin * 2.0 + map_w, body_top, panel_w, body_h)],
             )
         } else {
-            let panel_h = (330.0 * s).min(0.45 * h);
+            let panel_h = (330.0 * s).min(0.38 * h);
             let map_h = body_h - panel_h - margin;
             let col_w = (w - 3.0 * margin) / 2.0;
             let top = body_top + map_h + margin;

@@ -60,6 +60,31 @@ impl Flow {
         }
     }
 
+    /// Moves to the next column unless `h` px fit in this one: keeps a heading with what follows.
+    pub fn keep(&mut self, h: f64) {
+        if let Some((_, top, _)) = self.take(h) {
+            self.y = top;
+        }
+    }
+
+    /// Whether `h` px fit in the current column.
+    #[must_use]
+    pub fn fits(&self, h: f64) -> bool {
+        self.columns
+            .get(self.col)
+            .is_some_and(|c| self.y + h <= c.bottom())
+    }
+
+    /// Moves to the top of the next column; `false` (staying put) when there is none.
+    pub fn next_column(&mut self) -> bool {
+        if self.col + 1 >= self.columns.len() {
+            return false;
+        }
+        self.col += 1;
+        self.y = self.columns[self.col].y;
+        true
+    }
+
     /// Width of the current column, `None` when the panel is full.
     #[must_use]
     pub fn width(&self) -> Option<f64> {
@@ -212,6 +237,7 @@ fn changes(
 ) {
     let (index, s) = (cx.index, cx.s);
     flow.y += 10.0 * s;
+    flow.keep(24.0 * s + 3.0 * 19.0 * s);
     heading(out, flow, s, "Since then (km²)");
     let totals = index.gains_and_losses(since, cx.at);
     let size = 12.5 * s;
@@ -293,9 +319,9 @@ pub fn note(out: &mut String, flow: &mut Flow, s: f64, text: &str) {
 fn swatch(out: &mut String, swatch: &Swatch, x: f64, y: f64, s: f64) {
     let (w, h) = (24.0 * s, 15.0 * s);
     match swatch {
-        Swatch::Fill(paint, opacity) => write!(
+        Swatch::Fill(paint, opacity) => writeln!(
             out,
-            "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"{paint}\" fill-opacity=\"{opacity}\" stroke=\"#999999\" stroke-width=\"{}\"/>\n",
+            "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"{paint}\" fill-opacity=\"{opacity}\" stroke=\"#999999\" stroke-width=\"{}\"/>",
             n(x), n(y), n(w), n(h), n(0.6 * s)
         ),
         Swatch::Faded(colours) => {
@@ -308,23 +334,23 @@ fn swatch(out: &mut String, swatch: &Swatch, x: f64, y: f64, s: f64) {
                 )
                 .expect("String");
             }
-            write!(
+            writeln!(
                 out,
-                "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"none\" stroke=\"#999999\" stroke-width=\"{}\"/>\n",
+                "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"none\" stroke=\"#999999\" stroke-width=\"{}\"/>",
                 n(x), n(y), n(w), n(h), n(0.6 * s)
             )
         }
         Swatch::Line => {
             let (y, x1) = (n(y + h / 2.0), n(x + w));
-            write!(
+            writeln!(
                 out,
-                "<path d=\"M{} {y}L{x1} {y}\" stroke=\"{FRONT_HALO}\" stroke-width=\"{}\" stroke-linecap=\"round\"/><path d=\"M{} {y}L{x1} {y}\" stroke=\"{FRONT_CORE}\" stroke-width=\"{}\" stroke-linecap=\"round\"/>\n",
+                "<path d=\"M{} {y}L{x1} {y}\" stroke=\"{FRONT_HALO}\" stroke-width=\"{}\" stroke-linecap=\"round\"/><path d=\"M{} {y}L{x1} {y}\" stroke=\"{FRONT_CORE}\" stroke-width=\"{}\" stroke-linecap=\"round\"/>",
                 n(x + 2.0 * s), n(5.0 * s), n(x + 2.0 * s), n(2.0 * s)
             )
         }
-        Swatch::Outline => write!(
+        Swatch::Outline => writeln!(
             out,
-            "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"#888888\" stroke=\"#000000\" stroke-width=\"{}\"/>\n",
+            "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"#888888\" stroke=\"#000000\" stroke-width=\"{}\"/>",
             n(x + s), n(y + s), n(w - 2.0 * s), n(h - 2.0 * s), n(2.2 * s)
         ),
     }
@@ -355,5 +381,18 @@ mod tests {
         assert_eq!(flow.take(30.0), Some((200.0, 0.0, 100.0)));
         assert_eq!(flow.take(20.0), Some((200.0, 30.0, 100.0)));
         assert_eq!(flow.take(1.0), None);
+        let mut flow = Flow::new(vec![
+            PxRect::new(0.0, 0.0, 100.0, 50.0),
+            PxRect::new(200.0, 0.0, 100.0, 50.0),
+        ]);
+        flow.take(30.0);
+        flow.keep(10.0);
+        assert_eq!(flow.take(10.0), Some((0.0, 30.0, 100.0)), "it fits: stay");
+        flow.keep(20.0);
+        assert_eq!(
+            flow.take(5.0),
+            Some((200.0, 0.0, 100.0)),
+            "it does not: move on"
+        );
     }
 }

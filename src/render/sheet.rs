@@ -54,6 +54,8 @@ pub fn sources(out: &mut String, cx: &Context<'_>, scene: &Scene, flow: &mut Flo
         return;
     }
     flow.y += 10.0 * s;
+    // The heading, one two-line source and the closing note go together or to the next column.
+    flow.keep(24.0 * s + 2.0 * 14.5 * s + 3.0 * s + 18.0 * s);
     heading(out, flow, s, "Sources of the states shown");
     let size = 11.5 * s;
     let line_h = 14.5 * s;
@@ -68,10 +70,13 @@ pub fn sources(out: &mut String, cx: &Context<'_>, scene: &Scene, flow: &mut Flo
         // Keep room for the "and n more" note while sources remain.
         let reserve = if more_after { note_h } else { 0.0 };
         let h = lines.len() as f64 * line_h + 3.0 * s;
-        let Some((x, top, _)) = flow.take(h + reserve) else {
+        // Only ever move to a next column here: the closing note must keep its room.
+        if !flow.fits(h + reserve) && !(flow.next_column() && flow.fits(h + reserve)) {
+            break;
+        }
+        let Some((x, top, _)) = flow.take(h) else {
             break;
         };
-        flow.y -= reserve;
         let style = Style::new(size, "#333333");
         for (k, line) in lines.iter().enumerate() {
             let indent = if k == 0 { 0.0 } else { 10.0 * s };
