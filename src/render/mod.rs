@@ -219,13 +219,15 @@ pub fn draw(index: &Index, req: &ReportRequest) -> Result<Report, RenderError> {
         s: page.s,
     };
     let frame = Frame::fit(extent, page.map, 12.0 * page.s);
+    // An empty `title=` asks for no title of its own: the default one.
+    let title = req.title.as_deref().filter(|t| !t.trim().is_empty());
     let scene = scene::build(index, &frame, req.at, req.since);
     let mut out = String::with_capacity(256 * 1024);
     write!(
         out,
         "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{w}\" height=\"{h}\" viewBox=\"0 0 {w} {h}\" font-family=\"{}\">\n<title>{}</title>\n<rect width=\"{w}\" height=\"{h}\" fill=\"#ffffff\"/>\n<defs>",
         font::FAMILY,
-        svg::escape(req.title.as_deref().unwrap_or(sheet::DEFAULT_TITLE)),
+        svg::escape(title.unwrap_or(sheet::DEFAULT_TITLE)),
         w = req.width,
         h = req.height,
     )
@@ -239,7 +241,7 @@ pub fn draw(index: &Index, req: &ReportRequest) -> Result<Report, RenderError> {
     ];
     let labels = map::draw_labels(&mut out, &cx, &frame, &scene, &furniture);
     map::passe_partout(&mut out, &page.map, page.width, page.height, page.s);
-    sheet::header(&mut out, &cx, &page, req.title.as_deref());
+    sheet::header(&mut out, &cx, &page, title);
     let mut flow = legend::Flow::new(page.columns.clone());
     legend::legend(&mut out, &cx, &scene, &mut flow);
     sheet::sources(&mut out, &cx, &scene, &mut flow);

@@ -71,7 +71,8 @@ pub fn sources(out: &mut String, cx: &Context<'_>, scene: &Scene, flow: &mut Flo
         let reserve = if more_after { note_h } else { 0.0 };
         let h = lines.len() as f64 * line_h + 3.0 * s;
         // Only ever move to a next column here: the closing note must keep its room.
-        if !flow.fits(h + reserve) && !(flow.next_column() && flow.fits(h + reserve)) {
+        let fits = flow.fits(h + reserve) || (flow.next_column() && flow.fits(h + reserve));
+        if !fits {
             break;
         }
         let Some((x, top, _)) = flow.take(h) else {
