@@ -5,7 +5,7 @@ use std::path::Path;
 
 use anyhow::Context;
 
-use crate::config::{Command, ServeArgs};
+use crate::config::{Command, RenderArgs, ServeArgs};
 use crate::dataset;
 use crate::domain::synth;
 use crate::domain::time::Instant;
@@ -23,6 +23,7 @@ pub fn run(command: Command) -> anyhow::Result<()> {
         Command::Check { dir } => check(&dir),
         Command::Export { out, db, format } => export(&out, &db, format),
         Command::Serve(args) => serve(&args),
+        Command::Render(args) => render(&args),
         Command::Synth {
             districts,
             states,
@@ -122,4 +123,58 @@ fn serve(args: &ServeArgs) -> anyhow::Result<()> {
         tracing::info!("serving on http://{}:{}/", args.listen.ip(), app.port());
         app.run().await.context("the server stopped")
     })
+}
+
+fn render(args: &RenderArgs) -> anyhow::Result<()> {
+    use crate::render::{self, Format, ReportRequest};
+    let format = Format::from_path(&args.out)?;
+    if !args.db.exists() {
+        anyhow::bail!(
+            "database {} does not exist: import a data set first",
+            args.db.display()
+        );
+    }
+    let index = crate::server::open_index(&args.db, None)?;
+    let req = ReportRequest {
+        at: args.at,
+        since: args.since,
+        bbox: args.bbox,
+        width: args.width,
+        height: args.height,
+        title: args.title.clone(),
+    };
+    let bytes = render::render(&index, &req, format)?;
+    write_whole(&args.out, &bytes)
+        .with_context(|| format!("cannot write {}", args.out.display()))?;
+    println!(
+        "wrote {} ({} × {} px, {} bytes)",
+        args.out.display(),
+        args.width,
+        args.height,
+        bytes.len()
+    );
+    Ok(())
+}
+
+/// Writes `bytes` to a temporary file beside `path`, then renames it over `path`: a reader sees
+/// the old file or the new one, never half of one, and a failure leaves nothing behind.
+fn write_whole(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+    use std::io::Write;
+    let name = path.file_name().context("the path names no file")?;
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let tmp = dir.join(format!(
+        ".{}.{}.tmp",
+        name.to_string_lossy(),
+        std::process::id()
+    ));
+    let written = std::fs::File::create(&tmp)
+        .and_then(|mut f| f.write_all(bytes).and_then(|()| f.sync_all()))
+        .and_then(|()| std::fs::rename(&tmp, path));
+    if written.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    Ok(written?)
 }

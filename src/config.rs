@@ -5,6 +5,9 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
+use crate::domain::geometry::Bbox;
+use crate::domain::time::Instant;
+
 #[derive(Debug, Parser)]
 #[command(
     name = "frontline",
@@ -40,6 +43,8 @@ pub enum Command {
     },
     /// Serve the API and the web map. A new database is filled with the shipped data set first.
     Serve(ServeArgs),
+    /// Draw a report map of one date as SVG, PNG or PDF (from the extension of --out).
+    Render(RenderArgs),
     /// Write a large, deterministic synthetic data set (for tests and benchmarks).
     Synth {
         #[arg(long, default_value_t = 1000)]
@@ -77,4 +82,31 @@ pub struct ServeArgs {
     /// Seconds between checks for a newer import in the database.
     #[arg(long, default_value_t = 2.0)]
     pub reload_interval: f64,
+}
+
+#[derive(Debug, Clone, clap::Args)]
+pub struct RenderArgs {
+    #[arg(long, env = "FRONTLINE_DB", default_value = "frontline.db")]
+    pub db: PathBuf,
+    /// The date (YYYY-MM-DD, midnight UTC) or RFC 3339 instant to show.
+    #[arg(long)]
+    pub at: Instant,
+    /// The file to write: .svg, .png or .pdf. Written whole or not at all.
+    #[arg(long)]
+    pub out: PathBuf,
+    /// Page width, px (400 to 5000).
+    #[arg(long, default_value_t = crate::render::DEFAULT_WIDTH)]
+    pub width: u32,
+    /// Page height, px (400 to 5000).
+    #[arg(long, default_value_t = crate::render::DEFAULT_HEIGHT)]
+    pub height: u32,
+    /// Area to frame, minLon,minLat,maxLon,maxLat; by default the data set's core.
+    #[arg(long, allow_hyphen_values = true)]
+    pub bbox: Option<Bbox>,
+    /// Emphasise what changed hands since this date and add a gained/lost table.
+    #[arg(long)]
+    pub since: Option<Instant>,
+    /// Title instead of "Territorial control".
+    #[arg(long)]
+    pub title: Option<String>,
 }

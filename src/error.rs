@@ -99,3 +99,16 @@ impl ResponseError for AppError {
             .body(serde_json::to_vec(&body).expect("a problem serialises"))
     }
 }
+
+/// A report request the renderer refuses is the client's mistake (400, naming the parameter);
+/// an empty data set is a 404; a failed conversion is ours (500, logged).
+impl From<crate::render::RenderError> for AppError {
+    fn from(e: crate::render::RenderError) -> Self {
+        use crate::render::RenderError;
+        match e {
+            RenderError::InvalidParameter { parameter, detail } => Self::invalid(parameter, detail),
+            RenderError::NoData => Self::NotFound(e.to_string()),
+            other => Self::Unexpected(anyhow::Error::new(other)),
+        }
+    }
+}

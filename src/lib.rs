@@ -8,5 +8,6 @@ pub mod domain;
 pub mod error;
 pub mod export;
 pub mod http;
+pub mod render;
 pub mod server;
 pub mod storage;

@@ -4,6 +4,7 @@
 mod api;
 mod changes;
 mod export;
+mod maps;
 pub mod ogc;
 mod params;
 mod respond;
@@ -79,6 +80,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 .route("/stats/area", web::get().to(changes::area))
                 .route("/meta", web::get().to(api::meta))
                 .route("/export/{format}", web::get().to(export::export))
+                .route("/maps/report.{format}", web::get().to(maps::report))
                 .default_service(web::to(api::no_such_endpoint)),
         )
         .configure(ogc::routes);

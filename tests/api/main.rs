@@ -9,5 +9,6 @@ mod import;
 mod index;
 mod mosul;
 mod ogc;
+mod render;
 mod routes;
 mod server;

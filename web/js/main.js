@@ -11,6 +11,7 @@ import { Labels } from './labels.js';
 import { Legend } from './legend.js';
 import { DistrictLayer } from './map-layer.js';
 import { Panel } from './panel.js';
+import { ReportLinks } from './report-link.js';
 import { DistrictSearch } from './search.js';
 import { Timeline } from './timeline.js';
 import { readHash, record } from './url-state.js';
@@ -45,10 +46,15 @@ async function start() {
   const front = new FrontLine(map, borders, layer.ids);
   performance.mark('frontline:borders');
   const legend = new Legend(palette, layer.area);
+  const reports = new ReportLinks();
   let t = Date.parse(meta.end ?? timeline.end);
   let restoring = false;
 
-  const compare = new Compare(control, layer, palette, () => { compare.update(t); settle(true); });
+  const compare = new Compare(control, layer, palette, () => {
+    compare.update(t);
+    reports.update(t, compare.cmp);
+    settle(true);
+  });
   const chart = new AreaChart(stats, palette, Date.parse(timeline.start), Date.parse(timeline.end),
     (picked) => tl.set(Math.round(picked / DAY) * DAY, true));
 
@@ -60,6 +66,7 @@ async function start() {
     legend.update(layer.keys);
     chart.mark(at);
     if (Number.isFinite(compare.cmp)) compare.update(at);
+    reports.update(at, compare.cmp);
     document.body.dataset.date = new Date(at).toISOString();
   }
 

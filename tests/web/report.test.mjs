@@ -1,0 +1,44 @@
+// The report map links: they follow the shown date and the compare date, and the server answers
+// them with a PNG and a PDF.
+
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { launchBrowser, openMap, setDate, startServer } from './helpers.mjs';
+
+let server;
+let browser;
+
+before(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+const href = (page, format) => page.getAttribute(`#report-${format}`, 'href');
+
+test('the report links follow the date and the compare date and download a PNG and a PDF', async () => {
+  const page = await openMap(browser, `${server.url}/`);
+  await setDate(page, '2017-06-03');
+  assert.equal(await href(page, 'png'), '/api/maps/report.png?at=2017-06-03');
+  assert.equal(await page.getAttribute('#report-png', 'download'), 'frontline-2017-06-03.png');
+
+  await page.fill('#compare-date', '2017-05-01');
+  await page.dispatchEvent('#compare-date', 'change');
+  await page.waitForFunction(() => document.getElementById('report-pdf').href.includes('since='));
+  assert.equal(await href(page, 'pdf'), '/api/maps/report.pdf?at=2017-06-03&since=2017-05-01');
+
+  const png = await fetch(`${server.url}${await href(page, 'png')}`);
+  assert.equal(png.status, 200);
+  assert.equal(png.headers.get('content-type'), 'image/png');
+  const bytes = new Uint8Array(await png.arrayBuffer());
+  assert.deepEqual([...bytes.slice(1, 4)], [...Buffer.from('PNG')]);
+  const pdf = await fetch(`${server.url}${await href(page, 'pdf')}`);
+  assert.equal(pdf.headers.get('content-type'), 'application/pdf');
+  assert.equal(Buffer.from(await pdf.arrayBuffer()).subarray(0, 5).toString(), '%PDF-');
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});

@@ -1,0 +1,21 @@
+// Links to the server's report map (PNG and PDF) of the shown date, and of what changed since the
+// compare date when that is earlier: a print-ready, sourced map for a briefing.
+
+import { dateString, instantString } from './time.js';
+
+export class ReportLinks {
+  constructor() {
+    this.links = ['png', 'pdf'].map((format) => [format, document.getElementById(`report-${format}`)]);
+  }
+
+  /** @param {number} at shown instant; @param {number} cmp compare instant or NaN */
+  update(at, cmp) {
+    const query = new URLSearchParams({ at: instantString(at) });
+    if (Number.isFinite(cmp) && cmp < at) query.set('since', instantString(cmp));
+    const name = query.has('since') ? `${dateString(cmp)}-to-${dateString(at)}` : dateString(at);
+    for (const [format, a] of this.links) {
+      a.href = `/api/maps/report.${format}?${query}`;
+      a.download = `frontline-${name}.${format}`;
+    }
+  }
+}
