@@ -23,7 +23,9 @@ use crate::domain::time::Instant;
 
 pub use gpkg::write_gpkg;
 pub use kml::write_kml;
-pub use records::{ControlRecord, FrontRecord, control_records, front_records};
+pub use records::{
+    ControlRecord, FrontRecord, control_records, front_record, front_records, label as side_label,
+};
 pub use timeline::write_geojson;
 pub use wkt_csv::write_csv;
 

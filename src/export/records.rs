@@ -4,6 +4,7 @@
 use serde::Serialize;
 
 use super::round3;
+use crate::domain::fronts::FrontPiece;
 use crate::domain::index::{Index, Side};
 use crate::domain::model::Status;
 use crate::domain::time::Instant;
@@ -91,27 +92,33 @@ pub fn control_records(index: &Index) -> impl Iterator<Item = ControlRecord<'_>>
 /// Every front piece (see [`Index::fronts`]), ordered by border then start. Computing the front
 /// history costs a pass over every border on first use.
 pub fn front_records(index: &Index) -> impl Iterator<Item = FrontRecord<'_>> {
-    let borders = index.borders();
-    index.fronts().iter().map(move |piece| {
-        let border = &borders[piece.border as usize];
-        FrontRecord {
-            id: piece.id(index),
-            district_a: &index.districts[border.a as usize].district.id,
-            district_b: &index.districts[border.b as usize].district.id,
-            side_a: label(index, &piece.side_a),
-            side_b: label(index, &piece.side_b),
-            factions_a: factions(index, &piece.side_a),
-            factions_b: factions(index, &piece.side_b),
-            valid_from: piece.interval.from,
-            valid_to: piece.interval.to,
-            length_km: round3(border.length_km),
-            border: piece.border,
-        }
-    })
+    index
+        .fronts()
+        .iter()
+        .map(move |piece| front_record(index, piece))
+}
+
+/// One front piece's attributes.
+#[must_use]
+pub fn front_record<'a>(index: &'a Index, piece: &FrontPiece) -> FrontRecord<'a> {
+    let border = &index.borders()[piece.border as usize];
+    FrontRecord {
+        id: piece.id(index),
+        district_a: &index.districts[border.a as usize].district.id,
+        district_b: &index.districts[border.b as usize].district.id,
+        side_a: label(index, &piece.side_a),
+        side_b: label(index, &piece.side_b),
+        factions_a: factions(index, &piece.side_a),
+        factions_b: factions(index, &piece.side_b),
+        valid_from: piece.interval.from,
+        valid_to: piece.interval.to,
+        length_km: round3(border.length_km),
+        border: piece.border,
+    }
 }
 
 /// A faction id, or `contested`: one word for a side, for flat attributes.
-fn label<'a>(index: &'a Index, side: &Side) -> &'a str {
+pub fn label<'a>(index: &'a Index, side: &Side) -> &'a str {
     match side {
         Side::Held(f) => &index.factions[*f as usize].id,
         Side::Contested(_) => "contested",

@@ -8,9 +8,9 @@ use serde_json::value::RawValue;
 
 use super::{Collection, Link};
 use crate::domain::fronts::FrontPiece;
-use crate::domain::index::{Index, Side};
-use crate::domain::time::Instant;
-use crate::http::views::{DistrictProps, StateView, lines_json, round3};
+use crate::domain::index::Index;
+use crate::export::{FrontRecord, front_record};
+use crate::http::views::{DistrictProps, StateView, lines_json};
 
 /// One GeoJSON feature; `links` only on single-feature responses.
 #[derive(Serialize)]
@@ -33,26 +33,13 @@ pub struct ControlProps<'a> {
     state: StateView<'a>,
 }
 
-#[derive(Serialize)]
-pub struct FrontProps<'a> {
-    district_a: &'a str,
-    district_b: &'a str,
-    side_a: &'a str,
-    side_b: &'a str,
-    factions_a: Vec<&'a str>,
-    factions_b: Vec<&'a str>,
-    valid_from: Instant,
-    valid_to: Option<Instant>,
-    length_km: f64,
-}
-
 /// A feature ready to serialise, whatever its collection.
 #[derive(Serialize)]
 #[serde(untagged)]
 pub enum AnyFeature<'a> {
     District(Feature<'a, DistrictProps<'a>>),
     Control(Feature<'a, ControlProps<'a>>),
-    Front(Feature<'a, FrontProps<'a>>),
+    Front(Feature<'a, FrontRecord<'a>>),
 }
 
 fn district_feature(index: &Index, d: u32) -> AnyFeature<'_> {
@@ -83,33 +70,13 @@ fn control_feature(index: &Index, s: usize) -> AnyFeature<'_> {
     })
 }
 
-pub fn side_label<'a>(index: &'a Index, side: &Side) -> (&'a str, Vec<&'a str>) {
-    let id = |f: &u16| index.factions[*f as usize].id.as_str();
-    match side {
-        Side::Held(f) => (id(f), vec![id(f)]),
-        Side::Contested(fs) => ("contested", fs.iter().map(id).collect()),
-    }
-}
-
 fn front_feature<'a>(index: &'a Index, piece: &FrontPiece) -> AnyFeature<'a> {
     let border = &index.borders()[piece.border as usize];
-    let (side_a, factions_a) = side_label(index, &piece.side_a);
-    let (side_b, factions_b) = side_label(index, &piece.side_b);
     AnyFeature::Front(Feature {
         kind: "Feature",
         id: piece.id(index),
         geometry: Cow::Owned(lines_json(&border.lines)),
-        properties: FrontProps {
-            district_a: &index.districts[border.a as usize].district.id,
-            district_b: &index.districts[border.b as usize].district.id,
-            side_a,
-            side_b,
-            factions_a,
-            factions_b,
-            valid_from: piece.interval.from,
-            valid_to: piece.interval.to,
-            length_km: round3(border.length_km),
-        },
+        properties: front_record(index, piece),
         links: vec![],
     })
 }

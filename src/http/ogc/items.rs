@@ -6,12 +6,13 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use geo::Intersects;
 use serde::Serialize;
 
-use super::features::{AnyFeature, Feature, feature_at, side_label};
+use super::features::{AnyFeature, Feature, feature_at};
 use super::{CRS84, Collection, Link, Pairs, base_url, check_crs, check_format};
 use crate::domain::geometry::Bbox;
 use crate::domain::index::Index;
 use crate::domain::time::Period;
 use crate::error::{AppError, Result};
+use crate::export::side_label;
 use crate::http::AppState;
 use crate::http::respond::{self, GEOJSON, JSON};
 
@@ -213,8 +214,8 @@ fn matching(index: &Index, c: Collection, q: &ItemsQuery, mut visit: impl FnMut(
                     && when_ok(&piece.interval)
                     && da.is_none_or(|id| index.districts[border.a as usize].district.id == id)
                     && db.is_none_or(|id| index.districts[border.b as usize].district.id == id)
-                    && sa.is_none_or(|v| side_label(index, &piece.side_a).0 == v)
-                    && sb.is_none_or(|v| side_label(index, &piece.side_b).0 == v);
+                    && sa.is_none_or(|v| side_label(index, &piece.side_a) == v)
+                    && sb.is_none_or(|v| side_label(index, &piece.side_b) == v);
                 if ok {
                     visit(i);
                 }
