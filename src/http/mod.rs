@@ -104,8 +104,11 @@ fn query_error(err: actix_web::error::QueryPayloadError, _req: &HttpRequest) -> 
             .replace("missing field", "missing parameter"),
         other => other.to_string(),
     };
-    let parameter = detail
-        .strip_prefix("parameter `")
+    // Name the parameter at fault: `parameter `at`: …`, `unknown parameter `when`, …` or
+    // `missing parameter `lon``; the query as a whole otherwise.
+    let parameter = ["parameter `", "unknown parameter `", "missing parameter `"]
+        .iter()
+        .find_map(|prefix| detail.strip_prefix(prefix))
         .and_then(|rest| rest.split('`').next())
         .unwrap_or("query")
         .to_owned();

@@ -231,11 +231,11 @@ async fn bad_parameters_get_problem_documents_that_say_what_is_valid() {
             "lon",
             "-180..180",
         ),
-        ("/api/who?lat=36", 400, "query", "missing parameter `lon`"),
+        ("/api/who?lat=36", 400, "lon", "missing parameter `lon`"),
         (
             "/api/snapshot?when=2020-01-01",
             400,
-            "query",
+            "when",
             "unknown parameter `when`, expected `at` or `bbox`",
         ),
         (

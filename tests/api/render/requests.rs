@@ -46,7 +46,7 @@ use crate::helpers::{app, index_of, mosul_dir, small_dir};
 #[case::malformed_at("/api/maps/report.svg?at=2017-13-01", "at", "YYYY-MM-DD")]
 #[case::unknown_parameter(
     "/api/maps/report.svg?at=2017-06-03&zoom=3",
-    "query",
+    "zoom",
     "unknown parameter"
 )]
 #[actix_web::test]
