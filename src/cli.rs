@@ -144,8 +144,11 @@ fn render(args: &RenderArgs) -> anyhow::Result<()> {
         title: args.title.clone(),
     };
     let bytes = render::render(&index, &req, format)?;
-    write_whole(&args.out, &bytes)
-        .with_context(|| format!("cannot write {}", args.out.display()))?;
+    crate::files::write_replacing(&args.out, |tmp| {
+        std::fs::write(tmp, &bytes)?;
+        std::fs::File::open(tmp)?.sync_all()
+    })
+    .with_context(|| format!("cannot write {}", args.out.display()))?;
     println!(
         "wrote {} ({} × {} px, {} bytes)",
         args.out.display(),
@@ -154,27 +157,4 @@ fn render(args: &RenderArgs) -> anyhow::Result<()> {
         bytes.len()
     );
     Ok(())
-}
-
-/// Writes `bytes` to a temporary file beside `path`, then renames it over `path`: a reader sees
-/// the old file or the new one, never half of one, and a failure leaves nothing behind.
-fn write_whole(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
-    use std::io::Write;
-    let name = path.file_name().context("the path names no file")?;
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
-    let tmp = dir.join(format!(
-        ".{}.{}.tmp",
-        name.to_string_lossy(),
-        std::process::id()
-    ));
-    let written = std::fs::File::create(&tmp)
-        .and_then(|mut f| f.write_all(bytes).and_then(|()| f.sync_all()))
-        .and_then(|()| std::fs::rename(&tmp, path));
-    if written.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    Ok(written?)
 }

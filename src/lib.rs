@@ -7,6 +7,7 @@ pub mod dataset;
 pub mod domain;
 pub mod error;
 pub mod export;
+pub mod files;
 pub mod http;
 pub mod render;
 pub mod server;

@@ -16,7 +16,6 @@ use std::fs;
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
-use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::domain::index::Index;
 use crate::domain::time::Instant;
@@ -161,13 +160,7 @@ pub fn write_file(index: &Index, format: Format, path: &Path) -> Result<()> {
     if let Some(dir) = dir.filter(|d| !d.is_dir()) {
         return Err(ExportError::NoDirectory(dir.to_owned()));
     }
-    let tmp = temp_path_beside(path);
-    let written = write_to(index, format, &tmp).and_then(|()| Ok(fs::rename(&tmp, path)?));
-    if written.is_err() {
-        // Best effort: the temporary file may never have been created.
-        let _ = fs::remove_file(&tmp);
-    }
-    written
+    crate::files::write_replacing(path, |tmp| write_to(index, format, tmp))
 }
 
 /// The export as bytes, for HTTP. A GeoPackage is written to a temporary file first, since SQLite
@@ -179,7 +172,7 @@ pub fn to_bytes(index: &Index, format: Format) -> Result<Vec<u8>> {
     match format {
         Format::Dir => Err(ExportError::NotAFile),
         Format::Gpkg => {
-            let tmp = temp_path_beside(&std::env::temp_dir().join("frontline.gpkg"));
+            let tmp = crate::files::temp_path_beside(&std::env::temp_dir().join("frontline.gpkg"));
             let written = write_gpkg(index, &tmp).and_then(|()| Ok(fs::read(&tmp)?));
             let _ = fs::remove_file(&tmp);
             written
@@ -226,17 +219,6 @@ fn estimated_size(index: &Index) -> usize {
                 + 400
         })
         .sum()
-}
-
-/// `dir/.name.PID-N.tmp`: unique per process and call, in the same directory so the final rename
-/// cannot cross file systems.
-fn temp_path_beside(path: &Path) -> PathBuf {
-    static COUNTER: AtomicU64 = AtomicU64::new(0);
-    let name = path
-        .file_name()
-        .map_or_else(|| "export".into(), |n| n.to_string_lossy().into_owned());
-    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-    path.with_file_name(format!(".{name}.{}-{n}.tmp", std::process::id()))
 }
 
 /// A UTC date-time as the GeoPackage DATETIME format has it: `2017-06-10T00:00:00.000Z`.
