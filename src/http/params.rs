@@ -22,6 +22,7 @@ named_parser!(at, Instant, "at");
 named_parser!(from, Instant, "from");
 named_parser!(to, Instant, "to");
 named_parser!(bbox, Bbox, "bbox");
+named_parser!(since, Instant, "since");
 
 fn coordinate<'de, D: Deserializer<'de>>(d: D, name: &str, limit: f64) -> Result<f64, D::Error> {
     let s = String::deserialize(d)?;
@@ -31,6 +32,24 @@ fn coordinate<'de, D: Deserializer<'de>>(d: D, name: &str, limit: f64) -> Result
             "parameter `{name}`: '{s}' is not valid: expected a number of degrees in -{limit}..{limit}"
         ))),
     }
+}
+
+fn pixels<'de, D: Deserializer<'de>>(d: D, name: &str) -> Result<Option<u32>, D::Error> {
+    use crate::render::{MAX_SIDE, MIN_SIDE};
+    let s = String::deserialize(d)?;
+    s.trim().parse::<u32>().map(Some).map_err(|_| {
+        serde::de::Error::custom(format!(
+            "parameter `{name}`: '{s}' is not valid: expected a whole number of pixels from {MIN_SIDE} to {MAX_SIDE}"
+        ))
+    })
+}
+
+fn width<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u32>, D::Error> {
+    pixels(d, "width")
+}
+
+fn height<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u32>, D::Error> {
+    pixels(d, "height")
 }
 
 fn lon<'de, D: Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
@@ -71,6 +90,25 @@ pub struct RangeQuery {
     pub from: Option<Instant>,
     #[serde(default, deserialize_with = "to")]
     pub to: Option<Instant>,
+}
+
+/// A report map: `?at=&since=&bbox=&width=&height=&title=`; `at` defaults to now, the size to
+/// 1600 × 1200.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReportQuery {
+    #[serde(default, deserialize_with = "at")]
+    pub at: Option<Instant>,
+    #[serde(default, deserialize_with = "since")]
+    pub since: Option<Instant>,
+    #[serde(default, deserialize_with = "bbox")]
+    pub bbox: Option<Bbox>,
+    #[serde(default, deserialize_with = "width")]
+    pub width: Option<u32>,
+    #[serde(default, deserialize_with = "height")]
+    pub height: Option<u32>,
+    #[serde(default)]
+    pub title: Option<String>,
 }
 
 /// Endpoints that take no parameters still reject unknown ones.
