@@ -3,6 +3,7 @@
 //! every problem at once; writing produces the canonical form, so read → write → read → write is
 //! byte-identical.
 
+pub mod context;
 mod read;
 mod write;
 
@@ -16,9 +17,20 @@ pub use write::{write_dir, write_districts};
 
 use std::fmt;
 
-/// The header of each CSV file, in order.
-pub(crate) const FACTION_COLUMNS: [&str; 3] = ["id", "name", "color"];
-pub(crate) const SOURCE_COLUMNS: [&str; 5] = ["id", "title", "publisher", "published", "url"];
+/// The header of each CSV file, in order. The last [`FACTION_OPTIONAL`] / [`SOURCE_OPTIONAL`]
+/// columns may be left out (from the end), so older data sets still read.
+pub(crate) const FACTION_COLUMNS: [&str; 4] = ["id", "name", "color", "alliance"];
+pub(crate) const FACTION_OPTIONAL: usize = 1;
+pub(crate) const SOURCE_COLUMNS: [&str; 7] = [
+    "id",
+    "title",
+    "publisher",
+    "published",
+    "url",
+    "kind",
+    "note",
+];
+pub(crate) const SOURCE_OPTIONAL: usize = 2;
 pub(crate) const CONTROL_COLUMNS: [&str; 8] = [
     "district",
     "status",

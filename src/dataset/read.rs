@@ -6,9 +6,11 @@ use std::str::FromStr;
 
 use geojson::{GeoJson, GeometryValue};
 
-use super::{CONTROL_COLUMNS, FACTION_COLUMNS, Invalid, SOURCE_COLUMNS};
+use super::{
+    CONTROL_COLUMNS, FACTION_COLUMNS, FACTION_OPTIONAL, Invalid, SOURCE_COLUMNS, SOURCE_OPTIONAL,
+};
 use crate::domain::geometry;
-use crate::domain::model::{ControlState, Dataset, District, Faction, Source};
+use crate::domain::model::{ControlState, Dataset, District, Faction, Source, SourceKind};
 use crate::domain::time::Instant;
 use crate::domain::validate::{self, CONTROL, DISTRICTS, FACTIONS, Issue, Locations, SOURCES};
 
@@ -21,31 +23,55 @@ pub fn read_dir(dir: &Path) -> Result<Dataset, Invalid> {
     let mut at = Locations::default();
     let mut data = Dataset::default();
 
-    for (line, row) in read_csv(dir, FACTIONS, &FACTION_COLUMNS, &mut issues) {
+    let (factions, _) = read_csv(dir, FACTIONS, &FACTION_COLUMNS, FACTION_OPTIONAL, &mut issues);
+    for (line, row) in factions {
         at.factions.push(line);
+        let [id, name, color, alliance] = <[String; 4]>::try_from(row).expect("width checked");
         data.factions.push(Faction {
-            id: row[0].clone(),
-            name: row[1].clone(),
-            color: row[2].clone(),
+            id,
+            name,
+            color,
+            alliance: Some(alliance.trim().to_owned()).filter(|a| !a.is_empty()),
         });
     }
-    for (line, row) in read_csv(dir, SOURCES, &SOURCE_COLUMNS, &mut issues) {
+    let (sources, source_columns) =
+        read_csv(dir, SOURCES, &SOURCE_COLUMNS, SOURCE_OPTIONAL, &mut issues);
+    let classified = source_columns > 5;
+    for (line, row) in sources {
         at.sources.push(line);
-        let [id, title, publisher, published, url] =
-            <[String; 5]>::try_from(row).expect("width checked");
+        let [id, title, publisher, published, url, kind, note] =
+            <[String; 7]>::try_from(row).expect("width checked");
+        let kind = if classified && !kind.trim().is_empty() {
+            match kind.trim().parse::<SourceKind>() {
+                Ok(k) => Some(k),
+                Err(e) => {
+                    issues.push(Issue {
+                        file: SOURCES.into(),
+                        location: format!("line {line}"),
+                        message: format!("kind: {e}"),
+                    });
+                    None
+                }
+            }
+        } else {
+            None
+        };
         data.sources.push(Source {
             id,
             title,
             publisher,
             published,
             url,
+            kind,
+            note,
         });
     }
     data.districts = read_districts(dir, &mut issues);
-    for (line, row) in read_csv(dir, CONTROL, &CONTROL_COLUMNS, &mut issues) {
+    let (control, _) = read_csv(dir, CONTROL, &CONTROL_COLUMNS, 0, &mut issues);
+    for (line, row) in control {
         let mut bad = |message: String| {
             issues.push(Issue {
-                file: CONTROL,
+                file: CONTROL.into(),
                 location: format!("line {line}"),
                 message,
             })
@@ -57,6 +83,11 @@ pub fn read_dir(dir: &Path) -> Result<Dataset, Invalid> {
             }
             Err(messages) => messages.into_iter().for_each(&mut bad),
         }
+    }
+
+    if let Some((meta, layers)) = super::context::read(dir, &mut issues) {
+        data.meta = meta;
+        data.layers = layers;
     }
 
     if let Err(more) = validate::validate(&data, &at) {
@@ -114,16 +145,19 @@ fn parse_state(row: &[String]) -> Result<ControlState, Vec<String>> {
     }
 }
 
-/// Rows of a CSV file with exactly `columns`, as `(line, fields)`; problems go to `issues`.
+/// Rows of a CSV file with `columns`, the last `optional` of which may be left out, as
+/// `(line, fields)` padded to every column, and how many columns the header has. Problems go to
+/// `issues`.
 fn read_csv(
     dir: &Path,
     file: &'static str,
     columns: &[&str],
+    optional: usize,
     issues: &mut Vec<Issue>,
-) -> Vec<(u64, Vec<String>)> {
+) -> (Vec<(u64, Vec<String>)>, usize) {
     let mut bad = |location: String, message: String| {
         issues.push(Issue {
-            file,
+            file: file.into(),
             location,
             message,
         })
@@ -136,43 +170,55 @@ fn read_csv(
                 "-".into(),
                 format!("cannot be read ({e}): a data set directory must contain {file}"),
             );
-            return Vec::new();
+            return (Vec::new(), 0);
         }
     };
-    match reader.headers() {
-        Ok(h) if h.iter().eq(columns.iter().copied()) => {}
+    let width = match reader.headers() {
+        Ok(h)
+            if h.len() + optional >= columns.len()
+                && h.iter().eq(columns.iter().copied().take(h.len())) =>
+        {
+            h.len()
+        }
         Ok(h) => {
             let found: Vec<&str> = h.iter().collect();
+            let expected = if optional == 0 {
+                format!("'{}'", columns.join(","))
+            } else {
+                format!(
+                    "'{}' (the last {optional} column(s) may be left out)",
+                    columns.join(",")
+                )
+            };
             bad(
                 "line 1".into(),
-                format!(
-                    "header is '{}': expected '{}'",
-                    found.join(","),
-                    columns.join(",")
-                ),
+                format!("header is '{}': expected {expected}", found.join(",")),
             );
-            return Vec::new();
+            return (Vec::new(), 0);
         }
         Err(e) => {
             bad("line 1".into(), format!("header cannot be read: {e}"));
-            return Vec::new();
+            return (Vec::new(), 0);
         }
-    }
+    };
+    let header = &columns[..width];
     let mut rows = Vec::new();
     for record in reader.records() {
         match record {
             Ok(r) => {
                 let line = r.position().map_or(0, csv::Position::line);
-                if r.len() == columns.len() {
-                    rows.push((line, r.iter().map(str::to_owned).collect()));
+                if r.len() == width {
+                    let mut fields: Vec<String> = r.iter().map(str::to_owned).collect();
+                    fields.resize(columns.len(), String::new());
+                    rows.push((line, fields));
                 } else {
                     bad(
                         format!("line {line}"),
                         format!(
                             "has {} fields: expected {} ({})",
                             r.len(),
-                            columns.len(),
-                            columns.join(",")
+                            width,
+                            header.join(",")
                         ),
                     );
                 }
@@ -186,13 +232,13 @@ fn read_csv(
             }
         }
     }
-    rows
+    (rows, width)
 }
 
 fn read_districts(dir: &Path, issues: &mut Vec<Issue>) -> Vec<District> {
     let mut bad = |location: String, message: String| {
         issues.push(Issue {
-            file: DISTRICTS,
+            file: DISTRICTS.into(),
             location,
             message,
         })

@@ -8,7 +8,7 @@ use std::path::Path;
 use serde_json::{Map, Value, json};
 
 use super::{CONTROL_COLUMNS, FACTION_COLUMNS, SOURCE_COLUMNS};
-use crate::domain::model::{Dataset, District};
+use crate::domain::model::{Dataset, District, SourceKind};
 use crate::domain::validate::{CONTROL, DISTRICTS, FACTIONS, SOURCES};
 
 /// Writes the four files of `dataset` into `dir` (created if missing). Control states are written
@@ -18,17 +18,45 @@ use crate::domain::validate::{CONTROL, DISTRICTS, FACTIONS, SOURCES};
 /// Any I/O error.
 pub fn write_dir(dataset: &Dataset, dir: &Path) -> io::Result<()> {
     fs::create_dir_all(dir)?;
+    // Optional columns are written only when some record has them, so that a data set that
+    // never used them reads back the same.
+    let allied = dataset.factions.iter().any(|f| f.alliance.is_some());
     let mut factions = csv_writer(&dir.join(FACTIONS))?;
-    factions.write_record(FACTION_COLUMNS)?;
+    let width = FACTION_COLUMNS.len() - usize::from(!allied);
+    factions.write_record(&FACTION_COLUMNS[..width])?;
     for f in &dataset.factions {
-        factions.write_record([&f.id, &f.name, &f.color])?;
+        let row = [
+            f.id.as_str(),
+            &f.name,
+            &f.color,
+            f.alliance.as_deref().unwrap_or_default(),
+        ];
+        factions.write_record(&row[..width])?;
     }
     factions.flush()?;
 
+    let classified = dataset.sources.iter().any(|s| s.kind.is_some());
+    let noted = dataset.sources.iter().any(|s| !s.note.is_empty());
+    let width = if noted {
+        7
+    } else if classified {
+        6
+    } else {
+        5
+    };
     let mut sources = csv_writer(&dir.join(SOURCES))?;
-    sources.write_record(SOURCE_COLUMNS)?;
+    sources.write_record(&SOURCE_COLUMNS[..width])?;
     for s in &dataset.sources {
-        sources.write_record([&s.id, &s.title, &s.publisher, &s.published, &s.url])?;
+        let row = [
+            s.id.as_str(),
+            &s.title,
+            &s.publisher,
+            &s.published,
+            &s.url,
+            s.kind.map(SourceKind::as_str).unwrap_or_default(),
+            &s.note,
+        ];
+        sources.write_record(&row[..width])?;
     }
     sources.flush()?;
 
@@ -56,7 +84,8 @@ pub fn write_dir(dataset: &Dataset, dir: &Path) -> io::Result<()> {
             &s.note,
         ])?;
     }
-    control.flush()
+    control.flush()?;
+    super::context::write(dataset, dir)
 }
 
 fn csv_writer(path: &Path) -> io::Result<csv::Writer<fs::File>> {

@@ -19,7 +19,7 @@ const METRES_PER_DEGREE: f64 = 111_320.0;
 /// How far past a segment's end a point may lie and still count as beside it, metres.
 const END_MARGIN_M: f64 = 5.0;
 
-/// The boundary districts `a` and `b` (indices, `a < b`) share.
+/// The boundary districts `a` and `b` (indices, `a < b`) share, on land or across a gap.
 #[derive(Debug, Clone)]
 pub struct Border {
     pub a: u32,
@@ -27,6 +27,43 @@ pub struct Border {
     pub lines: MultiLineString<f64>,
     /// Geodesic length of `lines`, km.
     pub length_km: f64,
+    /// How much of `length_km` runs along the centre of a gap between the two (a river), km.
+    pub across_gap_km: f64,
+}
+
+/// Every boundary between neighbouring districts, ordered by `(a, b)`: the stretches they share
+/// and, when `gap_m` is above the tolerance, the centre lines of gaps up to `gap_m` wide between
+/// them (see [`gaps`](super::gaps)).
+///
+/// # Runtime
+/// Shared stretches: candidate pairs come from an R-tree over envelopes grown by the tolerance;
+/// each pair costs O(n·m) segment tests for rings of n and m segments. Gaps: see
+/// [`gaps::gap_borders`](super::gaps::gap_borders).
+#[must_use]
+pub fn boundaries(districts: &[DistrictEntry], gap_m: f64) -> Vec<Border> {
+    let mut borders = shared_boundaries(districts);
+    for (a, b, lines) in super::gaps::gap_borders(districts, gap_m) {
+        let km = geometry::length_km(&lines);
+        match borders.binary_search_by_key(&(a, b), |x| (x.a, x.b)) {
+            Ok(i) => {
+                let border = &mut borders[i];
+                border.lines.0.extend(lines.0);
+                border.length_km += km;
+                border.across_gap_km += km;
+            }
+            Err(i) => borders.insert(
+                i,
+                Border {
+                    a,
+                    b,
+                    lines,
+                    length_km: km,
+                    across_gap_km: km,
+                },
+            ),
+        }
+    }
+    borders
 }
 
 /// Every shared boundary between districts, ordered by `(a, b)`.
@@ -75,6 +112,7 @@ pub fn shared_boundaries(districts: &[DistrictEntry]) -> Vec<Border> {
                     b,
                     lines,
                     length_km,
+                    across_gap_km: 0.0,
                 });
             }
         }

@@ -1,5 +1,5 @@
-//! The front line through time: each shared boundary is front while its two districts are held by
-//! different sides. One [`FrontPiece`] per border and maximal interval over which the pair of
+//! The front line through time: each boundary is front while its two districts are held by
+//! hostile sides (see [`Index::hostile`]). One [`FrontPiece`] per border and maximal interval over which the pair of
 //! sides stays the same, so the pieces valid at an instant are exactly [`Index::frontline`] there.
 
 use super::index::{Index, Side};
@@ -68,7 +68,7 @@ pub fn front_history(index: &Index) -> Vec<FrontPiece> {
             let to = min_end(sa.interval.to, sb.interval.to);
             if to.is_none_or(|to| from < to) {
                 let (side_a, side_b) = (sa.side(), sb.side());
-                if side_a != side_b {
+                if index.hostile(&side_a, &side_b) {
                     push_merged(
                         &mut pieces,
                         FrontPiece {

@@ -13,6 +13,7 @@ use super::borders::{self, Border};
 use super::changes::{self, Timeline};
 use super::fronts::{self, FrontPiece};
 use super::geometry::{self, Bbox};
+use super::meta::{ContextLayer, Meta};
 use super::model::{Confidence, Dataset, District, Faction, Source, Status};
 use super::time::{Instant, Interval};
 
@@ -66,6 +67,14 @@ impl StateEntry {
 
 type Entry = GeomWithData<Rectangle<[f64; 2]>, u32>;
 
+/// A context layer with its features serialised once, as served.
+#[derive(Debug)]
+pub struct LayerEntry {
+    pub layer: ContextLayer,
+    /// The layer as a GeoJSON FeatureCollection.
+    pub geojson: Box<RawValue>,
+}
+
 #[derive(Debug)]
 pub struct Index {
     pub factions: Vec<Faction>,
@@ -81,6 +90,11 @@ pub struct Index {
     pub timeline: Timeline,
     borders: OnceLock<Vec<Border>>,
     fronts: OnceLock<Vec<FrontPiece>>,
+    /// Per faction, the side it fights on (factions of one alliance share a side).
+    side_of: Vec<u16>,
+    /// What the data set says of itself.
+    pub meta: Meta,
+    pub layers: Vec<LayerEntry>,
     /// The store revision this index was built from.
     pub revision: i64,
 }
@@ -97,7 +111,34 @@ impl Index {
             sources,
             districts,
             states,
+            meta,
+            layers,
         } = dataset;
+        let mut side_names: Vec<&str> = Vec::new();
+        let side_of: Vec<u16> = factions
+            .iter()
+            .map(|f| {
+                let side = f.side();
+                let at = side_names.iter().position(|s| *s == side).unwrap_or_else(|| {
+                    side_names.push(side);
+                    side_names.len() - 1
+                });
+                at as u16
+            })
+            .collect();
+        let layers = layers
+            .into_iter()
+            .map(|layer| {
+                let geojson = serde_json::value::to_raw_value(&serde_json::json!({
+                    "type": "FeatureCollection",
+                    "name": layer.name,
+                    "attribution": layer.attribution,
+                    "features": layer.features,
+                }))
+                .expect("features serialise");
+                LayerEntry { layer, geojson }
+            })
+            .collect();
         let faction_by_id: HashMap<String, u16> = factions
             .iter()
             .enumerate()
@@ -188,8 +229,30 @@ impl Index {
             timeline,
             borders: OnceLock::new(),
             fronts: OnceLock::new(),
+            side_of,
+            meta,
+            layers,
             revision,
         }
+    }
+
+    /// Whether a front runs between districts held by these two sides: both held, by factions
+    /// of different alliances. Allies have no front between them, and a contested district is
+    /// the front zone itself, not one side of a line.
+    #[must_use]
+    pub fn hostile(&self, a: &Side, b: &Side) -> bool {
+        match (a, b) {
+            (Side::Held(x), Side::Held(y)) => {
+                self.side_of[*x as usize] != self.side_of[*y as usize]
+            }
+            _ => false,
+        }
+    }
+
+    /// Whether factions `a` and `b` (indices) fight on the same side.
+    #[must_use]
+    pub fn allied(&self, a: u16, b: u16) -> bool {
+        self.side_of[a as usize] == self.side_of[b as usize]
     }
 
     #[must_use]
@@ -269,10 +332,12 @@ impl Index {
         found
     }
 
-    /// The shared boundaries between adjacent districts, computed on first use.
+    /// The boundaries between neighbouring districts, shared or across a gap up to the data
+    /// set's `front_gap_km`, computed on first use.
     pub fn borders(&self) -> &[Border] {
-        self.borders
-            .get_or_init(|| borders::shared_boundaries(&self.districts))
+        self.borders.get_or_init(|| {
+            borders::boundaries(&self.districts, self.meta.front_gap_km * 1000.0)
+        })
     }
 
     /// A state's stable identifier: its district and start, e.g. `zanjili@2017-06-10`.
@@ -332,8 +397,8 @@ pub struct GainLoss {
 }
 
 impl Index {
-    /// Borders between districts held by different sides at `t` (a contested district differs
-    /// from every other side but the same contest). Districts with no state at `t` have no front.
+    /// Borders between districts held by hostile sides at `t` (see [`Index::hostile`]).
+    /// Districts with no state at `t` have no front.
     pub fn frontline(&self, t: Instant, bbox: Option<&Bbox>) -> Vec<FrontSegment<'_>> {
         self.borders()
             .iter()
@@ -341,13 +406,26 @@ impl Index {
             .filter_map(|border| {
                 let state_a = self.state_at(border.a, t)?;
                 let state_b = self.state_at(border.b, t)?;
-                (self.states[state_a].side() != self.states[state_b].side()).then_some(
+                self.hostile(&self.states[state_a].side(), &self.states[state_b].side())
+                    .then_some(
                     FrontSegment {
                         border,
                         state_a,
                         state_b,
                     },
                 )
+            })
+            .collect()
+    }
+
+    /// Districts contested at `t` (in `bbox`): the front zone.
+    #[must_use]
+    pub fn front_zone(&self, t: Instant, bbox: Option<&Bbox>) -> Vec<u32> {
+        self.districts_in(bbox)
+            .into_iter()
+            .filter(|&d| {
+                self.state_at(d, t)
+                    .is_some_and(|s| self.states[s].status == Status::Contested)
             })
             .collect()
     }

@@ -4,9 +4,13 @@
 pub mod borders;
 pub mod changes;
 pub mod fronts;
+pub mod gaps;
 pub mod geometry;
 pub mod index;
+pub mod meta;
 pub mod model;
+pub mod regions;
 pub mod synth;
 pub mod time;
 pub mod validate;
+pub mod validate_meta;

@@ -5,17 +5,33 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
+pub use super::meta::{ContextLayer, Credit, LayerKind, Meta, RegionDef};
 use super::time::{Instant, Interval};
 
-/// A side in the conflict, drawn in `color` (`#rrggbb`).
+/// A party to the conflict, drawn in `color` (`#rrggbb`).
+///
+/// Factions with the same `alliance` fight on the same side: no front runs between them. A
+/// faction without an alliance is a side of its own.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Faction {
     pub id: String,
     pub name: String,
     pub color: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub alliance: Option<String>,
 }
 
-/// A report that control states cite. `published` is `YYYY-MM-DD`.
+impl Faction {
+    /// The side this faction fights on: its alliance, or itself.
+    #[must_use]
+    pub fn side(&self) -> &str {
+        self.alliance.as_deref().unwrap_or(&self.id)
+    }
+}
+
+/// A report that control states cite. `published` is `YYYY-MM-DD`; `kind` says what sort of
+/// publisher it is (how far it can be trusted on its own); `note` says what is known to be wrong
+/// or missing about the record (e.g. that the report's own address could not be found).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Source {
     pub id: String,
@@ -23,6 +39,10 @@ pub struct Source {
     pub publisher: String,
     pub published: String,
     pub url: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kind: Option<SourceKind>,
+    #[serde(skip_serializing_if = "String::is_empty", default)]
+    pub note: String,
 }
 
 /// A district: an area with a stable id whose control is tracked over time.
@@ -71,14 +91,17 @@ pub struct Dataset {
     pub sources: Vec<Source>,
     pub districts: Vec<District>,
     pub states: Vec<ControlState>,
+    /// What the data set says about itself (`dataset.json`); the default when absent.
+    pub meta: Meta,
+    /// Context layers drawn under and over the control map (river, bridges, landmarks, …).
+    pub layers: Vec<ContextLayer>,
 }
 
 macro_rules! keyword_enum {
     ($(#[$meta:meta])* $name:ident, $what:literal { $($variant:ident => $text:literal),+ $(,)? }) => {
         $(#[$meta])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-        #[serde(rename_all = "lowercase")]
-        pub enum $name { $($variant),+ }
+        pub enum $name { $(#[serde(rename = $text)] $variant),+ }
 
         impl $name {
             pub const ALL: &'static [$name] = &[$($name::$variant),+];
@@ -119,6 +142,36 @@ keyword_enum!(
         Estimated => "estimated",
     }
 );
+
+keyword_enum!(
+    /// What sort of publisher a source is. `wire`, `un`, `analyst` and `news` are credible on
+    /// their own; the others need corroboration before a state built on them is `confirmed`.
+    SourceKind, "source kind" {
+        Wire => "wire",
+        Un => "un",
+        Analyst => "analyst",
+        News => "news",
+        StateMedia => "state-media",
+        Blog => "blog",
+        Forum => "forum",
+        Reference => "reference",
+        Aggregator => "aggregator",
+    }
+);
+
+impl SourceKind {
+    /// Whether a report of this kind can confirm a fact on its own.
+    #[must_use]
+    pub fn is_credible(self) -> bool {
+        matches!(self, Self::Wire | Self::Un | Self::Analyst | Self::News)
+    }
+
+    /// Order in which sources are listed on a report map: wire services first.
+    #[must_use]
+    pub fn rank(self) -> u8 {
+        self as u8
+    }
+}
 
 #[cfg(test)]
 mod tests {

@@ -63,16 +63,19 @@ pub fn generate(p: &Params) -> Dataset {
             id: "north".into(),
             name: "Northern Alliance".into(),
             color: "#1f77b4".into(),
+            alliance: None,
         },
         Faction {
             id: "south".into(),
             name: "Southern Front".into(),
             color: "#d62728".into(),
+            alliance: None,
         },
         Faction {
             id: "militia".into(),
             name: "Hill Militia".into(),
             color: "#2ca02c".into(),
+            alliance: None,
         },
     ];
     let sources: Vec<Source> = (0..200)
@@ -89,6 +92,8 @@ pub fn generate(p: &Params) -> Dataset {
             published: Instant(Instant::from_ymd(2020, 1, 1).0 + (i as i64 * DAYS / 200) * DAY_MS)
                 .date_string(),
             url: format!("https://reports.example.org/{i:03}"),
+            kind: None,
+            note: String::new(),
         })
         .collect();
 
@@ -169,6 +174,7 @@ pub fn generate(p: &Params) -> Dataset {
         sources,
         districts,
         states,
+        ..Dataset::default()
     }
 }
 

@@ -67,6 +67,17 @@ impl Instant {
         self.to_datetime().format("%Y-%m-%d").to_string()
     }
 
+    /// "3 June 2017", or "3 June 2017, 12:30 UTC" for an instant that is not midnight.
+    #[must_use]
+    pub fn long_date(self) -> String {
+        let dt = self.to_datetime();
+        if self.is_midnight() {
+            dt.format("%-d %B %Y").to_string()
+        } else {
+            dt.format("%-d %B %Y, %H:%M UTC").to_string()
+        }
+    }
+
     #[must_use]
     pub fn is_midnight(self) -> bool {
         self.0.rem_euclid(MS_PER_DAY) == 0

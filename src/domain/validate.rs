@@ -6,12 +6,12 @@ use std::fmt;
 use rstar::{AABB, RTree, primitives::GeomWithData, primitives::Rectangle};
 
 use super::geometry;
-use super::model::{Dataset, Status};
+use super::model::{Confidence, Dataset, SourceKind, Status};
 
 /// One problem in a data set, located by file and line (CSV) or feature (GeoJSON).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Issue {
-    pub file: &'static str,
+    pub file: std::borrow::Cow<'static, str>,
     pub location: String,
     pub message: String,
 }
@@ -66,9 +66,9 @@ pub fn district_location(index: usize, id: &str) -> String {
 /// The list of issues, when there is at least one.
 pub fn validate(data: &Dataset, at: &Locations) -> Result<(), Vec<Issue>> {
     let mut issues = Vec::new();
-    let mut push = |file, location: String, message: String| {
+    let mut push = |file: &'static str, location: String, message: String| {
         issues.push(Issue {
-            file,
+            file: file.into(),
             location,
             message,
         })
@@ -104,6 +104,29 @@ pub fn validate(data: &Dataset, at: &Locations) -> Result<(), Vec<Issue>> {
         }
     }
 
+    for (i, f) in data.factions.iter().enumerate() {
+        let Some(alliance) = &f.alliance else {
+            continue;
+        };
+        let loc = Locations::line(&at.factions, i);
+        if !is_valid_id(alliance) {
+            push(
+                FACTIONS,
+                loc,
+                format!("alliance '{alliance}' is not valid: expected {ID_FORM}"),
+            );
+        } else if alliance != &f.id && faction_ids.contains(alliance.as_str()) {
+            push(
+                FACTIONS,
+                loc,
+                format!(
+                    "alliance '{alliance}' is the id of another faction: give the side a name of its own \
+                     (e.g. 'coalition') and put every faction on it in that alliance"
+                ),
+            );
+        }
+    }
+
     let mut source_ids = HashSet::new();
     for (i, s) in data.sources.iter().enumerate() {
         let loc = || Locations::line(&at.sources, i);
@@ -126,6 +149,13 @@ pub fn validate(data: &Dataset, at: &Locations) -> Result<(), Vec<Issue>> {
             );
         }
     }
+
+    // Kinds are checked only when the data set classifies its sources.
+    let source_kind: HashMap<&str, Option<SourceKind>> = data
+        .sources
+        .iter()
+        .map(|s| (s.id.as_str(), s.kind))
+        .collect();
 
     let mut district_ids = HashSet::new();
     for (i, d) in data.districts.iter().enumerate() {
@@ -227,6 +257,18 @@ pub fn validate(data: &Dataset, at: &Locations) -> Result<(), Vec<Issue>> {
                 );
             }
         }
+        if s.confidence == Confidence::Confirmed
+            && let Some(weak) = uncorroborated(&s.sources, &source_kind)
+        {
+            push(
+                CONTROL,
+                loc(),
+                format!(
+                    "confidence 'confirmed' needs a credible source (kind wire, un, analyst or news), \
+                     but it cites only {weak}: cite one or grade the state 'reported' or lower"
+                ),
+            );
+        }
         if let Some(to) = s.valid_to
             && to <= s.valid_from
         {
@@ -272,6 +314,8 @@ pub fn validate(data: &Dataset, at: &Locations) -> Result<(), Vec<Issue>> {
         );
     }
 
+    issues.extend(super::validate_meta::check(data));
+
     if issues.is_empty() {
         Ok(())
     } else {
@@ -301,6 +345,28 @@ fn check_id<'a>(
             format!("duplicate {what} id '{id}': ids must be unique"),
         );
     }
+}
+
+/// The cited sources described, when every classified one is of a kind that cannot confirm a
+/// fact alone; `None` when one is credible or none is classified.
+fn uncorroborated(
+    sources: &[String],
+    kinds: &HashMap<&str, Option<SourceKind>>,
+) -> Option<String> {
+    let classified: Vec<(&str, SourceKind)> = sources
+        .iter()
+        .filter_map(|s| Some((s.as_str(), (*kinds.get(s.as_str())?)?)))
+        .collect();
+    if classified.is_empty() || classified.iter().any(|(_, k)| k.is_credible()) {
+        return None;
+    }
+    Some(
+        classified
+            .iter()
+            .map(|(id, k)| format!("{id} ({k})"))
+            .collect::<Vec<_>>()
+            .join(", "),
+    )
 }
 
 fn is_hex_colour(s: &str) -> bool {

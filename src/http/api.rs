@@ -14,6 +14,7 @@ use super::views::{
 };
 use crate::domain::geometry::Bbox;
 use crate::domain::index::Index;
+use crate::domain::regions::Selector;
 use crate::domain::time::Instant;
 use crate::error::{AppError, Result};
 
@@ -204,6 +205,8 @@ struct BorderProps<'a> {
     district_a: &'a str,
     district_b: &'a str,
     length_km: f64,
+    /// How much of the border runs along the centre of a gap between the two (a river), km.
+    across_gap_km: f64,
 }
 
 #[derive(Serialize)]
@@ -238,6 +241,7 @@ pub async fn borders(
                     district_a: a,
                     district_b: z,
                     length_km: round3(b.length_km),
+                    across_gap_km: round3(b.across_gap_km),
                 },
                 geometry: lines_json(&b.lines),
             }
@@ -246,6 +250,8 @@ pub async fn borders(
     respond::json(&req, GEOJSON, &FeatureCollection::new(None, features))
 }
 
+/// The front line at `at`: the borders between districts held by hostile sides, and (as the
+/// foreign member `front_zone`) the districts contested then.
 pub async fn frontline(
     req: HttpRequest,
     state: web::Data<AppState>,
@@ -260,11 +266,23 @@ pub async fn frontline(
         factions_a: Vec<&'a str>,
         factions_b: Vec<&'a str>,
         length_km: f64,
+        across_gap_km: f64,
+    }
+    #[derive(Serialize)]
+    struct Front<'a, F: Serialize> {
+        #[serde(rename = "type")]
+        kind: &'static str,
+        at: Instant,
+        length_km: f64,
+        /// Contested districts: the front zone, drawn hatched rather than as a line.
+        front_zone: Vec<&'a str>,
+        features: Vec<F>,
     }
     let index = state.current();
     let at = q.at.unwrap_or_else(now);
-    let features: Vec<_> = index
-        .frontline(at, q.bbox.as_ref())
+    let segments = index.frontline(at, q.bbox.as_ref());
+    let length_km = round3(segments.iter().map(|f| f.border.length_km).sum());
+    let features: Vec<_> = segments
         .into_iter()
         .map(|f| {
             let (a, z) = (
@@ -286,12 +304,25 @@ pub async fn frontline(
                     factions_a: side_a.factions,
                     factions_b: side_b.factions,
                     length_km: round3(f.border.length_km),
+                    across_gap_km: round3(f.border.across_gap_km),
                 },
                 geometry: lines_json(&f.border.lines),
             }
         })
         .collect();
-    respond::json(&req, GEOJSON, &FeatureCollection::new(Some(at), features))
+    let front_zone = index
+        .front_zone(at, q.bbox.as_ref())
+        .into_iter()
+        .map(|d| index.districts[d as usize].district.id.as_str())
+        .collect();
+    let body = Front {
+        kind: "FeatureCollection",
+        at,
+        length_km,
+        front_zone,
+        features,
+    };
+    respond::json(&req, GEOJSON, &body)
 }
 
 /// What this server holds: counts, time range, revision, and the optional basemap.
@@ -305,8 +336,34 @@ pub async fn meta(
     let extent = index
         .extent()
         .map(|r| [r.min().x, r.min().y, r.max().x, r.max().y]);
+    let m = &index.meta;
+    let layers: Vec<_> = index
+        .layers
+        .iter()
+        .map(|l| {
+            serde_json::json!({
+                "id": l.layer.id, "kind": l.layer.kind, "name": l.layer.name,
+                "attribution": l.layer.attribution, "features": l.layer.features.len(),
+                "url": format!("/api/context/{}", l.layer.id),
+            })
+        })
+        .collect();
+    let regions: Vec<_> = m.regions.iter().map(|r| serde_json::json!({ "id": r.id, "name": r.name })).collect();
     let body = serde_json::json!({
         "revision": index.revision,
+        "title": m.title,
+        "description": m.description,
+        "place": m.place,
+        "period": m.period,
+        "default_date": m.default_date,
+        "default_view": m.default_view,
+        "main_region": m.main_region,
+        "regions": regions,
+        "groups": index.groups(),
+        "front_gap_km": m.front_gap_km,
+        "licence": m.licence,
+        "credits": m.credits,
+        "layers": layers,
         "districts": index.districts.len(),
         "states": index.states.len(),
         "start": range.map(|r| r.0),
@@ -317,11 +374,78 @@ pub async fn meta(
     respond::json(&req, JSON, &body)
 }
 
+/// The regions figures can be asked for (the data set's named regions, then its district
+/// groups, then the whole data set), each with its districts and the km² of each inside it, so a
+/// client sums areas and shares itself.
+pub async fn regions(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    _q: web::Query<NoQuery>,
+) -> HttpResponse {
+    #[derive(Serialize)]
+    struct RegionEntry<'a> {
+        #[serde(flatten)]
+        region: super::changes::RegionView<'a>,
+        selector: serde_json::Value,
+        main: bool,
+        members: Vec<(&'a str, f64)>,
+    }
+    let index = state.current();
+    let mut resolved = Vec::new();
+    for r in &index.meta.regions {
+        if let Ok(region) = index.region(&Selector::Named(r.id.clone())) {
+            resolved.push((serde_json::json!({ "region": r.id }), region));
+        }
+    }
+    for g in index.groups() {
+        if let Ok(region) = index.region(&Selector::Group(g.to_owned())) {
+            resolved.push((serde_json::json!({ "group": g }), region));
+        }
+    }
+    if let Ok(region) = index.region(&Selector::All) {
+        resolved.push((serde_json::json!({ "region": "all" }), region));
+    }
+    let main = index.region(&Selector::Default).ok().map(|r| r.id);
+    let entries: Vec<RegionEntry<'_>> = resolved
+        .iter()
+        .map(|(selector, r)| RegionEntry {
+            region: super::changes::RegionView::of(r),
+            selector: selector.clone(),
+            main: main.as_deref() == Some(r.id.as_str()),
+            members: r
+                .members
+                .iter()
+                .map(|&(d, km2)| (index.districts[d as usize].district.id.as_str(), round3(km2)))
+                .collect(),
+        })
+        .collect();
+    respond::json(&req, JSON, &serde_json::json!({ "regions": entries }))
+}
+
+/// A context layer as GeoJSON, with its name and attribution as foreign members.
+pub async fn context(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+    _q: web::Query<NoQuery>,
+) -> Result<HttpResponse> {
+    let index = state.current();
+    let layer = index.layers.iter().find(|l| l.layer.id == *id).ok_or_else(|| {
+        let ids: Vec<&str> = index.layers.iter().map(|l| l.layer.id.as_str()).collect();
+        AppError::NotFound(format!(
+            "no context layer has id '{id}': this data set has {}",
+            if ids.is_empty() { "none".to_owned() } else { ids.join(", ") }
+        ))
+    })?;
+    Ok(respond::bytes(&req, GEOJSON, layer.geojson.get().as_bytes().to_vec()))
+}
+
 pub async fn no_such_endpoint(req: HttpRequest) -> HttpResponse {
     actix_web::ResponseError::error_response(&AppError::NotFound(format!(
         "no endpoint {} {}: the API has /api/factions, /api/sources, /api/districts, /api/districts/{{id}}/history, \
          /api/snapshot, /api/who, /api/states, /api/borders, /api/frontline, /api/timeline, /api/changes, \
-         /api/stats/area and /api/meta",
+         /api/stats/area, /api/regions, /api/context/{{id}}, /api/meta, /api/export/{{format}} and \
+         /api/maps/report.{{svg,png,pdf}}",
         req.method(),
         req.path()
     )))

@@ -8,7 +8,9 @@ use super::AppState;
 use super::params::{NoQuery, RangeQuery};
 use super::respond::{self, JSON};
 use super::views::{SideView, round3};
+use crate::domain::changes::AreaRow;
 use crate::domain::index::Index;
+use crate::domain::regions::{Region, Selector};
 use crate::domain::time::Instant;
 use crate::error::{AppError, Result};
 
@@ -58,6 +60,48 @@ fn range(index: &Index, q: &RangeQuery) -> Result<(Instant, Instant)> {
     Ok((from, to))
 }
 
+/// The region a query asks figures for.
+fn region_of(index: &Index, q: &RangeQuery) -> Result<Region> {
+    let selector = q.selector()?;
+    let parameter = match selector {
+        Selector::Group(_) => "group",
+        _ => "region",
+    };
+    index
+        .region(&selector)
+        .map_err(|detail| AppError::invalid(parameter, detail))
+}
+
+/// The region as responses describe it.
+#[derive(Serialize)]
+pub struct RegionView<'a> {
+    pub id: &'a str,
+    pub name: &'a str,
+    pub area_km2: f64,
+    pub districts: usize,
+    /// Whether areas are rough: some of the region is drawn with approximate polygons.
+    pub approximate: bool,
+    /// The share (%) of the region's area drawn with approximate polygons.
+    pub approximate_percent: f64,
+}
+
+impl<'a> RegionView<'a> {
+    pub fn of(r: &'a Region) -> Self {
+        Self {
+            id: &r.id,
+            name: &r.name,
+            area_km2: round3(r.area_km2),
+            districts: r.members.len(),
+            approximate: r.is_approximate(),
+            approximate_percent: round1(r.approximate_share * 100.0),
+        }
+    }
+}
+
+fn round1(v: f64) -> f64 {
+    (v * 10.0).round() / 10.0
+}
+
 pub async fn changes(
     req: HttpRequest,
     state: web::Data<AppState>,
@@ -68,6 +112,7 @@ pub async fn changes(
         district: &'a str,
         name: &'a str,
         at: Instant,
+        /// Of the district inside the region.
         area_km2: f64,
         from: SideView<'a>,
         to: SideView<'a>,
@@ -78,22 +123,27 @@ pub async fn changes(
         gained_km2: f64,
         lost_km2: f64,
         net_km2: f64,
+        /// Net change as a share of the region's area, percentage points.
+        net_percent: f64,
     }
     let index = state.current();
     let (from, to) = range(&index, &q)?;
+    let region = region_of(&index, &q)?;
+    let inside: std::collections::HashMap<u32, f64> = region.members.iter().copied().collect();
     let handovers: Vec<Handover<'_>> = index
         .timeline
         .handovers(from, to)
-        .map(|e| {
+        .filter_map(|e| {
+            let km2 = *inside.get(&e.district)?;
             let d = &index.districts[e.district as usize];
-            Handover {
+            Some(Handover {
                 district: &d.district.id,
                 name: &d.district.name,
                 at: e.at,
-                area_km2: round3(d.area_km2),
+                area_km2: round3(km2),
                 from: SideView::of(&index, e.from),
                 to: SideView::of(&index, e.to),
-            }
+            })
         })
         .collect();
     let names = index
@@ -102,18 +152,24 @@ pub async fn changes(
         .map(|f| f.id.as_str())
         .chain(std::iter::once("contested"));
     let balance: Vec<Balance<'_>> = names
-        .zip(index.gains_and_losses(from, to))
+        .zip(index.gains_and_losses_in(&region, from, to))
         .map(|(side, g)| Balance {
             side,
             gained_km2: round3(g.gained_km2),
             lost_km2: round3(g.lost_km2),
             net_km2: round3(g.gained_km2 - g.lost_km2),
+            net_percent: round1(region.percent(g.gained_km2 - g.lost_km2)),
         })
         .collect();
-    let body = serde_json::json!({ "from": from, "to": to, "changes": handovers, "area": balance });
+    let body = serde_json::json!({
+        "from": from, "to": to, "region": RegionView::of(&region),
+        "changes": handovers, "area": balance,
+    });
     Ok(respond::json(&req, JSON, &body))
 }
 
+/// Area held per faction, contested and unknown within the region, in km² and as a share (%) of
+/// the region, at `from` and at every hand-over in `(from, to]` that touches the region.
 pub async fn area(
     req: HttpRequest,
     state: web::Data<AppState>,
@@ -121,35 +177,27 @@ pub async fn area(
 ) -> Result<HttpResponse> {
     let index = state.current();
     let (from, to) = range(&index, &q)?;
-    let row = |at: Instant, held: &[f64], contested: f64| {
+    let region = region_of(&index, &q)?;
+    let row = |r: &AreaRow| {
         let mut map = serde_json::Map::new();
-        map.insert("at".into(), serde_json::json!(at));
-        for (f, km2) in index.factions.iter().zip(held) {
+        let mut percent = serde_json::Map::new();
+        map.insert("at".into(), serde_json::json!(r.at));
+        let mut known = r.contested;
+        for (f, km2) in index.factions.iter().zip(&r.held) {
             map.insert(f.id.clone(), serde_json::json!(round3(*km2)));
+            percent.insert(f.id.clone(), serde_json::json!(round1(region.percent(*km2))));
+            known += km2;
         }
-        map.insert("contested".into(), serde_json::json!(round3(contested)));
+        let unknown = (region.area_km2 - known).max(0.0);
+        for (key, km2) in [("contested", r.contested), ("unknown", unknown)] {
+            map.insert(key.into(), serde_json::json!(round3(km2)));
+            percent.insert(key.into(), serde_json::json!(round1(region.percent(km2))));
+        }
+        map.insert("percent".into(), serde_json::Value::Object(percent));
         serde_json::Value::Object(map)
     };
-    let mut rows = Vec::new();
-    // The area already held when the range opens, unless a hand-over falls exactly there.
-    if q.from.is_some() {
-        let zero = vec![0.0; index.factions.len()];
-        let opening = index.timeline.area_at(from);
-        if opening.is_none_or(|r| r.at != from) {
-            rows.push(opening.map_or_else(
-                || row(from, &zero, 0.0),
-                |r| row(from, &r.held, r.contested),
-            ));
-        }
-    }
-    let start = index.timeline.area.partition_point(|r| r.at < from);
-    let end = index.timeline.area.partition_point(|r| r.at <= to);
-    rows.extend(
-        index.timeline.area[start..end.max(start)]
-            .iter()
-            .map(|r| row(r.at, &r.held, r.contested)),
-    );
+    let rows: Vec<serde_json::Value> = index.area_rows(&region, from, to, q.from.is_some()).iter().map(row).collect();
     let factions: Vec<&str> = index.factions.iter().map(|f| f.id.as_str()).collect();
-    let body = serde_json::json!({ "factions": factions, "rows": rows });
+    let body = serde_json::json!({ "region": RegionView::of(&region), "factions": factions, "rows": rows });
     Ok(respond::json(&req, JSON, &body))
 }

@@ -79,6 +79,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 .route("/changes", web::get().to(changes::changes))
                 .route("/stats/area", web::get().to(changes::area))
                 .route("/meta", web::get().to(api::meta))
+                .route("/regions", web::get().to(api::regions))
+                .route("/context/{id}", web::get().to(api::context))
                 .route("/export/{format}", web::get().to(export::export))
                 .route("/maps/report.{format}", web::get().to(maps::report))
                 .default_service(web::to(api::no_such_endpoint)),

@@ -4,6 +4,7 @@
 use serde::{Deserialize, Deserializer};
 
 use crate::domain::geometry::Bbox;
+use crate::domain::regions::Selector;
 use crate::domain::time::Instant;
 
 /// Deserialises a parameter with `FromStr`, naming the parameter in the error.
@@ -82,7 +83,9 @@ pub struct WhoQuery {
     pub at: Option<Instant>,
 }
 
-/// `?from=&to=`; each defaults to the data set's first and last change.
+/// `?from=&to=` and the region figures are for (`region`, `group` or `bbox`, at most one);
+/// `from` and `to` default to the data set's first and last change, the region to the data set's
+/// main region.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RangeQuery {
@@ -90,6 +93,35 @@ pub struct RangeQuery {
     pub from: Option<Instant>,
     #[serde(default, deserialize_with = "to")]
     pub to: Option<Instant>,
+    /// A named region of the data set (or `all`).
+    #[serde(default)]
+    pub region: Option<String>,
+    /// A district group.
+    #[serde(default)]
+    pub group: Option<String>,
+    #[serde(default, deserialize_with = "bbox")]
+    pub bbox: Option<Bbox>,
+}
+
+impl RangeQuery {
+    /// The selector asked for.
+    ///
+    /// # Errors
+    /// When more than one of `region`, `group` and `bbox` is given.
+    pub fn selector(&self) -> Result<Selector, crate::error::AppError> {
+        match (&self.region, &self.group, &self.bbox) {
+            (None, None, None) => Ok(Selector::Default),
+            (Some(r), None, None) if r == "all" => Ok(Selector::All),
+            (Some(r), None, None) => Ok(Selector::Named(r.clone())),
+            (None, Some(g), None) => Ok(Selector::Group(g.clone())),
+            (None, None, Some(b)) => Ok(Selector::Bbox(*b)),
+            _ => Err(crate::error::AppError::invalid(
+                "region",
+                "give at most one of `region` (a region id from /api/regions, or `all`), `group` \
+                 (a district group) and `bbox`",
+            )),
+        }
+    }
 }
 
 /// A report map: `?at=&since=&bbox=&width=&height=&title=`; `at` defaults to now, the size to

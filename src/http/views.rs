@@ -11,7 +11,8 @@ use crate::domain::time::Instant;
 /// Rounds km² or km to metre-scale precision, so responses are stable and small.
 #[must_use]
 pub fn round3(v: f64) -> f64 {
-    (v * 1000.0).round() / 1000.0
+    // `+ 0.0` turns the -0.0 of an empty sum into 0.
+    (v * 1000.0).round() / 1000.0 + 0.0
 }
 
 #[derive(Serialize)]

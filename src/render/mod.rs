@@ -324,14 +324,7 @@ fn validate(index: &Index, req: &ReportRequest) -> Result<Rect<f64>, RenderError
 
 /// "3 June 2017", or "3 June 2017, 12:30 UTC" for an instant that is not midnight.
 fn long_date(t: Instant) -> String {
-    let Some(dt) = chrono::DateTime::from_timestamp_millis(t.millis()) else {
-        return t.to_string();
-    };
-    if t.is_midnight() {
-        dt.format("%-d %B %Y").to_string()
-    } else {
-        dt.format("%-d %B %Y, %H:%M UTC").to_string()
-    }
+    t.long_date()
 }
 
 #[cfg(test)]

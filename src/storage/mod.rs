@@ -2,6 +2,7 @@
 //!
 //! All calls block; the HTTP layer runs them off the async executor.
 
+mod context;
 mod wkb;
 
 use std::collections::HashMap;
@@ -15,7 +16,10 @@ use crate::domain::time::Instant;
 pub use wkb::Wkb;
 
 /// Schema migrations, applied in order at open; SQLite's `user_version` records the schema version.
-const MIGRATIONS: &[M<'static>] = &[M::up(include_str!("../../migrations/01-schema.sql"))];
+const MIGRATIONS: &[M<'static>] = &[
+    M::up(include_str!("../../migrations/01-schema.sql")),
+    M::up(include_str!("../../migrations/02-sides-and-context.sql")),
+];
 
 #[derive(Debug, thiserror::Error)]
 pub enum StorageError {
@@ -117,6 +121,8 @@ impl Store {
         let tx = self.conn.transaction()?;
         let known = recorded_times(&tx)?;
         for table in [
+            "context_layers",
+            "dataset_meta",
             "state_sources",
             "state_factions",
             "control_states",
@@ -181,35 +187,53 @@ impl Store {
     pub fn load(&self) -> Result<Stored> {
         let c = &self.conn;
         let factions = c
-            .prepare("SELECT id, name, color FROM factions ORDER BY ord")?
+            .prepare("SELECT id, name, color, alliance FROM factions ORDER BY ord")?
             .query_map([], |r| {
                 Ok(Faction {
                     id: r.get(0)?,
                     name: r.get(1)?,
                     color: r.get(2)?,
+                    alliance: r.get(3)?,
                 })
             })?
             .collect::<Result<Vec<_>, _>>()?;
         let sources = c
-            .prepare("SELECT id, title, publisher, published, url FROM sources ORDER BY ord")?
+            .prepare(
+                "SELECT id, title, publisher, published, url, kind, note FROM sources ORDER BY ord",
+            )?
             .query_map([], |r| {
-                Ok(Source {
-                    id: r.get(0)?,
-                    title: r.get(1)?,
-                    publisher: r.get(2)?,
-                    published: r.get(3)?,
-                    url: r.get(4)?,
-                })
+                Ok((
+                    Source {
+                        id: r.get(0)?,
+                        title: r.get(1)?,
+                        publisher: r.get(2)?,
+                        published: r.get(3)?,
+                        url: r.get(4)?,
+                        kind: None,
+                        note: r.get(6)?,
+                    },
+                    r.get::<_, Option<String>>(5)?,
+                ))
             })?
-            .collect::<Result<Vec<_>, _>>()?;
+            .map(|row| {
+                let (mut source, kind) = row?;
+                source.kind = kind
+                    .map(|k| k.parse().map_err(StorageError::CorruptRow))
+                    .transpose()?;
+                Ok(source)
+            })
+            .collect::<Result<Vec<_>>>()?;
         let districts = load_districts(c)?;
         let (states, recorded_at) = load_states(c)?;
+        let (meta, layers) = context::load(c)?;
         Ok(Stored {
             dataset: Dataset {
                 factions,
                 sources,
                 districts,
                 states,
+                meta,
+                layers,
             },
             recorded_at,
             revision: self.revision()?,
@@ -224,17 +248,29 @@ impl Store {
 }
 
 fn insert_records(tx: &Transaction<'_>, data: &Dataset) -> Result<()> {
-    let mut faction =
-        tx.prepare_cached("INSERT INTO factions (id, ord, name, color) VALUES (?1, ?2, ?3, ?4)")?;
+    let mut faction = tx.prepare_cached(
+        "INSERT INTO factions (id, ord, name, color, alliance) VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?;
     for (ord, f) in data.factions.iter().enumerate() {
-        faction.execute(params![f.id, ord, f.name, f.color])?;
+        faction.execute(params![f.id, ord, f.name, f.color, f.alliance])?;
     }
     let mut source = tx.prepare_cached(
-        "INSERT INTO sources (id, ord, title, publisher, published, url) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        "INSERT INTO sources (id, ord, title, publisher, published, url, kind, note)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
     )?;
     for (ord, s) in data.sources.iter().enumerate() {
-        source.execute(params![s.id, ord, s.title, s.publisher, s.published, s.url])?;
+        source.execute(params![
+            s.id,
+            ord,
+            s.title,
+            s.publisher,
+            s.published,
+            s.url,
+            s.kind.map(crate::domain::model::SourceKind::as_str),
+            s.note
+        ])?;
     }
+    context::insert(tx, data)?;
     let mut district = tx.prepare_cached(
         "INSERT INTO districts (id, ord, name, alt_names, grp, properties, geometry) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     )?;

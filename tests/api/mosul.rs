@@ -341,9 +341,18 @@ async fn the_api_shows_the_3_june_2017_map() {
         .iter()
         .map(|f| f["id"].as_str().unwrap())
         .collect();
+    // Zanjili is fought over: it is the front zone, and the front line runs along the Old City's
+    // river bank across the Tigris.
     assert!(
-        ids.iter().any(|id| id.contains("zanjili")),
-        "the front runs along Zanjili: {ids:?}"
+        front["front_zone"]
+            .as_array()
+            .unwrap()
+            .contains(&"zanjili".into()),
+        "{front}"
+    );
+    assert!(
+        ids.iter().any(|id| id.contains("old-city")),
+        "the front runs along the Old City: {ids:?}"
     );
     let (_, _, who) = get_json(&app, "/api/who?lon=43.2&lat=36.36&at=2016-10-01").await;
     assert_eq!(who["state"]["faction"], "isil");

@@ -68,6 +68,34 @@ impl River {
             .fold(f64::INFINITY, f64::min)
     }
 
+    /// The point of the centreline nearest `p`, and the river's downstream direction there (a
+    /// unit vector).
+    ///
+    /// # Panics
+    /// Never: a river has at least one segment.
+    #[must_use]
+    pub fn nearest(&self, p: Coord) -> (Coord, Coord) {
+        let (a, b) = self
+            .line
+            .windows(2)
+            .map(|w| (w[0], w[1]))
+            .min_by(|x, y| distance_to_segment(p, x.0, x.1).total_cmp(&distance_to_segment(p, y.0, y.1)))
+            .expect("two vertices");
+        let along = b - a;
+        let len = along.x.hypot(along.y);
+        let t = (((p.x - a.x) * along.x + (p.y - a.y) * along.y) / (len * len)).clamp(0.0, 1.0);
+        (
+            Coord {
+                x: a.x + along.x * t,
+                y: a.y + along.y * t,
+            },
+            Coord {
+                x: along.x / len,
+                y: along.y / len,
+            },
+        )
+    }
+
     /// The centreline with its first and last segments extended by `by` metres.
     #[must_use]
     pub fn extended(&self, by: f64) -> LineString {

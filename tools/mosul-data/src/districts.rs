@@ -3,7 +3,8 @@
 use anyhow::{Result, bail};
 use frontline::dataset::District;
 use geo::{
-    BooleanOps, Buffer, Coord, LineString, MapCoords, MultiPolygon, Orient, Polygon, Validation,
+    Coord, Intersects, LineString, MapCoords, MultiPolygon, Orient, Polygon,
+    Validation,
     orient::Direction,
 };
 use serde_json::{Map, Value, json};
@@ -15,19 +16,28 @@ use crate::raw::{DistrictRow, Kind, Point, Raw};
 
 /// Decimal places kept in lon/lat (1e-6° ≈ 0.1 m).
 const DECIMALS: i32 = 6;
-/// The gap left between the city cells and the sub-districts around them, metres.
-const CUT_MARGIN_M: f64 = 0.5;
 /// Vertices of the circles drawn for places without boundary data.
 const CIRCLE_VERTICES: u32 = 48;
 
-/// Builds every district of `raw`, in `districts.csv` order.
+/// The city's geometry in the local plane: the river and both banks' outlines.
+pub struct City {
+    pub local: Local,
+    pub river: River,
+    pub banks: Banks,
+}
+
+/// The river and the banks' outlines, from the seed points of `raw`.
 ///
 /// # Errors
-/// Unknown points or sub-districts, a seed on the wrong bank, or an invalid polygon.
-///
-/// # Panics
-/// Never: every row of `districts.csv` is given a shape before the districts are assembled.
-pub fn build(raw: &Raw) -> Result<Vec<District>> {
+/// Unknown points, or a seed on the wrong bank.
+pub fn city(raw: &Raw) -> Result<City> {
+    let (city, _, _) = seeds_and_city(raw)?;
+    Ok(city)
+}
+
+type Seeds<'a> = Vec<(&'a DistrictRow, Coord)>;
+
+fn seeds_and_city(raw: &Raw) -> Result<(City, Seeds<'_>, Seeds<'_>)> {
     let local = Local::mosul();
     let river = River::new(raw.river.iter().map(|&c| local.forward(c)).collect());
 
@@ -49,6 +59,29 @@ pub fn build(raw: &Raw) -> Result<Vec<District>> {
     let east_xy: Vec<Coord> = east.iter().map(|s| s.1).collect();
     let west_xy: Vec<Coord> = west.iter().map(|s| s.1).collect();
     let banks = Banks::new(&east_xy, &west_xy, &river);
+    Ok((
+        City {
+            local,
+            river,
+            banks,
+        },
+        east,
+        west,
+    ))
+}
+
+/// Builds every district of `raw`, in `districts.csv` order.
+///
+/// # Errors
+/// Unknown points or sub-districts, a seed on the wrong bank, or an invalid polygon.
+///
+/// # Panics
+/// Never: every row of `districts.csv` is given a shape before the districts are assembled.
+pub fn build(raw: &Raw) -> Result<Vec<District>> {
+    let (city, east, west) = seeds_and_city(raw)?;
+    let (local, banks) = (city.local, &city.banks);
+    let east_xy: Vec<Coord> = east.iter().map(|s| s.1).collect();
+    let west_xy: Vec<Coord> = west.iter().map(|s| s.1).collect();
     let mut shapes: Vec<(&str, MultiPolygon)> = Vec::new();
     for (seeds, region, rows) in [
         (&east_xy, &banks.east, &east),
@@ -59,23 +92,25 @@ pub fn build(raw: &Raw) -> Result<Vec<District>> {
         }
     }
 
-    // Sub-districts around the city: COD-AB minus the city and minus the ones placed before.
-    let mut taken = banks.city();
-    for row in raw.districts.iter().filter(|d| d.kind == Kind::Admin) {
-        let (outline, _) = cod_ab::feature(&raw.admin, &row.admin_pcode)?;
-        let metric = outline.map_coords(|c| local.forward(c));
-        // Cut with a margin so that the snapping of two separate clips cannot leave an overlap.
-        let own = metric.difference(&taken.buffer(CUT_MARGIN_M));
-        taken = taken.union(&metric);
-        shapes.push((row.id.as_str(), local.inverse_multi(&own)));
-    }
-
-    for row in raw.districts.iter().filter(|d| d.kind == Kind::Circle) {
+    // Towns and places without boundary data: circles around their points, clear of the city.
+    let city_outline = banks.city();
+    for row in raw
+        .districts
+        .iter()
+        .filter(|d| matches!(d.kind, Kind::Town | Kind::Circle))
+    {
         let point = raw.point(&row.point)?;
         let Some(radius_km) = row.radius_km else {
             bail!("{}: a circle needs radius_km", row.id)
         };
-        shapes.push((row.id.as_str(), circle(point.coord(), radius_km * 1000.0)));
+        let shape = circle(point.coord(), radius_km * 1000.0);
+        if shape
+            .map_coords(|c| local.forward(c))
+            .intersects(&city_outline)
+        {
+            bail!("{}: its circle of {radius_km} km reaches into the city's outline", row.id);
+        }
+        shapes.push((row.id.as_str(), shape));
     }
 
     raw.districts
@@ -174,7 +209,7 @@ fn alt_names(row: &DistrictRow, raw: &Raw) -> Result<Vec<String>> {
     };
     add(&point.name);
     point.variants.split(';').for_each(&mut add);
-    if row.kind == Kind::Admin {
+    if row.kind == Kind::Town {
         let (_, props) = cod_ab::feature(&raw.admin, &row.admin_pcode)?;
         for key in ["ADM3_EN", "ADM3_AR"] {
             if let Some(v) = props.get(key).and_then(Value::as_str) {
@@ -210,9 +245,10 @@ fn properties(row: &DistrictRow, raw: &Raw) -> Result<Map<String, Value>> {
                 json!("Generated by tools/mosul-data from data/mosul/raw/points.csv and tigris.csv; point attribution in point_source"),
             );
         }
-        Kind::Admin => {
+        Kind::Town => {
             let (_, props) = cod_ab::feature(&raw.admin, &row.admin_pcode)?;
-            p.insert("geometry_quality".into(), json!("admin-boundary"));
+            p.insert("geometry_quality".into(), json!("approximate"));
+            p.insert("radius_km".into(), json!(row.radius_km));
             p.insert("adm3_pcode".into(), json!(row.admin_pcode));
             p.insert(
                 "adm3_en".into(),
@@ -220,9 +256,15 @@ fn properties(row: &DistrictRow, raw: &Raw) -> Result<Map<String, Value>> {
             );
             p.insert(
                 "method".into(),
-                json!("The whole COD-AB sub-district (ADM3) named after the town, minus the Mosul urban outline where they meet"),
+                json!(format!(
+                    "The town, drawn as a circle of {} km radius around its point: the reports date the town's capture, not its whole sub-district (the COD-AB sub-district is the context layer 'admin', without a control colour)",
+                    row.radius_km.unwrap_or_default()
+                )),
             );
-            p.insert("source".into(), json!(cod_ab::ATTRIBUTION));
+            p.insert(
+                "source".into(),
+                json!("Point from data/mosul/raw/points.csv (attribution in point_source); sub-district from COD-AB (OCHA / Iraq CSO / ITOS, CC BY-IGO)"),
+            );
         }
         Kind::Circle => {
             p.insert("geometry_quality".into(), json!("approximate"));

@@ -6,6 +6,7 @@
 
 pub mod city;
 pub mod cod_ab;
+pub mod context;
 pub mod districts;
 pub mod project;
 pub mod raw;
@@ -23,23 +24,28 @@ pub fn default_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/mosul")
 }
 
-/// The four factions of this conflict.
+/// The four factions of this conflict. The Iraqi forces, the Peshmerga and the SDF all fought
+/// the Islamic State as partners of the US-led coalition: one side, with no front between them.
 #[must_use]
 pub fn factions() -> Vec<Faction> {
     [
-        ("isf", "Iraqi security forces and allies", "#d1495b"),
-        ("isil", "Islamic State", "#333333"),
-        ("peshmerga", "Kurdish Peshmerga", "#e8c547"),
-        ("sdf", "Syrian Democratic Forces", "#8cb369"),
+        ("isf", "Iraqi security forces and allies", "#d1495b", Some(COALITION)),
+        ("isil", "Islamic State", "#333333", None),
+        ("peshmerga", "Kurdish Peshmerga", "#e8c547", Some(COALITION)),
+        ("sdf", "Syrian Democratic Forces", "#8cb369", Some(COALITION)),
     ]
     .into_iter()
-    .map(|(id, name, color)| Faction {
+    .map(|(id, name, color, alliance)| Faction {
         id: id.into(),
         name: name.into(),
         color: color.into(),
+        alliance: alliance.map(str::to_owned),
     })
     .collect()
 }
+
+/// The alliance of the forces fighting the Islamic State.
+pub const COALITION: &str = "coalition";
 
 /// Builds the whole data set from the raw tables in `raw_dir`.
 ///
@@ -55,19 +61,31 @@ pub fn build(raw_dir: &Path) -> Result<Dataset> {
     let sources = raw
         .sources
         .iter()
-        .map(|s| Source {
-            id: s.id.clone(),
-            title: s.title.clone(),
-            publisher: s.publisher.clone(),
-            published: s.published.clone(),
-            url: s.url.clone(),
+        .map(|s| {
+            Ok(Source {
+                id: s.id.clone(),
+                title: s.title.clone(),
+                publisher: s.publisher.clone(),
+                published: s.published.clone(),
+                url: s.url.clone(),
+                kind: Some(
+                    s.kind
+                        .parse()
+                        .map_err(anyhow::Error::msg)
+                        .with_context(|| format!("sources.csv: {}", s.id))?,
+                ),
+                note: s.note.clone(),
+            })
         })
-        .collect();
+        .collect::<Result<Vec<_>>>()?;
+    let (meta, layers) = context::build(&raw, &districts)?;
     Ok(Dataset {
         factions: factions(),
         sources,
         districts,
         states,
+        meta,
+        layers,
     })
 }
 

@@ -46,8 +46,9 @@ pub struct RiverVertex {
 pub enum Kind {
     /// A Voronoi cell of its point, on its bank, inside the urban outline.
     Seed,
-    /// A COD-AB ADM3 sub-district, minus the urban outline.
-    Admin,
+    /// A town outside the city: a circle of `radius_km` around its point, inside the COD-AB
+    /// sub-district `admin_pcode` (which is drawn as context, not as control).
+    Town,
     /// A circle of `radius_km` around its point (no boundary data available).
     Circle,
 }
@@ -77,14 +78,17 @@ pub struct TimelineRow {
     pub holder: String,
     pub contested_confidence: String,
     pub confidence: String,
-    /// `;`-separated source ids.
+    /// `;`-separated source ids of the contested state; empty: the same as `sources`.
+    pub contested_sources: String,
+    /// `;`-separated source ids of the state from `taken` on.
     pub sources: String,
     pub note: String,
     /// The rows of `timeline.md` (or its cross-checks) this comes from.
     pub timeline_rows: String,
 }
 
-/// A row of `raw/sources.csv`: a report, with the `timeline.md` rows that cite it.
+/// A row of `raw/sources.csv`: a report, what kind of publisher it is, and what is known to be
+/// missing from its record.
 #[derive(Debug, Clone, Deserialize)]
 pub struct SourceRow {
     pub id: String,
@@ -92,7 +96,19 @@ pub struct SourceRow {
     pub publisher: String,
     pub published: String,
     pub url: String,
-    pub timeline_rows: String,
+    pub kind: String,
+    pub note: String,
+}
+
+/// A row of `bridges.csv`, north to south.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Bridge {
+    pub name: String,
+    pub variants: String,
+    pub lon: f64,
+    pub lat: f64,
+    pub confidence: String,
+    pub source: String,
 }
 
 /// Everything the generator reads.
@@ -103,11 +119,16 @@ pub struct Raw {
     pub districts: Vec<DistrictRow>,
     pub timeline: Vec<TimelineRow>,
     pub sources: Vec<SourceRow>,
+    pub bridges: Vec<Bridge>,
     pub admin: geojson::FeatureCollection,
+    /// Country outlines for the locator (`natural-earth-countries.geojson`).
+    pub countries: geojson::FeatureCollection,
 }
 
 /// The COD-AB ADM3 extract, written by `mosul-data cut-cod-ab`.
 pub const ADMIN_FILE: &str = "cod-ab-adm3-mosul.geojson";
+/// Natural Earth country outlines, written by `tools/mosul-data/locator` (`npm run build`).
+pub const COUNTRIES_FILE: &str = "natural-earth-countries.geojson";
 
 impl Raw {
     /// Reads every table in `dir` (`data/mosul/raw`).
@@ -125,13 +146,19 @@ impl Raw {
         })?;
         let admin: geojson::FeatureCollection =
             admin_text.parse().context("parsing the COD-AB extract")?;
+        let countries: geojson::FeatureCollection = std::fs::read_to_string(dir.join(COUNTRIES_FILE))
+            .with_context(|| format!("reading {}", dir.join(COUNTRIES_FILE).display()))?
+            .parse()
+            .context("parsing the Natural Earth outlines")?;
         Ok(Self {
             points: read_csv(&dir.join("points.csv"))?,
             river: river.iter().map(|v| Coord { x: v.lon, y: v.lat }).collect(),
             districts: read_csv(&dir.join("districts.csv"))?,
             timeline: read_csv(&dir.join("timeline.csv"))?,
             sources: read_csv(&dir.join("sources.csv"))?,
+            bridges: read_csv(&dir.join("bridges.csv"))?,
             admin,
+            countries,
         })
     }
 

@@ -12,6 +12,13 @@ use crate::raw::{DistrictRow, TimelineRow};
 
 /// The data start, two weeks before the offensive of 17 October 2016.
 pub const DATA_START: &str = "2016-10-01";
+/// Reports that the Islamic State held the city when the offensive began.
+const CITY_SOURCES: [&str; 2] = ["ocha-2016-07-mosul-flash-appeal", "ap-2016-10-17-offensive"];
+/// Reports of who held the towns around it then.
+const TOWN_SOURCES: [&str; 2] = [
+    "isw-2016-10-26-control-of-terrain",
+    "isw-2016-10-24-campaign-for-mosul",
+];
 
 /// The control states of `district`, in time order.
 ///
@@ -38,19 +45,32 @@ pub fn states(district: &DistrictRow, timeline: &[TimelineRow]) -> Result<Vec<Co
             row.taken
         );
     }
-    let sources: Vec<String> = row.sources.split(';').map(str::to_owned).collect();
-    let syria = district.group == "Syria";
-    let (before_source, before_note) = if syria {
-        (
-            sources[0].clone(),
-            "Held by the Islamic State since 2014; the data start on 2016-10-01.".to_owned(),
-        )
+    let list = |s: &str| -> Vec<String> {
+        s.split(';')
+            .filter(|x| !x.is_empty())
+            .map(str::to_owned)
+            .collect()
+    };
+    let sources = list(&row.sources);
+    let contested_sources = if row.contested_sources.is_empty() {
+        sources.clone()
     } else {
-        (
-            "wikipedia-mosul-phase-one".to_owned(),
-            "Held by the Islamic State since June 2014; the data start on 2016-10-01, before the offensive of 17 Oct 2016."
-                .to_owned(),
-        )
+        list(&row.contested_sources)
+    };
+    let syria = district.group == "Syria";
+    let (before_sources, before_note): (Vec<String>, &str) = match district.group.as_str() {
+        "Syria" => (
+            vec![contested_sources[0].clone()],
+            "Held by the Islamic State since 2014; the data start on 2016-10-01.",
+        ),
+        "Outskirts" if district.kind == crate::raw::Kind::Town => (
+            TOWN_SOURCES.iter().map(|s| (*s).to_owned()).collect(),
+            "Held by the Islamic State since the summer of 2014 (ISW's control-of-terrain map); the data start on 2016-10-01, before the offensive of 17 Oct 2016.",
+        ),
+        _ => (
+            CITY_SOURCES.iter().map(|s| (*s).to_owned()).collect(),
+            "Held by the Islamic State since June 2014 (UN OCHA); the data start on 2016-10-01, before the offensive of 17 Oct 2016.",
+        ),
     };
     let mut out = vec![ControlState {
         district: id.clone(),
@@ -63,8 +83,8 @@ pub fn states(district: &DistrictRow, timeline: &[TimelineRow]) -> Result<Vec<Co
         } else {
             Confidence::Confirmed
         },
-        sources: vec![before_source],
-        note: before_note,
+        sources: before_sources,
+        note: before_note.to_owned(),
     }];
     if let Some(from) = contested_from {
         out.push(ControlState {
@@ -78,7 +98,7 @@ pub fn states(district: &DistrictRow, timeline: &[TimelineRow]) -> Result<Vec<Co
                 .parse()
                 .map_err(anyhow::Error::msg)
                 .with_context(|| id.clone())?,
-            sources: sources.clone(),
+            sources: contested_sources,
             note: row.note.clone(),
         });
     }
