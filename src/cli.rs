@@ -126,7 +126,7 @@ fn serve(args: &ServeArgs) -> anyhow::Result<()> {
 }
 
 fn render(args: &RenderArgs) -> anyhow::Result<()> {
-    use crate::render::{self, Format, ReportRequest};
+    use crate::render::{self, Format, PageSize, ReportRequest};
     let format = Format::from_path(&args.out)?;
     if !args.db.exists() {
         anyhow::bail!(
@@ -139,10 +139,17 @@ fn render(args: &RenderArgs) -> anyhow::Result<()> {
         at: args.at,
         since: args.since,
         bbox: args.bbox,
-        width: args.width,
-        height: args.height,
+        size: PageSize::from_options(
+            args.width,
+            args.height,
+            args.paper,
+            args.orientation,
+            args.dpi,
+        )?,
         title: args.title.clone(),
+        standfirst: args.standfirst.clone(),
     };
+    let (width, height, dpi) = req.size.pixels();
     let bytes = render::render(&index, &req, format)?;
     crate::files::write_replacing(&args.out, |tmp| {
         std::fs::write(tmp, &bytes)?;
@@ -150,10 +157,8 @@ fn render(args: &RenderArgs) -> anyhow::Result<()> {
     })
     .with_context(|| format!("cannot write {}", args.out.display()))?;
     println!(
-        "wrote {} ({} × {} px, {} bytes)",
+        "wrote {} ({width} × {height} px at {dpi} dpi, {} bytes)",
         args.out.display(),
-        args.width,
-        args.height,
         bytes.len()
     );
     Ok(())

@@ -94,19 +94,31 @@ pub struct RenderArgs {
     /// The file to write: .svg, .png or .pdf. Written whole or not at all.
     #[arg(long)]
     pub out: PathBuf,
-    /// Page width, px (400 to 5000).
-    #[arg(long, default_value_t = crate::render::DEFAULT_WIDTH)]
-    pub width: u32,
-    /// Page height, px (400 to 5000).
-    #[arg(long, default_value_t = crate::render::DEFAULT_HEIGHT)]
-    pub height: u32,
+    /// Page width, px (400 to 5000; default 1600). Not with --paper.
+    #[arg(long)]
+    pub width: Option<u32>,
+    /// Page height, px (400 to 5000; default 1200). Not with --paper.
+    #[arg(long)]
+    pub height: Option<u32>,
+    /// Paper size instead of pixels: a4, a3 or letter (the PDF is that size).
+    #[arg(long)]
+    pub paper: Option<crate::render::Paper>,
+    /// With --paper: portrait or landscape (default landscape).
+    #[arg(long)]
+    pub orientation: Option<crate::render::Orientation>,
+    /// With --paper: resolution, 72 to 600 dots per inch (default 150).
+    #[arg(long)]
+    pub dpi: Option<u32>,
     /// Area to frame, minLon,minLat,maxLon,maxLat; by default the data set's core.
     #[arg(long, allow_hyphen_values = true)]
     pub bbox: Option<Bbox>,
     /// Emphasise what changed hands since this date and add a gained/lost table.
     #[arg(long)]
     pub since: Option<Instant>,
-    /// Title instead of "Territorial control".
+    /// Title instead of the place and the date.
     #[arg(long)]
     pub title: Option<String>,
+    /// One line under the title.
+    #[arg(long)]
+    pub standfirst: Option<String>,
 }

@@ -83,7 +83,10 @@ pub fn read(dir: &Path, issues: &mut Vec<Issue>) -> Option<(Meta, Vec<ContextLay
                 bad(
                     file,
                     "-",
-                    format!("cannot be read ({e}): dataset.json lists layer '{}'", entry.id),
+                    format!(
+                        "cannot be read ({e}): dataset.json lists layer '{}'",
+                        entry.id
+                    ),
                 );
                 continue;
             }

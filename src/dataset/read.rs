@@ -23,7 +23,13 @@ pub fn read_dir(dir: &Path) -> Result<Dataset, Invalid> {
     let mut at = Locations::default();
     let mut data = Dataset::default();
 
-    let (factions, _) = read_csv(dir, FACTIONS, &FACTION_COLUMNS, FACTION_OPTIONAL, &mut issues);
+    let (factions, _) = read_csv(
+        dir,
+        FACTIONS,
+        &FACTION_COLUMNS,
+        FACTION_OPTIONAL,
+        &mut issues,
+    );
     for (line, row) in factions {
         at.factions.push(line);
         let [id, name, color, alliance] = <[String; 4]>::try_from(row).expect("width checked");

@@ -35,7 +35,10 @@ type Envelope = GeomWithData<Rectangle<[f64; 2]>, u32>;
 /// the rest, one ray cast against the boundary segments near it per sample (samples every
 /// `gap_m / 8`, between 10 and 100 m).
 #[must_use]
-pub fn gap_borders(districts: &[DistrictEntry], gap_m: f64) -> Vec<(u32, u32, MultiLineString<f64>)> {
+pub fn gap_borders(
+    districts: &[DistrictEntry],
+    gap_m: f64,
+) -> Vec<(u32, u32, MultiLineString<f64>)> {
     if gap_m <= BORDER_TOLERANCE_M || districts.is_empty() {
         return Vec::new();
     }
@@ -54,9 +57,8 @@ pub fn gap_borders(districts: &[DistrictEntry], gap_m: f64) -> Vec<(u32, u32, Mu
     found
         .into_iter()
         .filter_map(|(key, [from_a, from_b])| {
-            let length = |ls: &[LineString<f64>]| {
-                geometry::length_km(&MultiLineString::new(ls.to_vec()))
-            };
+            let length =
+                |ls: &[LineString<f64>]| geometry::length_km(&MultiLineString::new(ls.to_vec()));
             let lines = if length(&from_a) >= length(&from_b) {
                 from_a
             } else {
@@ -114,30 +116,49 @@ impl<'a> World<'a> {
     /// Whether any district contains `p`.
     fn covered(&self, p: Coord<f64>) -> bool {
         let point = Point::from(p);
-        self.envelopes
-            .locate_all_at_point(&[p.x, p.y])
-            .any(|e| self.districts[e.data as usize].district.geometry.intersects(&point))
+        self.envelopes.locate_all_at_point(&[p.x, p.y]).any(|e| {
+            self.districts[e.data as usize]
+                .district
+                .geometry
+                .intersects(&point)
+        })
     }
 
     /// The first boundary of another district that the ray from `p` along `normal` (a unit
     /// vector in the metric frame at `p`) crosses within `reach_m`: its district and the distance
     /// in metres. `None` when the ray meets nothing, or meets `own`'s boundary first (a bay).
-    fn first_hit(&self, own: u32, p: Coord<f64>, normal: Coord<f64>, reach_m: f64) -> Option<(u32, f64)> {
+    fn first_hit(
+        &self,
+        own: u32,
+        p: Coord<f64>,
+        normal: Coord<f64>,
+        reach_m: f64,
+    ) -> Option<(u32, f64)> {
         let frame = Frame::at(p);
         let (dx, dy) = frame.degrees(reach_m);
         let envelope = AABB::from_corners([p.x - dx, p.y - dy], [p.x + dx, p.y + dy]);
-        let ray = Coord { x: normal.x * reach_m, y: normal.y * reach_m };
+        let ray = Coord {
+            x: normal.x * reach_m,
+            y: normal.y * reach_m,
+        };
         // Hits of `own` this close to the start are the boundary `p` lies on.
         let start = 0.5 / reach_m;
         self.segments
             .locate_in_envelope_intersecting(&envelope)
             .filter_map(|s| {
                 let (from, to) = (s.geom().from, s.geom().to);
-                let u = frame.to_m(Coord { x: from[0], y: from[1] });
+                let u = frame.to_m(Coord {
+                    x: from[0],
+                    y: from[1],
+                });
                 let v = frame.to_m(Coord { x: to[0], y: to[1] });
                 let t = ray_hit(ray, u, v)?;
                 // A neighbour's boundary at the start is a shared border (distance ~0).
-                (s.data != own || t > start).then_some((s.data, t * reach_m, facing_back(normal, u, v)))
+                (s.data != own || t > start).then_some((
+                    s.data,
+                    t * reach_m,
+                    facing_back(normal, u, v),
+                ))
             })
             .min_by(|x, y| x.1.total_cmp(&y.1))
             // A bank seen across its own bend is met at a slant, the other bank head-on.
@@ -158,7 +179,10 @@ impl<'a> World<'a> {
             y: -dir.x / len * BORDER_TOLERANCE_M,
         };
         let q = frame.to_m(p);
-        !self.covered(frame.to_deg(Coord { x: q.x + out.x, y: q.y + out.y }))
+        !self.covered(frame.to_deg(Coord {
+            x: q.x + out.x,
+            y: q.y + out.y,
+        }))
     }
 
     /// What `p` on district `own`'s boundary faces across a gap, looking out along `normal`
@@ -168,31 +192,49 @@ impl<'a> World<'a> {
         if d <= BORDER_TOLERANCE_M {
             return None;
         }
-        let mid = Frame::at(p).to_deg(Coord { x: normal.x * d / 2.0, y: normal.y * d / 2.0 });
+        let mid = Frame::at(p).to_deg(Coord {
+            x: normal.x * d / 2.0,
+            y: normal.y * d / 2.0,
+        });
         Some(Facing { other, mid })
     }
 
     /// The runs of `ring` (of district `own`) that face one other district across a gap: that
     /// district and the centre line of the run.
-    fn facing_runs(&self, own: u32, ring: &LineString<f64>, gap_m: f64, step_m: f64) -> Vec<(u32, LineString<f64>)> {
+    fn facing_runs(
+        &self,
+        own: u32,
+        ring: &LineString<f64>,
+        gap_m: f64,
+        step_m: f64,
+    ) -> Vec<(u32, LineString<f64>)> {
         // One sample list around the ring; `None` where the boundary faces no gap.
         let mut samples: Vec<Option<Facing>> = Vec::new();
         for seg in ring.lines() {
             let frame = Frame::at(seg.start);
             let (s, e) = (frame.to_m(seg.start), frame.to_m(seg.end));
-            let dir = Coord { x: e.x - s.x, y: e.y - s.y };
+            let dir = Coord {
+                x: e.x - s.x,
+                y: e.y - s.y,
+            };
             let len = dir.x.hypot(dir.y);
             let at = |t: f64| Coord {
                 x: seg.start.x + t * (seg.end.x - seg.start.x),
                 y: seg.start.y + t * (seg.end.y - seg.start.y),
             };
             // Shared edges (the ground outside is a neighbour) are skipped with three tests.
-            if ![0.0, 0.5, 1.0].iter().any(|&t| self.open_outside(at(t), dir)) {
+            if ![0.0, 0.5, 1.0]
+                .iter()
+                .any(|&t| self.open_outside(at(t), dir))
+            {
                 samples.push(None);
                 continue;
             }
             // Outward: to the right of the ring's direction (exteriors run counter-clockwise).
-            let normal = Coord { x: dir.y / len, y: -dir.x / len };
+            let normal = Coord {
+                x: dir.y / len,
+                y: -dir.x / len,
+            };
             let n = (len / step_m).ceil().max(1.0) as usize;
             for k in 0..n {
                 let t = (k as f64 + 0.5) / n as f64;
@@ -235,7 +277,9 @@ fn runs(samples: Vec<Option<Facing>>, step_m: f64) -> Vec<(u32, LineString<f64>)
             c[n - 1] = extend(c[n - 2], c[n - 1], step_m / 2.0);
             (o, LineString::new(c).simplify(epsilon))
         })
-        .filter(|(_, l)| geometry::length_km(&MultiLineString::new(vec![l.clone()])) * 1000.0 >= MIN_LINE_M)
+        .filter(|(_, l)| {
+            geometry::length_km(&MultiLineString::new(vec![l.clone()])) * 1000.0 >= MIN_LINE_M
+        })
         .collect()
 }
 
@@ -257,7 +301,10 @@ fn extend(from: Coord<f64>, to: Coord<f64>, by_m: f64) -> Coord<f64> {
     if len == 0.0 {
         return to;
     }
-    frame.to_deg(Coord { x: -d.x / len * by_m, y: -d.y / len * by_m })
+    frame.to_deg(Coord {
+        x: -d.x / len * by_m,
+        y: -d.y / len * by_m,
+    })
 }
 
 /// A local equirectangular frame at a point: metres east and north of it.
@@ -298,18 +345,27 @@ impl Frame {
 /// Whether a ray along `normal` meets segment `u–v` (of a ring whose outside is on its right)
 /// from outside and within 50° of head-on.
 fn facing_back(normal: Coord<f64>, u: Coord<f64>, v: Coord<f64>) -> bool {
-    let e = Coord { x: v.x - u.x, y: v.y - u.y };
+    let e = Coord {
+        x: v.x - u.x,
+        y: v.y - u.y,
+    };
     let len = e.x.hypot(e.y);
     if len == 0.0 {
         return false;
     }
-    let outward = Coord { x: e.y / len, y: -e.x / len };
+    let outward = Coord {
+        x: e.y / len,
+        y: -e.x / len,
+    };
     -(outward.x * normal.x + outward.y * normal.y) >= 50f64.to_radians().cos()
 }
 
 /// Where the ray `0 → ray` crosses segment `u–v`, as a fraction `t ∈ [0, 1]` of the ray.
 fn ray_hit(ray: Coord<f64>, u: Coord<f64>, v: Coord<f64>) -> Option<f64> {
-    let e = Coord { x: v.x - u.x, y: v.y - u.y };
+    let e = Coord {
+        x: v.x - u.x,
+        y: v.y - u.y,
+    };
     let denom = ray.x * e.y - ray.y * e.x;
     if denom.abs() < 1e-12 {
         return None;
@@ -328,11 +384,14 @@ mod tests {
     use geo::{Geometry, polygon};
 
     fn entry(id: &str, x0: f64, x1: f64, y0: f64, y1: f64) -> DistrictEntry {
-        let geometry = Geometry::Polygon(polygon![(x: x0, y: y0), (x: x1, y: y0), (x: x1, y: y1), (x: x0, y: y1)]);
+        let geometry = Geometry::Polygon(
+            polygon![(x: x0, y: y0), (x: x1, y: y0), (x: x1, y: y1), (x: x0, y: y1)],
+        );
         DistrictEntry {
             area_km2: geometry::area_km2(&geometry),
             envelope: geometry::envelope(&geometry),
-            geometry_json: serde_json::value::to_raw_value(&geojson::Geometry::from(&geometry)).unwrap(),
+            geometry_json: serde_json::value::to_raw_value(&geojson::Geometry::from(&geometry))
+                .unwrap(),
             district: District {
                 id: id.into(),
                 name: id.into(),
@@ -385,4 +444,3 @@ mod tests {
         assert!(gap_borders(&[west, east], 1000.0).is_empty());
     }
 }
-

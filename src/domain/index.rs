@@ -119,10 +119,13 @@ impl Index {
             .iter()
             .map(|f| {
                 let side = f.side();
-                let at = side_names.iter().position(|s| *s == side).unwrap_or_else(|| {
-                    side_names.push(side);
-                    side_names.len() - 1
-                });
+                let at = side_names
+                    .iter()
+                    .position(|s| *s == side)
+                    .unwrap_or_else(|| {
+                        side_names.push(side);
+                        side_names.len() - 1
+                    });
                 at as u16
             })
             .collect();
@@ -335,9 +338,8 @@ impl Index {
     /// The boundaries between neighbouring districts, shared or across a gap up to the data
     /// set's `front_gap_km`, computed on first use.
     pub fn borders(&self) -> &[Border] {
-        self.borders.get_or_init(|| {
-            borders::boundaries(&self.districts, self.meta.front_gap_km * 1000.0)
-        })
+        self.borders
+            .get_or_init(|| borders::boundaries(&self.districts, self.meta.front_gap_km * 1000.0))
     }
 
     /// A state's stable identifier: its district and start, e.g. `zanjili@2017-06-10`.
@@ -407,13 +409,11 @@ impl Index {
                 let state_a = self.state_at(border.a, t)?;
                 let state_b = self.state_at(border.b, t)?;
                 self.hostile(&self.states[state_a].side(), &self.states[state_b].side())
-                    .then_some(
-                    FrontSegment {
+                    .then_some(FrontSegment {
                         border,
                         state_a,
                         state_b,
-                    },
-                )
+                    })
             })
             .collect()
     }

@@ -86,10 +86,15 @@ impl Index {
             )),
             Selector::Named(id) => {
                 let def = self.meta.region(id).ok_or_else(|| {
-                    let valid: Vec<&str> = self.meta.regions.iter().map(|r| r.id.as_str()).collect();
+                    let valid: Vec<&str> =
+                        self.meta.regions.iter().map(|r| r.id.as_str()).collect();
                     format!(
                         "'{id}' is not a region of this data set: expected one of {}",
-                        if valid.is_empty() { "none (it names no regions; use group or bbox)".to_owned() } else { valid.join(", ") }
+                        if valid.is_empty() {
+                            "none (it names no regions; use group or bbox)".to_owned()
+                        } else {
+                            valid.join(", ")
+                        }
                     )
                 })?;
                 let members = if let Some([w, s, e, n]) = def.bbox {
@@ -103,7 +108,10 @@ impl Index {
                         .enumerate()
                         .filter(|(_, d)| {
                             def.districts.contains(&d.district.id)
-                                || d.district.group.as_ref().is_some_and(|g| def.groups.contains(g))
+                                || d.district
+                                    .group
+                                    .as_ref()
+                                    .is_some_and(|g| def.groups.contains(g))
                         })
                         .map(|(i, d)| (i as u32, d.area_km2))
                         .collect()
@@ -173,7 +181,11 @@ impl Index {
             name: name.to_owned(),
             members,
             area_km2,
-            approximate_share: if area_km2 > 0.0 { rough / area_km2 } else { 0.0 },
+            approximate_share: if area_km2 > 0.0 {
+                rough / area_km2
+            } else {
+                0.0
+            },
         }
     }
 
@@ -192,7 +204,8 @@ impl Index {
                 let km2 = if rect.contains(&entry.envelope) {
                     entry.area_km2
                 } else {
-                    let shape: MultiPolygon<f64> = geometry::as_multi_polygon(&entry.district.geometry);
+                    let shape: MultiPolygon<f64> =
+                        geometry::as_multi_polygon(&entry.district.geometry);
                     let inside = shape.intersection(&MultiPolygon::new(vec![frame.clone()]));
                     geometry::area_km2(&geo::Geometry::MultiPolygon(inside))
                 };
@@ -286,7 +299,12 @@ impl Index {
     /// Per faction (indexed like `factions`) and for contested (last), the area within `region`
     /// gained and lost through the hand-overs in `(from, to]`.
     #[must_use]
-    pub fn gains_and_losses_in(&self, region: &Region, from: Instant, to: Instant) -> Vec<GainLoss> {
+    pub fn gains_and_losses_in(
+        &self,
+        region: &Region,
+        from: Instant,
+        to: Instant,
+    ) -> Vec<GainLoss> {
         let weight = region.weights(self.districts.len());
         let mut totals = vec![GainLoss::default(); self.factions.len() + 1];
         let bucket = |s: usize| match self.states[s].side() {

@@ -349,10 +349,7 @@ fn check_id<'a>(
 
 /// The cited sources described, when every classified one is of a kind that cannot confirm a
 /// fact alone; `None` when one is credible or none is classified.
-fn uncorroborated(
-    sources: &[String],
-    kinds: &HashMap<&str, Option<SourceKind>>,
-) -> Option<String> {
+fn uncorroborated(sources: &[String], kinds: &HashMap<&str, Option<SourceKind>>) -> Option<String> {
     let classified: Vec<(&str, SourceKind)> = sources
         .iter()
         .filter_map(|s| Some((s.as_str(), (*kinds.get(s.as_str())?)?)))

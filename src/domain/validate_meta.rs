@@ -74,7 +74,10 @@ pub fn check(data: &Dataset) -> Vec<Issue> {
             );
         }
         if r.name.trim().is_empty() {
-            meta(loc.clone(), "name is empty: every region needs a name".into());
+            meta(
+                loc.clone(),
+                "name is empty: every region needs a name".into(),
+            );
         }
         let selectors = usize::from(!r.groups.is_empty() || !r.districts.is_empty())
             + usize::from(r.bbox.is_some());
@@ -89,7 +92,10 @@ pub fn check(data: &Dataset) -> Vec<Issue> {
             if !groups.contains(g.as_str()) {
                 meta(
                     loc.clone(),
-                    format!("unknown group '{g}': the districts' groups are {}", sorted(&groups)),
+                    format!(
+                        "unknown group '{g}': the districts' groups are {}",
+                        sorted(&groups)
+                    ),
                 );
             }
         }
@@ -155,7 +161,10 @@ pub fn check(data: &Dataset) -> Vec<Issue> {
         for (n, f) in layer.features.iter().enumerate() {
             let loc = format!("feature {}", n + 1);
             let Some(g) = &f.geometry else {
-                bad(loc, format!("has no geometry: expected {}", layer.kind.allowed()));
+                bad(
+                    loc,
+                    format!("has no geometry: expected {}", layer.kind.allowed()),
+                );
                 continue;
             };
             if !layer.kind.allows(&g.value) {
@@ -179,7 +188,10 @@ pub fn check(data: &Dataset) -> Vec<Issue> {
             if layer.kind.needs_name() && !named {
                 bad(
                     loc,
-                    format!("needs a string property 'name' (a {} is labelled)", layer.kind.as_str()),
+                    format!(
+                        "needs a string property 'name' (a {} is labelled)",
+                        layer.kind.as_str()
+                    ),
                 );
             }
         }

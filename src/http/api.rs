@@ -348,7 +348,11 @@ pub async fn meta(
             })
         })
         .collect();
-    let regions: Vec<_> = m.regions.iter().map(|r| serde_json::json!({ "id": r.id, "name": r.name })).collect();
+    let regions: Vec<_> = m
+        .regions
+        .iter()
+        .map(|r| serde_json::json!({ "id": r.id, "name": r.name }))
+        .collect();
     let body = serde_json::json!({
         "revision": index.revision,
         "title": m.title,
@@ -415,7 +419,12 @@ pub async fn regions(
             members: r
                 .members
                 .iter()
-                .map(|&(d, km2)| (index.districts[d as usize].district.id.as_str(), round3(km2)))
+                .map(|&(d, km2)| {
+                    (
+                        index.districts[d as usize].district.id.as_str(),
+                        round3(km2),
+                    )
+                })
                 .collect(),
         })
         .collect();
@@ -430,14 +439,26 @@ pub async fn context(
     _q: web::Query<NoQuery>,
 ) -> Result<HttpResponse> {
     let index = state.current();
-    let layer = index.layers.iter().find(|l| l.layer.id == *id).ok_or_else(|| {
-        let ids: Vec<&str> = index.layers.iter().map(|l| l.layer.id.as_str()).collect();
-        AppError::NotFound(format!(
-            "no context layer has id '{id}': this data set has {}",
-            if ids.is_empty() { "none".to_owned() } else { ids.join(", ") }
-        ))
-    })?;
-    Ok(respond::bytes(&req, GEOJSON, layer.geojson.get().as_bytes().to_vec()))
+    let layer = index
+        .layers
+        .iter()
+        .find(|l| l.layer.id == *id)
+        .ok_or_else(|| {
+            let ids: Vec<&str> = index.layers.iter().map(|l| l.layer.id.as_str()).collect();
+            AppError::NotFound(format!(
+                "no context layer has id '{id}': this data set has {}",
+                if ids.is_empty() {
+                    "none".to_owned()
+                } else {
+                    ids.join(", ")
+                }
+            ))
+        })?;
+    Ok(respond::bytes(
+        &req,
+        GEOJSON,
+        layer.geojson.get().as_bytes().to_vec(),
+    ))
 }
 
 pub async fn no_such_endpoint(req: HttpRequest) -> HttpResponse {

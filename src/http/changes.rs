@@ -185,7 +185,10 @@ pub async fn area(
         let mut known = r.contested;
         for (f, km2) in index.factions.iter().zip(&r.held) {
             map.insert(f.id.clone(), serde_json::json!(round3(*km2)));
-            percent.insert(f.id.clone(), serde_json::json!(round1(region.percent(*km2))));
+            percent.insert(
+                f.id.clone(),
+                serde_json::json!(round1(region.percent(*km2))),
+            );
             known += km2;
         }
         let unknown = (region.area_km2 - known).max(0.0);
@@ -196,7 +199,11 @@ pub async fn area(
         map.insert("percent".into(), serde_json::Value::Object(percent));
         serde_json::Value::Object(map)
     };
-    let rows: Vec<serde_json::Value> = index.area_rows(&region, from, to, q.from.is_some()).iter().map(row).collect();
+    let rows: Vec<serde_json::Value> = index
+        .area_rows(&region, from, to, q.from.is_some())
+        .iter()
+        .map(row)
+        .collect();
     let factions: Vec<&str> = index.factions.iter().map(|f| f.id.as_str()).collect();
     let body = serde_json::json!({ "region": RegionView::of(&region), "factions": factions, "rows": rows });
     Ok(respond::json(&req, JSON, &body))

@@ -1,4 +1,5 @@
-//! Report maps: `GET /api/maps/report.{svg,png,pdf}?at=&since=&bbox=&width=&height=&title=`.
+//! Report maps: `GET /api/maps/report.{svg,png,pdf}?at=&since=&bbox=&title=&standfirst=` with
+//! `width=&height=` or `paper=&orientation=&dpi=`.
 //! The drawing is CPU work (tens to hundreds of milliseconds), so it runs on the blocking pool,
 //! not on the async executor.
 
@@ -9,7 +10,7 @@ use super::params::ReportQuery;
 use super::respond;
 use crate::domain::time::Instant;
 use crate::error::{AppError, Result};
-use crate::render::{self, Format, ReportRequest};
+use crate::render::{self, Format, PageSize, ReportRequest};
 
 pub async fn report(
     req: HttpRequest,
@@ -25,9 +26,9 @@ pub async fn report(
             .unwrap_or_else(|| Instant(chrono::Utc::now().timestamp_millis())),
         since: q.since,
         bbox: q.bbox,
-        width: q.width.unwrap_or(render::DEFAULT_WIDTH),
-        height: q.height.unwrap_or(render::DEFAULT_HEIGHT),
+        size: PageSize::from_options(q.width, q.height, q.paper, q.orientation, q.dpi)?,
         title: q.title,
+        standfirst: q.standfirst,
     };
     let index = state.current();
     let bytes = web::block(move || render::render(&index, &request, format))

@@ -6,6 +6,7 @@ use serde::{Deserialize, Deserializer};
 use crate::domain::geometry::Bbox;
 use crate::domain::regions::Selector;
 use crate::domain::time::Instant;
+use crate::render::{Orientation, Paper};
 
 /// Deserialises a parameter with `FromStr`, naming the parameter in the error.
 macro_rules! named_parser {
@@ -124,8 +125,32 @@ impl RangeQuery {
     }
 }
 
-/// A report map: `?at=&since=&bbox=&width=&height=&title=`; `at` defaults to now, the size to
-/// 1600 × 1200.
+fn paper<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Paper>, D::Error> {
+    let s = String::deserialize(d)?;
+    s.parse()
+        .map(Some)
+        .map_err(|e| serde::de::Error::custom(format!("parameter `paper`: {e}")))
+}
+
+fn orientation<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Orientation>, D::Error> {
+    let s = String::deserialize(d)?;
+    s.parse()
+        .map(Some)
+        .map_err(|e| serde::de::Error::custom(format!("parameter `orientation`: {e}")))
+}
+
+fn dpi<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u32>, D::Error> {
+    use crate::render::{MAX_DPI, MIN_DPI};
+    let s = String::deserialize(d)?;
+    s.trim().parse::<u32>().map(Some).map_err(|_| {
+        serde::de::Error::custom(format!(
+            "parameter `dpi`: '{s}' is not valid: expected a whole number from {MIN_DPI} to {MAX_DPI}"
+        ))
+    })
+}
+
+/// A report map: `?at=&since=&bbox=&title=&standfirst=` and a size, `width=&height=` in px or
+/// `paper=&orientation=&dpi=`; `at` defaults to now, the size to 1600 × 1200 px.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ReportQuery {
@@ -139,8 +164,16 @@ pub struct ReportQuery {
     pub width: Option<u32>,
     #[serde(default, deserialize_with = "height")]
     pub height: Option<u32>,
+    #[serde(default, deserialize_with = "paper")]
+    pub paper: Option<Paper>,
+    #[serde(default, deserialize_with = "orientation")]
+    pub orientation: Option<Orientation>,
+    #[serde(default, deserialize_with = "dpi")]
+    pub dpi: Option<u32>,
     #[serde(default)]
     pub title: Option<String>,
+    #[serde(default)]
+    pub standfirst: Option<String>,
 }
 
 /// Endpoints that take no parameters still reject unknown ones.

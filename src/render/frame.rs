@@ -32,7 +32,8 @@ pub fn unmercator(x: f64, y: f64) -> (f64, f64) {
     ((x / EARTH_RADIUS_M).to_degrees(), lat.to_degrees())
 }
 
-/// The lon/lat extent a report frames when no `bbox` is asked for.
+/// The lon/lat extent a report frames when no `bbox` is asked for: the data set's
+/// `default_view` when it has one, else its core.
 ///
 /// Not simply every district: a data set may carry far-off places (Mosul's has the Tabqa dam and
 /// Raqqa, 400 km away in Syria) and huge context polygons (the five towns around Mosul are whole
@@ -48,6 +49,13 @@ pub fn default_extent(index: &Index) -> Option<Rect<f64>> {
     let districts = &index.districts;
     if districts.is_empty() {
         return None;
+    }
+    // The data set's own opening view wins: it knows where its story is.
+    if let Some([w, s, e, n]) = index.meta.default_view {
+        return Some(Rect::new(
+            geo::coord! { x: w, y: s },
+            geo::coord! { x: e, y: n },
+        ));
     }
     let centres: Vec<(f64, f64)> = districts
         .iter()

@@ -77,15 +77,28 @@ pub struct Page {
 pub const TITLE_PX: f64 = 28.0;
 pub const SUBTITLE_PX: f64 = 17.0;
 pub const FOOTER_PX: f64 = 11.0;
+/// Lines in the footer: status, how it was made, and two of credits.
+pub const FOOTER_LINES: usize = 4;
 
 impl Page {
     #[must_use]
     pub fn new(width: u32, height: u32) -> Self {
+        Self::with_standfirst(width, height, false)
+    }
+
+    /// The layout of a page whose header has (or not) a standfirst line under the date.
+    #[must_use]
+    pub fn with_standfirst(width: u32, height: u32, standfirst: bool) -> Self {
         let (w, h) = (f64::from(width), f64::from(height));
         let s = ((w * h).sqrt() / 1300.0).clamp(0.7, 3.0);
         let margin = 18.0 * s;
-        let header_h = (TITLE_PX + SUBTITLE_PX + 26.0) * s;
-        let footer_h = FOOTER_PX * 2.0 * 1.35 * s + 6.0 * s;
+        let header_h = (TITLE_PX + SUBTITLE_PX + 26.0) * s
+            + if standfirst {
+                (SUBTITLE_PX + 8.0) * s
+            } else {
+                0.0
+            };
+        let footer_h = FOOTER_PX * FOOTER_LINES as f64 * 1.35 * s + 6.0 * s;
         let header = PxRect::new(margin, margin, w - 2.0 * margin, header_h);
         let footer = PxRect::new(margin, h - margin - footer_h, w - 2.0 * margin, footer_h);
         let body_top = header.bottom();

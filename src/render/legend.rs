@@ -5,7 +5,7 @@
 use std::fmt::Write;
 
 use super::layout::PxRect;
-use super::map::{self, FRONT_CORE, FRONT_HALO, Fill, UNCHANGED_OPACITY, UNKNOWN_FILL};
+use super::map::{self, FRONT_CORE, FRONT_HALO, Fill, UNKNOWN_FILL};
 use super::scene::Scene;
 use super::svg::{self, Anchor, Style, n};
 use super::{Context, font};
@@ -102,20 +102,32 @@ struct Row {
 
 enum Swatch {
     Fill(String, f64),
-    /// Side by side, the faded colours of the factions on the map.
-    Faded(Vec<String>),
+    /// A context area: grey, dashed outline.
+    Context,
     Line,
     Outline,
 }
 
-/// Draws the legend (and the changes table with `since`).
+/// A figure with its share of the frame's land: `12.3 · 8 %`.
+fn with_share(km2: f64, region: &crate::domain::regions::Region) -> String {
+    let pct = region.percent(km2);
+    let pct = if pct > 0.0 && pct < 1.0 {
+        "<1".to_owned()
+    } else {
+        format!("{pct:.0}")
+    };
+    format!("{} · {pct} %", format_km2(km2))
+}
+
+/// Draws the legend (and the changes table with `since`). Its figures are for the land in the
+/// frame, not the whole data set: a map of one city says what share of that city each side held.
 pub fn legend(out: &mut String, cx: &Context<'_>, scene: &Scene, flow: &mut Flow) {
     let (index, s) = (cx.index, cx.s);
-    let area = index.timeline.area_at(cx.at);
-    let held = |f: usize| area.map_or(0.0, |r| r.held[f]);
-    let contested = area.map_or(0.0, |r| r.contested);
-    let total: f64 = index.districts.iter().map(|d| d.area_km2).sum();
-    let unknown = (total - (0..index.factions.len()).map(held).sum::<f64>() - contested).max(0.0);
+    let region = &scene.region;
+    let area = index.area_in(region, cx.at);
+    let held = |f: usize| area.held[f];
+    let contested = area.contested;
+    let unknown = (region.area_km2 - area.held.iter().sum::<f64>() - contested).max(0.0);
     let drawn = |f: usize| {
         scene.shown.iter().any(|d| {
             d.state
@@ -127,7 +139,7 @@ pub fn legend(out: &mut String, cx: &Context<'_>, scene: &Scene, flow: &mut Flow
         .map(|f| Row {
             swatch: Swatch::Fill(index.factions[f].color.clone(), 1.0),
             name: index.factions[f].name.clone(),
-            figure: Some(format_km2(held(f))),
+            figure: Some(with_share(held(f), region)),
             attrs: format!("data-area=\"{}\"", svg::escape(&index.factions[f].id)),
         })
         .collect();
@@ -142,8 +154,8 @@ pub fn legend(out: &mut String, cx: &Context<'_>, scene: &Scene, flow: &mut Flow
                 hatch.map_or_else(|| "url(#hatch-legend)".to_owned(), |h| h.paint()),
                 1.0,
             ),
-            name: "Contested (stripes of the sides fighting)".into(),
-            figure: Some(format_km2(contested)),
+            name: "Contested: the front zone".into(),
+            figure: Some(with_share(contested, region)),
             attrs: "data-area=\"contested\"".into(),
         });
     }
@@ -151,16 +163,30 @@ pub fn legend(out: &mut String, cx: &Context<'_>, scene: &Scene, flow: &mut Flow
         rows.push(Row {
             swatch: Swatch::Fill(UNKNOWN_FILL.into(), 1.0),
             name: "Unknown (no state recorded)".into(),
-            figure: Some(format_km2(unknown)),
+            figure: Some(with_share(unknown, region)),
             attrs: "data-area=\"unknown\"".into(),
         });
     }
-    rows.push(Row {
-        swatch: Swatch::Line,
-        name: "Front line (where the holders differ)".into(),
-        figure: None,
-        attrs: String::new(),
-    });
+    if scene.front_km > 0.0 {
+        rows.push(Row {
+            swatch: Swatch::Line,
+            name: "Front line between hostile sides".into(),
+            figure: None,
+            attrs: String::new(),
+        });
+    }
+    if index
+        .layers
+        .iter()
+        .any(|l| l.layer.kind == crate::domain::meta::LayerKind::Admin)
+    {
+        rows.push(Row {
+            swatch: Swatch::Context,
+            name: "Sub-district, no control shown".into(),
+            figure: None,
+            attrs: String::new(),
+        });
+    }
     if let Some(since) = cx.since {
         rows.push(Row {
             swatch: Swatch::Outline,
@@ -168,33 +194,8 @@ pub fn legend(out: &mut String, cx: &Context<'_>, scene: &Scene, flow: &mut Flow
             figure: None,
             attrs: String::new(),
         });
-        let mut on_map: Vec<u16> = scene
-            .shown
-            .iter()
-            .filter_map(|d| d.state)
-            .flat_map(|st| index.states[st].factions.iter().copied())
-            .collect();
-        on_map.sort_unstable();
-        on_map.dedup();
-        rows.push(Row {
-            swatch: Swatch::Faded(
-                on_map
-                    .iter()
-                    .map(|&f| {
-                        map::blend(
-                            &index.factions[f as usize].color,
-                            map::GROUND,
-                            UNCHANGED_OPACITY,
-                        )
-                    })
-                    .collect(),
-            ),
-            name: "No change (faded)".into(),
-            figure: None,
-            attrs: String::new(),
-        });
     }
-    heading(out, flow, s, "Area held (km²)");
+    heading(out, flow, s, "Area held (km² · share)");
     let size = 13.0 * s;
     let row_h = 21.0 * s;
     for row in rows {
@@ -203,7 +204,7 @@ pub fn legend(out: &mut String, cx: &Context<'_>, scene: &Scene, flow: &mut Flow
         };
         swatch(out, &row.swatch, x, top + 3.0 * s, s);
         let name_x = x + 32.0 * s;
-        let figure_w = 64.0 * s;
+        let figure_w = 96.0 * s;
         let style = Style::new(size, "#222222");
         let name = font::truncate(&row.name, size, false, w - 32.0 * s - figure_w);
         let baseline = top + 15.0 * s;
@@ -213,13 +214,24 @@ pub fn legend(out: &mut String, cx: &Context<'_>, scene: &Scene, flow: &mut Flow
             svg::text(out, x + w, baseline, &style, &row.attrs, figure);
         }
     }
-    note(
+    let rough = if region.approximate_share >= 0.995 {
+        " Boundaries approximate: areas are rough.".to_owned()
+    } else if region.is_approximate() {
+        format!(
+            " {:.0} % of it has approximate boundaries: areas are rough.",
+            region.approximate_share * 100.0
+        )
+    } else {
+        String::new()
+    };
+    note_lines(
         out,
         flow,
         s,
         &format!(
-            "Areas of all {} districts of the data set, geodesic.",
-            index.districts.len()
+            "Shares of the land of the {} districts in the frame ({} km², geodesic).{rough}",
+            region.members.len(),
+            format_km2(region.area_km2)
         ),
     );
     if let Some(since) = cx.since {
@@ -239,7 +251,7 @@ fn changes(
     flow.y += 10.0 * s;
     flow.keep(24.0 * s + 3.0 * 19.0 * s);
     heading(out, flow, s, "Since then (km²)");
-    let totals = index.gains_and_losses(since, cx.at);
+    let totals = index.gains_and_losses_in(&scene.region, since, cx.at);
     let size = 12.5 * s;
     let row_h = 19.0 * s;
     let header = ["gained", "lost", "net"];
@@ -292,7 +304,7 @@ fn changes(
         flow,
         s,
         &format!(
-            "Whole data set; {changed} district{} on the map changed hands.",
+            "In the frame; {changed} district{} on the map changed hands.",
             if changed == 1 { "" } else { "s" }
         ),
     );
@@ -304,6 +316,14 @@ pub fn heading(out: &mut String, flow: &mut Flow, s: f64, text: &str) {
         let style = Style::new(15.0 * s, "#111111").bold();
         let text = font::truncate(text, 15.0 * s, true, w);
         svg::text(out, x, top + 16.0 * s, &style, "", &text);
+    }
+}
+
+/// A small grey note under a block, wrapped to at most three lines.
+pub fn note_lines(out: &mut String, flow: &mut Flow, s: f64, text: &str) {
+    let Some(width) = flow.width() else { return };
+    for line in font::wrap(text, 11.0 * s, false, width, 3) {
+        note(out, flow, s, &line);
     }
 }
 
@@ -324,22 +344,11 @@ fn swatch(out: &mut String, swatch: &Swatch, x: f64, y: f64, s: f64) {
             "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"{paint}\" fill-opacity=\"{opacity}\" stroke=\"#999999\" stroke-width=\"{}\"/>",
             n(x), n(y), n(w), n(h), n(0.6 * s)
         ),
-        Swatch::Faded(colours) => {
-            let part = w / colours.len().max(1) as f64;
-            for (i, c) in colours.iter().enumerate() {
-                write!(
-                    out,
-                    "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"{c}\"/>",
-                    n(x + part * i as f64), n(y), n(part), n(h)
-                )
-                .expect("String");
-            }
-            writeln!(
-                out,
-                "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"none\" stroke=\"#999999\" stroke-width=\"{}\"/>",
-                n(x), n(y), n(w), n(h), n(0.6 * s)
-            )
-        }
+        Swatch::Context => writeln!(
+            out,
+            "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"#ebeae5\" stroke=\"#8c8c8c\" stroke-dasharray=\"{} {}\" stroke-width=\"{}\"/>",
+            n(x), n(y), n(w), n(h), n(5.0 * s), n(3.0 * s), n(0.9 * s)
+        ),
         Swatch::Line => {
             let (y, x1) = (n(y + h / 2.0), n(x + w));
             writeln!(
@@ -350,8 +359,8 @@ fn swatch(out: &mut String, swatch: &Swatch, x: f64, y: f64, s: f64) {
         }
         Swatch::Outline => writeln!(
             out,
-            "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"#888888\" stroke=\"#000000\" stroke-width=\"{}\"/>",
-            n(x + s), n(y + s), n(w - 2.0 * s), n(h - 2.0 * s), n(2.2 * s)
+            "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"#cccccc\" stroke=\"{}\" stroke-width=\"{}\" stroke-dasharray=\"{} {}\"/>",
+            n(x + s), n(y + s), n(w - 2.0 * s), n(h - 2.0 * s), map::CHANGED, n(2.2 * s), n(5.0 * s), n(2.5 * s)
         ),
     }
     .expect("String");

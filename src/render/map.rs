@@ -1,6 +1,6 @@
 //! The map itself: districts filled in their holder's colour (contested ones hatched in the
 //! contesting factions' colours, unknown ones grey), the front line, with `since` the districts
-//! that changed hands emphasised (the rest faded), and the district labels on top.
+//! that changed hands outlined, and the district labels on top.
 
 use std::collections::BTreeSet;
 use std::fmt::Write;
@@ -22,8 +22,8 @@ pub const GROUND: &str = "#f4f4f1";
 /// The front line: a white core on a dark halo, as on the web map; legible on every fill.
 pub const FRONT_HALO: &str = "#1b1b1b";
 pub const FRONT_CORE: &str = "#ffffff";
-/// How strongly districts that did not change hands are shown when `since` is given.
-pub const UNCHANGED_OPACITY: f64 = 0.35;
+/// The outline of districts that changed hands since `since`.
+pub const CHANGED: &str = "#111111";
 
 /// How a district is filled.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -118,23 +118,24 @@ pub fn wants_white_text(l: f64) -> bool {
     (1.05 / (l + 0.05)) > ((l + 0.05) / 0.05)
 }
 
-/// `#rrggbb` seen at `opacity` over `ground` (both `#rrggbb`).
-#[must_use]
-pub fn blend(colour: &str, ground: &str, opacity: f64) -> String {
-    let ch = |c: &str, i: usize| {
-        c.get(i..i + 2)
-            .and_then(|h| u8::from_str_radix(h, 16).ok())
-            .map_or(255.0, f64::from)
-    };
-    let mix = |i: usize| (ch(colour, i) * opacity + ch(ground, i) * (1.0 - opacity)).round() as u8;
-    format!("#{:02x}{:02x}{:02x}", mix(1), mix(3), mix(5))
+/// The ground under the districts: what shows in the gaps between them.
+pub fn ground(out: &mut String, frame: &Frame) {
+    let map = frame.map;
+    writeln!(
+        out,
+        "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"{GROUND}\"/>",
+        n(map.x),
+        n(map.y),
+        n(map.w),
+        n(map.h)
+    )
+    .expect("String");
 }
 
-/// Draws the districts, the emphasis on changes and the front line into `frame.map` (they may
-/// reach past it: [`passe_partout`] covers that).
-pub fn draw(out: &mut String, cx: &Context<'_>, frame: &Frame, scene: &Scene) {
-    let (index, s, comparing) = (cx.index, cx.s, cx.since.is_some());
-    let map = frame.map;
+/// Draws the districts in full colour into `frame.map` (they may reach past it:
+/// [`passe_partout`] covers that).
+pub fn districts(out: &mut String, cx: &Context<'_>, scene: &Scene) {
+    let (index, s) = (cx.index, cx.s);
     let fills: Vec<Fill> = scene
         .shown
         .iter()
@@ -154,11 +155,7 @@ pub fn draw(out: &mut String, cx: &Context<'_>, frame: &Frame, scene: &Scene) {
     out.push_str("</defs>\n");
     write!(
         out,
-        "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"{GROUND}\"/>\n<g class=\"districts\" stroke=\"#ffffff\" stroke-width=\"{}\" stroke-linejoin=\"round\" fill-rule=\"evenodd\">\n",
-        n(map.x),
-        n(map.y),
-        n(map.w),
-        n(map.h),
+        "<g class=\"districts\" stroke=\"#ffffff\" stroke-width=\"{}\" stroke-linejoin=\"round\" fill-rule=\"evenodd\">\n",
         n(0.8 * s)
     )
     .expect("String");
@@ -171,27 +168,39 @@ pub fn draw(out: &mut String, cx: &Context<'_>, frame: &Frame, scene: &Scene) {
             fill.paint()
         )
         .expect("String");
-        if comparing && !d.changed {
-            write!(out, " fill-opacity=\"{UNCHANGED_OPACITY}\"").expect("String");
+        if d.changed {
+            out.push_str(" data-changed=\"true\"");
         }
         out.push_str(" d=\"");
         svg::rings_path(out, d.polygons.iter().flatten().map(|r| r.iter().copied()));
         out.push_str("\"/>\n");
     }
     out.push_str("</g>\n");
-    if comparing {
-        write!(
-            out,
-            "<path class=\"changed\" fill=\"none\" stroke=\"#000000\" stroke-width=\"{}\" stroke-linejoin=\"round\" d=\"",
-            n(2.2 * s)
-        )
-        .expect("String");
-        for d in scene.shown.iter().filter(|d| d.changed) {
-            svg::rings_path(out, d.polygons.iter().flatten().map(|r| r.iter().copied()));
-        }
-        out.push_str("\"/>\n");
+}
+
+/// With `since`: the districts that changed hands, outlined in a dashed black line on a white
+/// casing, over their (full) colour, so what is held now reads as it is and the change on top.
+pub fn changes(out: &mut String, cx: &Context<'_>, scene: &Scene) {
+    if cx.since.is_none() || !scene.shown.iter().any(|d| d.changed) {
+        return;
     }
-    front_line(out, index, frame, cx.at, s);
+    let s = cx.s;
+    let mut d = String::new();
+    for shown in scene.shown.iter().filter(|d| d.changed) {
+        svg::rings_path(
+            &mut d,
+            shown.polygons.iter().flatten().map(|r| r.iter().copied()),
+        );
+    }
+    writeln!(
+        out,
+        "<g class=\"changed\" fill=\"none\" stroke-linejoin=\"round\"><path stroke=\"#ffffff\" stroke-width=\"{}\" d=\"{d}\"/><path stroke=\"{CHANGED}\" stroke-width=\"{}\" stroke-dasharray=\"{} {}\" d=\"{d}\"/></g>",
+        n(4.4 * s),
+        n(2.4 * s),
+        n(7.0 * s),
+        n(3.5 * s)
+    )
+    .expect("String");
 }
 
 /// Covers whatever reaches past the map's edge with the white of the sheet, and draws the edge.
@@ -231,7 +240,7 @@ pub fn passe_partout(out: &mut String, map: &PxRect, width: f64, height: f64, s:
 }
 
 /// The front at `at` within the frame: one path for the halo, one for the core.
-fn front_line(out: &mut String, index: &Index, frame: &Frame, at: Instant, s: f64) {
+pub fn front_line(out: &mut String, index: &Index, frame: &Frame, at: Instant, s: f64) {
     let mut d = String::new();
     for segment in index.frontline(at, Some(&Bbox(frame.extent()))) {
         for line in &segment.border.lines {
@@ -259,7 +268,7 @@ pub fn draw_labels(
     scene: &Scene,
     furniture: &[PxRect],
 ) -> Vec<Placed> {
-    let (index, s, comparing) = (cx.index, cx.s, cx.since.is_some());
+    let (index, s) = (cx.index, cx.s);
     let fills: Vec<Fill> = scene
         .shown
         .iter()
@@ -291,9 +300,6 @@ pub fn draw_labels(
             .position(|d| d.district == p.district)
             .expect("labels are placed for shown districts");
         let dark = match &fills[k] {
-            Fill::Colour(c) if comparing && !scene.shown[k].changed => {
-                wants_white_text(luminance(&blend(c, GROUND, UNCHANGED_OPACITY)))
-            }
             Fill::Colour(c) => wants_white_text(luminance(c)),
             Fill::Hatch { .. } => false,
         };
@@ -338,12 +344,6 @@ mod tests {
             !wants_white_text(luminance("#d1495b")),
             "black reads better on this red"
         );
-    }
-
-    #[test]
-    fn blending_mixes_towards_the_ground() {
-        assert_eq!(blend("#000000", "#ffffff", 0.5), "#808080");
-        assert_eq!(blend("#d1495b", "#ffffff", 1.0), "#d1495b");
     }
 
     #[test]

@@ -11,6 +11,7 @@
 //!                                    └→ to_pdf → PDF
 //! ```
 
+mod context;
 mod font;
 mod frame;
 mod furniture;
@@ -47,6 +48,154 @@ pub const MAX_SIDE: u32 = 5000;
 pub const DEFAULT_WIDTH: u32 = 1600;
 pub const DEFAULT_HEIGHT: u32 = 1200;
 pub const MAX_TITLE_CHARS: usize = 120;
+/// A standfirst is one line under the title.
+pub const MAX_STANDFIRST_CHARS: usize = 200;
+/// The resolution assumed for pixel sizes: the CSS pixel, 96 to the inch.
+pub const SCREEN_DPI: u32 = 96;
+/// Resolutions a paper size may be asked at, and the default.
+pub const MIN_DPI: u32 = 72;
+pub const MAX_DPI: u32 = 600;
+pub const DEFAULT_DPI: u32 = 150;
+
+/// Paper sizes for printing, in millimetres (portrait).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Paper {
+    A4,
+    A3,
+    Letter,
+}
+
+impl Paper {
+    pub const VALID: &'static str = "a4, a3 or letter";
+
+    /// Width and height, mm, portrait.
+    #[must_use]
+    pub fn mm(self) -> (f64, f64) {
+        match self {
+            Self::A4 => (210.0, 297.0),
+            Self::A3 => (297.0, 420.0),
+            Self::Letter => (215.9, 279.4),
+        }
+    }
+}
+
+impl FromStr for Paper {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "a4" => Ok(Self::A4),
+            "a3" => Ok(Self::A3),
+            "letter" => Ok(Self::Letter),
+            other => Err(format!(
+                "'{other}' is not a paper size: expected {}",
+                Self::VALID
+            )),
+        }
+    }
+}
+
+/// Which way up a paper page is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Orientation {
+    Portrait,
+    #[default]
+    Landscape,
+}
+
+impl FromStr for Orientation {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "portrait" => Ok(Self::Portrait),
+            "landscape" => Ok(Self::Landscape),
+            other => Err(format!(
+                "'{other}' is not an orientation: expected portrait or landscape"
+            )),
+        }
+    }
+}
+
+/// How big the page is: pixels (at [`SCREEN_DPI`]), or a paper size at a resolution.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PageSize {
+    Pixels {
+        width: u32,
+        height: u32,
+    },
+    Paper {
+        paper: Paper,
+        orientation: Orientation,
+        dpi: u32,
+    },
+}
+
+impl Default for PageSize {
+    fn default() -> Self {
+        Self::Pixels {
+            width: DEFAULT_WIDTH,
+            height: DEFAULT_HEIGHT,
+        }
+    }
+}
+
+impl PageSize {
+    /// The page size the options ask for: a paper size (with an optional orientation and dpi)
+    /// or pixels (each defaulting to 1600 × 1200), not both.
+    ///
+    /// # Errors
+    /// Pixels together with a paper size, or an orientation or dpi without one.
+    pub fn from_options(
+        width: Option<u32>,
+        height: Option<u32>,
+        paper: Option<Paper>,
+        orientation: Option<Orientation>,
+        dpi: Option<u32>,
+    ) -> Result<Self, RenderError> {
+        match paper {
+            Some(paper) if width.is_none() && height.is_none() => Ok(Self::Paper {
+                paper,
+                orientation: orientation.unwrap_or_default(),
+                dpi: dpi.unwrap_or(DEFAULT_DPI),
+            }),
+            Some(_) => Err(RenderError::invalid(
+                "paper",
+                "give either a paper size (paper, with orientation and dpi) or a size in pixels (width, height), not both",
+            )),
+            None if orientation.is_some() || dpi.is_some() => Err(RenderError::invalid(
+                if dpi.is_some() { "dpi" } else { "orientation" },
+                format!(
+                    "orientation and dpi go with a paper size: add paper ({})",
+                    Paper::VALID
+                ),
+            )),
+            None => Ok(Self::Pixels {
+                width: width.unwrap_or(DEFAULT_WIDTH),
+                height: height.unwrap_or(DEFAULT_HEIGHT),
+            }),
+        }
+    }
+
+    /// Width and height in px, and the resolution they are at.
+    #[must_use]
+    pub fn pixels(self) -> (u32, u32, u32) {
+        match self {
+            Self::Pixels { width, height } => (width, height, SCREEN_DPI),
+            Self::Paper {
+                paper,
+                orientation,
+                dpi,
+            } => {
+                let (w, h) = paper.mm();
+                let (w, h) = match orientation {
+                    Orientation::Portrait => (w, h),
+                    Orientation::Landscape => (h, w),
+                };
+                let px = |mm: f64| (mm / 25.4 * f64::from(dpi)).round() as u32;
+                (px(w), px(h), dpi)
+            }
+        }
+    }
+}
 
 /// What to draw.
 #[derive(Debug, Clone, PartialEq)]
@@ -56,13 +205,15 @@ pub struct ReportRequest {
     /// With it, districts that changed hands in `(since, at]` are emphasised and the legend gains a
     /// gained / lost table. Must not be after `at`.
     pub since: Option<Instant>,
-    /// The lon/lat area to frame; by default the data set's core (see [`default_extent`]).
+    /// The lon/lat area to frame; by default the data set's view (see [`default_extent`]).
     pub bbox: Option<Bbox>,
-    /// Page size, px, each in [`MIN_SIDE`]..=[`MAX_SIDE`].
-    pub width: u32,
-    pub height: u32,
-    /// Replaces the default title ("Territorial control"); at most [`MAX_TITLE_CHARS`] characters.
+    /// Page size; in px each side in [`MIN_SIDE`]..=[`MAX_SIDE`].
+    pub size: PageSize,
+    /// Replaces the default title (the place and the date, from the data set's `dataset.json`);
+    /// at most [`MAX_TITLE_CHARS`] characters.
     pub title: Option<String>,
+    /// One line under the title; at most [`MAX_STANDFIRST_CHARS`] characters.
+    pub standfirst: Option<String>,
 }
 
 impl ReportRequest {
@@ -73,9 +224,9 @@ impl ReportRequest {
             at,
             since: None,
             bbox: None,
-            width: DEFAULT_WIDTH,
-            height: DEFAULT_HEIGHT,
+            size: PageSize::default(),
             title: None,
+            standfirst: None,
         }
     }
 }
@@ -198,10 +349,11 @@ pub fn report_svg(index: &Index, req: &ReportRequest) -> Result<String, RenderEr
 /// As [`report_svg`], and when the conversion to PNG or PDF fails.
 pub fn render(index: &Index, req: &ReportRequest, format: Format) -> Result<Vec<u8>, RenderError> {
     let svg = report_svg(index, req)?;
+    let (_, _, dpi) = req.size.pixels();
     match format {
         Format::Svg => Ok(svg.into_bytes()),
         Format::Png => to_png(&svg),
-        Format::Pdf => to_pdf(&svg),
+        Format::Pdf => to_pdf(&svg, dpi),
     }
 }
 
@@ -211,7 +363,12 @@ pub fn render(index: &Index, req: &ReportRequest, format: Format) -> Result<Vec<
 /// As [`report_svg`].
 pub fn draw(index: &Index, req: &ReportRequest) -> Result<Report, RenderError> {
     let extent = validate(index, req)?;
-    let page = Page::new(req.width, req.height);
+    let (width, height, _) = req.size.pixels();
+    let standfirst = req
+        .standfirst
+        .as_deref()
+        .is_some_and(|t| !t.trim().is_empty());
+    let page = Page::with_standfirst(width, height, standfirst);
     let cx = Context {
         index,
         at: req.at,
@@ -227,25 +384,41 @@ pub fn draw(index: &Index, req: &ReportRequest) -> Result<Report, RenderError> {
         out,
         "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{w}\" height=\"{h}\" viewBox=\"0 0 {w} {h}\" font-family=\"{}\">\n<title>{}</title>\n<rect width=\"{w}\" height=\"{h}\" fill=\"#ffffff\"/>\n<defs>",
         font::FAMILY,
-        svg::escape(title.unwrap_or(sheet::DEFAULT_TITLE)),
-        w = req.width,
-        h = req.height,
+        svg::escape(&title.map_or_else(|| sheet::default_title(&cx), str::to_owned)),
+        w = width,
+        h = height,
     )
     .expect("String");
     map::pattern(&mut out, "hatch-legend", &["#666666".to_owned()], page.s);
     out.push_str("</defs>\n");
-    map::draw(&mut out, &cx, &frame, &scene);
-    let furniture = [
+    // Bottom to top: ground, grey context areas, districts, water and bridges, changes, the front
+    // line; then the furniture, the locator, key terrain and place names, and the district labels.
+    map::ground(&mut out, &frame);
+    context::under(&mut out, &cx, &frame);
+    map::districts(&mut out, &cx, &scene);
+    context::over(&mut out, &cx, &frame);
+    map::changes(&mut out, &cx, &scene);
+    map::front_line(&mut out, index, &frame, req.at, page.s);
+    let mut obstacles = vec![
         furniture::scale_bar(&mut out, &frame, page.s),
         furniture::north_arrow(&mut out, &frame, page.s),
     ];
-    let labels = map::draw_labels(&mut out, &cx, &frame, &scene, &furniture);
+    obstacles.extend(context::locator(&mut out, &cx, &frame));
+    let mut placed = obstacles.clone();
+    context::names(&mut out, &cx, &frame, &mut placed);
+    let labels = map::draw_labels(&mut out, &cx, &frame, &scene, &placed);
     map::passe_partout(&mut out, &page.map, page.width, page.height, page.s);
-    sheet::header(&mut out, &cx, &page, title);
+    sheet::header(&mut out, &cx, &page, title, req.standfirst.as_deref());
     let mut flow = legend::Flow::new(page.columns.clone());
     legend::legend(&mut out, &cx, &scene, &mut flow);
     sheet::sources(&mut out, &cx, &scene, &mut flow);
-    sheet::footer(&mut out, &cx, &page, &scene);
+    sheet::footer(
+        &mut out,
+        &cx,
+        &page,
+        &scene,
+        &context::credited(&cx, &frame),
+    );
     out.push_str("</svg>\n");
     Ok(Report {
         svg: out,
@@ -257,12 +430,42 @@ pub fn draw(index: &Index, req: &ReportRequest) -> Result<Report, RenderError> {
 
 /// Checks the request against the limits and the data; returns the lon/lat extent to frame.
 fn validate(index: &Index, req: &ReportRequest) -> Result<Rect<f64>, RenderError> {
-    for (parameter, v) in [("width", req.width), ("height", req.height)] {
+    let (width, height, dpi) = req.size.pixels();
+    if let PageSize::Paper { paper, .. } = req.size {
+        if !(MIN_DPI..=MAX_DPI).contains(&dpi) {
+            return Err(RenderError::invalid(
+                "dpi",
+                format!("dpi {dpi} is out of range: expected {MIN_DPI} to {MAX_DPI}"),
+            ));
+        }
+        if width.max(height) > MAX_SIDE {
+            let most =
+                (f64::from(MAX_SIDE) / f64::from(width.max(height)) * f64::from(dpi)).floor();
+            return Err(RenderError::invalid(
+                "dpi",
+                format!(
+                    "{paper:?} at {dpi} dpi is {width} × {height} px, more than {MAX_SIDE} px a side: ask for at most {most} dpi"
+                ),
+            ));
+        }
+    }
+    for (parameter, v) in [("width", width), ("height", height)] {
         if !(MIN_SIDE..=MAX_SIDE).contains(&v) {
             return Err(RenderError::invalid(
                 parameter,
                 format!(
                     "{parameter} {v} is out of range: expected a whole number of pixels from {MIN_SIDE} to {MAX_SIDE}"
+                ),
+            ));
+        }
+    }
+    if let Some(standfirst) = &req.standfirst {
+        let chars = standfirst.chars().count();
+        if chars > MAX_STANDFIRST_CHARS || standfirst.chars().any(char::is_control) {
+            return Err(RenderError::invalid(
+                "standfirst",
+                format!(
+                    "the standfirst has {chars} characters or control characters: expected at most {MAX_STANDFIRST_CHARS} printable characters"
                 ),
             ));
         }

@@ -40,16 +40,17 @@ pub fn to_png(svg: &str) -> Result<Vec<u8>, RenderError> {
 }
 
 /// Converts the SVG to a one-page PDF with selectable text, the page as large as the SVG at
-/// 96 px to the inch (the CSS pixel): a 1600 × 1200 px report is a 16.7 × 12.5 in page.
+/// `dpi` px to the inch: at 96 (the CSS pixel) a 1600 × 1200 px report is a 16.7 × 12.5 in page,
+/// and an A4 page drawn at 150 dpi (1754 × 1240 px) is 297 × 210 mm.
 ///
 /// # Errors
 /// When the SVG does not parse or the conversion fails.
-pub fn to_pdf(svg: &str) -> Result<Vec<u8>, RenderError> {
+pub fn to_pdf(svg: &str, dpi: u32) -> Result<Vec<u8>, RenderError> {
     let tree = tree(svg)?;
     svg2pdf::to_pdf(
         &tree,
         svg2pdf::ConversionOptions::default(),
-        svg2pdf::PageOptions { dpi: 96.0 },
+        svg2pdf::PageOptions { dpi: dpi as f32 },
     )
     .map_err(|e| RenderError::Pdf(e.to_string()))
 }

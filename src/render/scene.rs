@@ -7,6 +7,8 @@ use geo::Geometry;
 use super::frame::Frame;
 use crate::domain::geometry::Bbox;
 use crate::domain::index::{Index, Side};
+use crate::domain::model::SourceKind;
+use crate::domain::regions::{Region, Selector};
 use crate::domain::time::Instant;
 
 /// A district as drawn.
@@ -25,9 +27,16 @@ pub struct Shown {
 #[derive(Debug, Clone)]
 pub struct Scene {
     pub shown: Vec<Shown>,
-    /// Source indices cited by the shown states with their citation counts: those behind the
-    /// changes first (with `since`), then the most cited, then the newest, then by id.
+    /// The land in the frame: the figures of the legend are for it.
+    pub region: Region,
+    /// Source indices behind the states shown (and, with `since`, the changes), published on or
+    /// before the map's date, with their citation counts; see [`build`] for the order.
     pub sources: Vec<(u32, usize)>,
+    /// How many reports behind the states shown were published after the map's date (and are
+    /// therefore not listed).
+    pub later_sources: usize,
+    /// Length of the front line in the frame, km.
+    pub front_km: f64,
 }
 
 /// The side a state stands for, `None` for no state (unknown).
@@ -53,26 +62,72 @@ pub fn build(index: &Index, frame: &Frame, at: Instant, since: Option<Instant>) 
             }
         })
         .collect();
-    // Per source: citations by the states of districts that changed hands, and by all shown.
-    let mut counts = vec![(0usize, 0usize); index.sources.len()];
-    for d in &shown {
-        for &src in d.state.map_or(&[][..], |s| &index.states[s].sources) {
-            counts[src as usize].0 += usize::from(d.changed);
-            counts[src as usize].1 += 1;
+    let (sources, later_sources) = cited(index, &shown, at);
+    let region = index
+        .region(&Selector::Bbox(bbox))
+        .expect("a box is always a region");
+    let front_km = index
+        .frontline(at, Some(&bbox))
+        .iter()
+        .map(|f| f.border.length_km)
+        .sum();
+    Scene {
+        shown,
+        region,
+        sources,
+        later_sources,
+        front_km,
+    }
+}
+
+/// The reports behind the states shown, published by the map's date, in the order a reader
+/// should weigh them: those behind the changes shown first (with `since`); then wire services
+/// and UN agencies, then analysts and newspapers, then the rest; within each, those behind the
+/// most recent facts first (the news of the day before the background), then the most cited,
+/// then by id. Also how many were published later.
+fn cited(index: &Index, shown: &[Shown], at: Instant) -> (Vec<(u32, usize)>, usize) {
+    // Per source: citations, whether it is behind a change shown, and the latest start of a
+    // state citing it.
+    let mut counts: Vec<(usize, bool, Option<Instant>)> =
+        vec![(0, false, None); index.sources.len()];
+    for d in shown {
+        let Some(s) = d.state else { continue };
+        let state = &index.states[s];
+        for &src in &state.sources {
+            let c = &mut counts[src as usize];
+            c.0 += 1;
+            c.1 |= d.changed;
+            c.2 = c.2.max(Some(state.interval.from));
         }
     }
-    let mut sources: Vec<(u32, usize)> = (0..index.sources.len())
-        .filter(|&i| counts[i].1 > 0)
-        .map(|i| (i as u32, counts[i].1))
-        .collect();
-    sources.sort_by(|a, b| {
+    let day = at.date_string();
+    let (mut listed, mut later) = (Vec::new(), 0);
+    for (i, &(count, _, _)) in counts.iter().enumerate() {
+        if count == 0 {
+            continue;
+        }
+        if index.sources[i].published.as_str() > day.as_str() {
+            later += 1;
+        } else {
+            listed.push((i as u32, count));
+        }
+    }
+    let tier = |k: Option<SourceKind>| match k {
+        Some(SourceKind::Wire | SourceKind::Un) => 0,
+        Some(SourceKind::Analyst | SourceKind::News) => 1,
+        Some(_) => 2,
+        None => 3,
+    };
+    listed.sort_by(|a, b| {
         let (sa, sb) = (&index.sources[a.0 as usize], &index.sources[b.0 as usize]);
         let (ca, cb) = (counts[a.0 as usize], counts[b.0 as usize]);
-        cb.cmp(&ca)
-            .then_with(|| sb.published.cmp(&sa.published))
+        cb.1.cmp(&ca.1)
+            .then_with(|| tier(sa.kind).cmp(&tier(sb.kind)))
+            .then_with(|| cb.2.cmp(&ca.2))
+            .then_with(|| b.1.cmp(&a.1))
             .then_with(|| sa.id.cmp(&sb.id))
     });
-    Scene { shown, sources }
+    (listed, later)
 }
 
 /// A Polygon or MultiPolygon as rings of page points.

@@ -4,21 +4,40 @@
 
 use std::collections::BTreeSet;
 
-use super::layout::{FOOTER_PX, Page, SUBTITLE_PX, TITLE_PX};
-use super::legend::{Flow, heading, note};
+use super::layout::{FOOTER_LINES, FOOTER_PX, Page, SUBTITLE_PX, TITLE_PX};
+use super::legend::{Flow, heading};
 use super::scene::Scene;
 use super::svg::{self, Style};
 use super::{Context, font, long_date};
 
-/// The title when the request gives none.
+/// The title when neither the request nor the data set gives one.
 pub const DEFAULT_TITLE: &str = "Territorial control";
 
-/// The title and, under it, the date or the date range.
-pub fn header(out: &mut String, cx: &Context<'_>, page: &Page, title: Option<&str>) {
+/// The title a report gets without one of its own: the place and the date (from the data set's
+/// `dataset.json`), e.g. "Mosul, 24 January 2017".
+#[must_use]
+pub fn default_title(cx: &Context<'_>) -> String {
+    let meta = &cx.index.meta;
+    if meta.place.is_empty() && meta.title.is_empty() {
+        format!("{DEFAULT_TITLE}, {}", long_date(cx.at))
+    } else {
+        meta.dated_title(cx.at)
+    }
+}
+
+/// The title, under it what the map shows (and since when), and an optional standfirst.
+pub fn header(
+    out: &mut String,
+    cx: &Context<'_>,
+    page: &Page,
+    title: Option<&str>,
+    standfirst: Option<&str>,
+) {
     let s = page.s;
     let h = page.header;
     let title_style = Style::new(TITLE_PX * s, "#111111").bold();
-    let title = font::truncate(title.unwrap_or(DEFAULT_TITLE), TITLE_PX * s, true, h.w);
+    let default = default_title(cx);
+    let title = font::truncate(title.unwrap_or(&default), TITLE_PX * s, true, h.w);
     svg::text(
         out,
         h.x,
@@ -27,27 +46,38 @@ pub fn header(out: &mut String, cx: &Context<'_>, page: &Page, title: Option<&st
         "class=\"title\"",
         &title,
     );
+    let what = match cx.index.meta.title.as_str() {
+        "" => String::new(),
+        t => format!("{t}: "),
+    };
     let date = match cx.since {
-        None => format!("Who held which district on {}", long_date(cx.at)),
+        None => format!("{what}who held each district on {}", long_date(cx.at)),
         Some(since) => format!(
-            "Who held which district on {}, and what changed hands since {}",
+            "{what}who held each district on {}, and what changed hands since {}",
             long_date(cx.at),
             long_date(since)
         ),
     };
     let style = Style::new(SUBTITLE_PX * s, "#444444");
     let date = font::truncate(&date, SUBTITLE_PX * s, false, h.w);
-    svg::text(
-        out,
-        h.x,
-        h.y + (TITLE_PX + SUBTITLE_PX + 10.0) * s,
-        &style,
-        "class=\"date\"",
-        &date,
-    );
+    let date_y = h.y + (TITLE_PX + SUBTITLE_PX + 10.0) * s;
+    svg::text(out, h.x, date_y, &style, "class=\"date\"", &date);
+    if let Some(text) = standfirst.filter(|t| !t.trim().is_empty()) {
+        let style = Style::new(SUBTITLE_PX * s, "#222222");
+        let text = font::truncate(text.trim(), SUBTITLE_PX * s, false, h.w);
+        svg::text(
+            out,
+            h.x,
+            date_y + (SUBTITLE_PX + 8.0) * s,
+            &style,
+            "class=\"standfirst\"",
+            &text,
+        );
+    }
 }
 
-/// The most cited sources of the states shown, as many as fit (at most ten), two lines each.
+/// The reports behind the states shown, published by the map's date (see `scene::cited` for the
+/// order), as many as fit (at most ten), two lines each.
 pub fn sources(out: &mut String, cx: &Context<'_>, scene: &Scene, flow: &mut Flow) {
     let s = cx.s;
     if scene.sources.is_empty() {
@@ -56,7 +86,7 @@ pub fn sources(out: &mut String, cx: &Context<'_>, scene: &Scene, flow: &mut Flo
     flow.y += 10.0 * s;
     // The heading, one two-line source and the closing note go together or to the next column.
     flow.keep(24.0 * s + 2.0 * 14.5 * s + 3.0 * s + 18.0 * s);
-    heading(out, flow, s, "Sources of the states shown");
+    heading(out, flow, s, "Reports behind this map");
     let size = 11.5 * s;
     let line_h = 14.5 * s;
     let note_h = 18.0 * s;
@@ -98,74 +128,102 @@ pub fn sources(out: &mut String, cx: &Context<'_>, scene: &Scene, flow: &mut Flo
         listed += 1;
     }
     let rest = scene.sources.len() - listed;
+    let plural = |n: usize| if n == 1 { "" } else { "s" };
+    let mut parts = Vec::new();
     if rest > 0 {
-        note(
-            out,
-            flow,
-            s,
-            &format!(
-                "and {rest} more report{}: the full list is at /api/sources",
-                if rest == 1 { "" } else { "s" }
-            ),
-        );
+        parts.push(format!("and {rest} more report{}", plural(rest)));
+    }
+    if scene.later_sources > 0 {
+        parts.push(format!(
+            "{} published after this date not listed",
+            scene.later_sources
+        ));
+    }
+    if !parts.is_empty() {
+        let text = format!("{}; every report is at /api/sources", parts.join("; "));
+        let mut chars = text.chars();
+        let text: String = chars
+            .next()
+            .map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect());
+        super::legend::note_lines(out, flow, s, &text);
     }
 }
 
-/// Two small lines: what made the map, from which data, in which projection; and whose
-/// boundaries are drawn (each district's `source` property, if the data set gives one).
-pub fn footer(out: &mut String, cx: &Context<'_>, page: &Page, scene: &Scene) {
+/// Up to four small lines: how exact the map is and how current its data; what made it; whose
+/// data it draws (the data set's credits and the context layers in the frame, on two lines).
+pub fn footer(out: &mut String, cx: &Context<'_>, page: &Page, scene: &Scene, layers: &[String]) {
     let s = page.s;
     let f = page.footer;
     let size = FOOTER_PX * s;
     let style = Style::new(size, "#555555");
     let recorded = cx.index.states.iter().map(|st| st.recorded_at).max();
-    let made = format!(
-        "Generated by Frontline {} from data revision {}{}. Web Mercator; areas geodesic. Type: DejaVu Sans Condensed.",
-        env!("CARGO_PKG_VERSION"),
-        cx.index.revision,
-        recorded.map_or_else(String::new, |t| format!(
-            " (last recorded {})",
-            t.date_string()
-        )),
+    let region = &scene.region;
+    let precision = if region.is_approximate() {
+        format!(
+            "Boundaries approximate: {:.0} % of the land shown is drawn from estimated points, so lines and areas are rough.",
+            region.approximate_share * 100.0
+        )
+    } else {
+        "Boundaries as recorded in the data set.".to_owned()
+    };
+    let status = format!(
+        "{precision} Data as of {} (revision {}).",
+        recorded.map_or_else(|| "no record".to_owned(), |t| t.date_string()),
+        cx.index.revision
     );
-    let boundaries: BTreeSet<&str> = scene
-        .shown
+    let made = format!(
+        "Made with Frontline {}. Web Mercator; areas geodesic. Type: DejaVu Sans Condensed.",
+        env!("CARGO_PKG_VERSION")
+    );
+    let mut credits: Vec<String> = cx
+        .index
+        .meta
+        .credits
         .iter()
-        .filter_map(|d| {
-            cx.index.districts[d.district as usize]
-                .district
-                .properties
-                .get("source")
-                .and_then(|v| v.as_str())
+        .map(|c| {
+            if c.licence.is_empty() {
+                c.text.clone()
+            } else {
+                format!("{} ({})", c.text, c.licence)
+            }
         })
         .collect();
-    let approximate = scene.shown.iter().any(|d| {
-        cx.index.districts[d.district as usize]
-            .district
-            .properties
-            .get("geometry_quality")
-            .and_then(|v| v.as_str())
-            == Some("approximate")
-    });
-    let mut credits = String::from("Boundaries");
-    if approximate {
-        credits.push_str(" (approximate where the data set says so)");
+    if credits.is_empty() {
+        let boundaries: BTreeSet<&str> = scene
+            .shown
+            .iter()
+            .filter_map(|d| {
+                cx.index.districts[d.district as usize]
+                    .district
+                    .properties
+                    .get("source")
+                    .and_then(|v| v.as_str())
+            })
+            .collect();
+        credits.push(format!(
+            "Boundaries: {}",
+            if boundaries.is_empty() {
+                "as recorded in the data set".to_owned()
+            } else {
+                boundaries.into_iter().collect::<Vec<_>>().join(" · ")
+            }
+        ));
     }
-    credits.push_str(": ");
-    credits.push_str(&if boundaries.is_empty() {
-        "as recorded in the data set".to_owned()
-    } else {
-        boundaries.into_iter().collect::<Vec<_>>().join(" · ")
-    });
+    // A data set's credits name every source of its data; without them, name the layers'.
+    if cx.index.meta.credits.is_empty() {
+        credits.extend(layers.iter().cloned());
+    }
+    let credits = format!("Data: {}.", credits.join(" · "));
     let line_h = size * 1.35;
-    let top = f.bottom() - 2.0 * line_h + 0.9 * size;
-    for (k, line) in [made, credits].iter().enumerate() {
+    let mut lines = vec![(status, "class=\"status\""), (made, "class=\"generated\"")];
+    lines.extend(
+        font::wrap(&credits, size, false, f.w, 2)
+            .into_iter()
+            .map(|l| (l, "class=\"credits\"")),
+    );
+    let top = f.bottom() - FOOTER_LINES as f64 * line_h + 0.9 * size;
+    for (k, (line, attrs)) in lines.iter().enumerate() {
         let line = font::truncate(line, size, false, f.w);
-        let attrs = if k == 0 {
-            "class=\"generated\""
-        } else {
-            "class=\"credits\""
-        };
         svg::text(out, f.x, top + k as f64 * line_h, &style, attrs, &line);
     }
 }

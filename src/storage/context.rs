@@ -59,7 +59,8 @@ pub fn load(c: &Connection) -> Result<(Meta, Vec<ContextLayer>)> {
     let mut layers = Vec::new();
     for row in rows {
         let (id, kind, name, attribution, features) = row?;
-        let corrupt = |what: String| StorageError::CorruptRow(format!("context layer '{id}': {what}"));
+        let corrupt =
+            |what: String| StorageError::CorruptRow(format!("context layer '{id}': {what}"));
         let kind: LayerKind = serde_json::from_value(serde_json::Value::String(kind.clone()))
             .map_err(|_| corrupt(format!("kind '{kind}'")))?;
         let features = serde_json::from_str(&features).map_err(|e| corrupt(e.to_string()))?;

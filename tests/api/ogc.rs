@@ -256,7 +256,11 @@ async fn the_frontline_collection_at_an_instant_is_the_front_line_then() {
             })
             .collect();
         // Victory day: the Islamic State holds nothing in Mosul, and allies have no front.
-        assert_eq!(found.is_empty(), at == "2017-07-10", "a front on {at}: {found:?}");
+        assert_eq!(
+            found.is_empty(),
+            at == "2017-07-10",
+            "a front on {at}: {found:?}"
+        );
         assert_eq!(found, expected, "front on {at}");
     }
 }

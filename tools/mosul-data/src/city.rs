@@ -79,7 +79,9 @@ impl River {
             .line
             .windows(2)
             .map(|w| (w[0], w[1]))
-            .min_by(|x, y| distance_to_segment(p, x.0, x.1).total_cmp(&distance_to_segment(p, y.0, y.1)))
+            .min_by(|x, y| {
+                distance_to_segment(p, x.0, x.1).total_cmp(&distance_to_segment(p, y.0, y.1))
+            })
             .expect("two vertices");
         let along = b - a;
         let len = along.x.hypot(along.y);

@@ -20,19 +20,59 @@ const BRIDGE_OVERHANG_M: f64 = 60.0;
 
 /// Key terrain: `(row of points.csv, label, kind, rank)`. Rank 1 is shown at every scale.
 const LANDMARKS: [(&str, &str, &str, u8); 14] = [
-    ("Nuri mosque quarter (al-Nuri Mosque)", "al-Nuri mosque", "mosque", 1),
-    ("University (al-Jami'a / al-Majmua al-Thaqafiya)", "University of Mosul", "university", 1),
+    (
+        "Nuri mosque quarter (al-Nuri Mosque)",
+        "al-Nuri mosque",
+        "mosque",
+        1,
+    ),
+    (
+        "University (al-Jami'a / al-Majmua al-Thaqafiya)",
+        "University of Mosul",
+        "university",
+        1,
+    ),
     ("Mosul International Airport", "Mosul airport", "airport", 1),
     ("Mosul Museum (landmark)", "Mosul Museum", "museum", 1),
     ("Ghazlani base", "Ghazlani base", "base", 1),
-    ("Medical City / al-Shifa hospital complex", "Medical City", "hospital", 1),
-    ("Nabi Yunus Mosque (landmark)", "Nabi Yunus mosque", "mosque", 2),
-    ("Mosul Grand Mosque (landmark)", "Mosul Grand Mosque", "mosque", 2),
-    ("Nineveh - Kuyunjik (landmark)", "Nineveh (Kuyunjik)", "heritage", 2),
+    (
+        "Medical City / al-Shifa hospital complex",
+        "Medical City",
+        "hospital",
+        1,
+    ),
+    (
+        "Nabi Yunus Mosque (landmark)",
+        "Nabi Yunus mosque",
+        "mosque",
+        2,
+    ),
+    (
+        "Mosul Grand Mosque (landmark)",
+        "Mosul Grand Mosque",
+        "mosque",
+        2,
+    ),
+    (
+        "Nineveh - Kuyunjik (landmark)",
+        "Nineveh (Kuyunjik)",
+        "heritage",
+        2,
+    ),
     ("Bash Tapia Castle (landmark)", "Bash Tapia", "heritage", 2),
     ("Qara Saray (landmark)", "Qara Saray", "heritage", 2),
-    ("Our Lady of the Hour church (landmark)", "Clock church", "church", 2),
-    ("Al-Salam Hospital (landmark)", "al-Salam hospital", "hospital", 2),
+    (
+        "Our Lady of the Hour church (landmark)",
+        "Clock church",
+        "church",
+        2,
+    ),
+    (
+        "Al-Salam Hospital (landmark)",
+        "al-Salam hospital",
+        "hospital",
+        2,
+    ),
     ("Ninawa Oberoi Hotel (landmark)", "Ninawa hotel", "hotel", 2),
 ];
 
@@ -98,18 +138,24 @@ to the city's liberation in July 2017, from dated, sourced reports. Neighbourhoo
         main_region: Some("mosul".into()),
         licence: "CC BY-SA 4.0 (it includes points derived from CC BY-SA text of Wikipedia and Wikimapia)".into(),
         credits: vec![
-            credit("Control dates: the reports listed in sources.csv, each cited by the states it supports", "", ""),
-            credit("Sub-district boundaries: OCHA / Iraq Central Statistical Organization / ITOS, via HDX", "CC BY-IGO", "https://data.humdata.org/dataset/cod-ab-irq"),
-            credit("Place coordinates: GeoNames", "CC BY 4.0", "https://www.geonames.org"),
+            credit("Control dates: the reports in sources.csv", "", ""),
+            credit("Sub-districts: OCHA / Iraq CSO / ITOS via HDX", "CC BY-IGO", "https://data.humdata.org/dataset/cod-ab-irq"),
+            credit("Places: GeoNames", "CC BY 4.0", "https://www.geonames.org"),
             credit("Ancient sites: Pleiades", "CC BY 3.0", "https://pleiades.stoa.org"),
-            credit("Neighbourhood and landmark positions from Wikipedia and Wikimapia text", "CC BY-SA", ""),
-            credit("Coordinates from Airwars incident records and Mesopotamia Heritage (cited facts)", "", ""),
-            credit("Country outlines: Natural Earth", "public domain", "https://www.naturalearthdata.com"),
+            credit("Points from Wikipedia and Wikimapia", "CC BY-SA", ""),
+            credit("Coordinates from Airwars and Mesopotamia Heritage", "", ""),
+            credit("Countries: Natural Earth", "public domain", "https://www.naturalearthdata.com"),
         ],
     }
 }
 
-fn layer(id: &str, kind: LayerKind, name: &str, attribution: &str, features: Vec<geojson::Feature>) -> ContextLayer {
+fn layer(
+    id: &str,
+    kind: LayerKind,
+    name: &str,
+    attribution: &str,
+    features: Vec<geojson::Feature>,
+) -> ContextLayer {
     ContextLayer {
         id: id.into(),
         kind,
@@ -206,7 +252,13 @@ fn landmarks(raw: &Raw) -> Result<ContextLayer> {
             ))
         })
         .collect::<Result<Vec<_>>>()?;
-    Ok(layer("landmarks", LayerKind::Landmark, "Key terrain", POINTS_ATTRIBUTION, features))
+    Ok(layer(
+        "landmarks",
+        LayerKind::Landmark,
+        "Key terrain",
+        POINTS_ATTRIBUTION,
+        features,
+    ))
 }
 
 /// Labels for what no single district names: the city, its two banks and the Old City.
@@ -218,21 +270,33 @@ fn places(city: &City, districts: &[District]) -> ContextLayer {
         .iter()
         .filter(|d| d.properties.get("area").and_then(Value::as_str) == Some("Old City"))
         .filter_map(|d| geo::Centroid::centroid(&d.geometry))
-        .fold((0.0, 0.0, 0.0), |(x, y, n), p| (x + p.x(), y + p.y(), n + 1.0));
+        .fold((0.0, 0.0, 0.0), |(x, y, n), p| {
+            (x + p.x(), y + p.y(), n + 1.0)
+        });
     let mut features = vec![
-        feature(point(Coord { x: 43.13, y: 36.34 }), props(json!({ "name": "Mosul", "name_ar": "الموصل", "rank": 1 }))),
+        feature(
+            point(Coord { x: 43.13, y: 36.34 }),
+            props(json!({ "name": "Mosul", "name_ar": "الموصل", "rank": 1 })),
+        ),
         feature(
             point(centre(&city.banks.east, &city.local)),
-            props(json!({ "name": "East Mosul", "alt_names": ["Left bank", "al-Sahil al-Aysar"], "rank": 2 })),
+            props(
+                json!({ "name": "East Mosul", "alt_names": ["Left bank", "al-Sahil al-Aysar"], "rank": 2 }),
+            ),
         ),
         feature(
             point(centre(&city.banks.west, &city.local)),
-            props(json!({ "name": "West Mosul", "alt_names": ["Right bank", "al-Sahil al-Ayman"], "rank": 2 })),
+            props(
+                json!({ "name": "West Mosul", "alt_names": ["Right bank", "al-Sahil al-Ayman"], "rank": 2 }),
+            ),
         ),
     ];
     if old_city.2 > 0.0 {
         features.push(feature(
-            point(Coord { x: old_city.0 / old_city.2, y: old_city.1 / old_city.2 }),
+            point(Coord {
+                x: old_city.0 / old_city.2,
+                y: old_city.1 / old_city.2,
+            }),
             props(json!({ "name": "Old City", "alt_names": ["al-Madina al-Qadima"], "rank": 3 })),
         ));
     }
@@ -262,7 +326,13 @@ fn admin(raw: &Raw) -> ContextLayer {
             }
         })
         .collect();
-    layer("admin", LayerKind::Admin, "Sub-districts (COD-AB)", cod_ab::ATTRIBUTION, features)
+    layer(
+        "admin",
+        LayerKind::Admin,
+        "Sub-districts (COD-AB)",
+        cod_ab::ATTRIBUTION,
+        features,
+    )
 }
 
 fn locator(raw: &Raw) -> ContextLayer {

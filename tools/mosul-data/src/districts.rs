@@ -3,8 +3,7 @@
 use anyhow::{Result, bail};
 use frontline::dataset::District;
 use geo::{
-    Coord, Intersects, LineString, MapCoords, MultiPolygon, Orient, Polygon,
-    Validation,
+    Coord, Intersects, LineString, MapCoords, MultiPolygon, Orient, Polygon, Validation,
     orient::Direction,
 };
 use serde_json::{Map, Value, json};
@@ -108,7 +107,10 @@ pub fn build(raw: &Raw) -> Result<Vec<District>> {
             .map_coords(|c| local.forward(c))
             .intersects(&city_outline)
         {
-            bail!("{}: its circle of {radius_km} km reaches into the city's outline", row.id);
+            bail!(
+                "{}: its circle of {radius_km} km reaches into the city's outline",
+                row.id
+            );
         }
         shapes.push((row.id.as_str(), shape));
     }

@@ -29,10 +29,20 @@ pub fn default_dir() -> PathBuf {
 #[must_use]
 pub fn factions() -> Vec<Faction> {
     [
-        ("isf", "Iraqi security forces and allies", "#d1495b", Some(COALITION)),
+        (
+            "isf",
+            "Iraqi security forces and allies",
+            "#d1495b",
+            Some(COALITION),
+        ),
         ("isil", "Islamic State", "#333333", None),
         ("peshmerga", "Kurdish Peshmerga", "#e8c547", Some(COALITION)),
-        ("sdf", "Syrian Democratic Forces", "#8cb369", Some(COALITION)),
+        (
+            "sdf",
+            "Syrian Democratic Forces",
+            "#8cb369",
+            Some(COALITION),
+        ),
     ]
     .into_iter()
     .map(|(id, name, color, alliance)| Faction {

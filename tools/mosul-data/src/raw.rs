@@ -146,10 +146,11 @@ impl Raw {
         })?;
         let admin: geojson::FeatureCollection =
             admin_text.parse().context("parsing the COD-AB extract")?;
-        let countries: geojson::FeatureCollection = std::fs::read_to_string(dir.join(COUNTRIES_FILE))
-            .with_context(|| format!("reading {}", dir.join(COUNTRIES_FILE).display()))?
-            .parse()
-            .context("parsing the Natural Earth outlines")?;
+        let countries: geojson::FeatureCollection =
+            std::fs::read_to_string(dir.join(COUNTRIES_FILE))
+                .with_context(|| format!("reading {}", dir.join(COUNTRIES_FILE).display()))?
+                .parse()
+                .context("parsing the Natural Earth outlines")?;
         Ok(Self {
             points: read_csv(&dir.join("points.csv"))?,
             river: river.iter().map(|v| Coord { x: v.lon, y: v.lat }).collect(),
