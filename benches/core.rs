@@ -23,6 +23,7 @@ fn index() -> Index {
         districts: size("FRONTLINE_BENCH_DISTRICTS", 50_000),
         states: size("FRONTLINE_BENCH_STATES", 1_000_000),
         seed: 1,
+        river_m: 0.0,
     };
     Index::build(synth::generate(&params), &[], 0)
 }

@@ -17,8 +17,10 @@ fn benches(c: &mut Criterion) {
     // The shared borders are computed once per index, at first use: not part of a render.
     let _ = index.borders();
     let req = ReportRequest {
-        width: 2000,
-        height: 1400,
+        size: frontline::render::PageSize::Pixels {
+            width: 2000,
+            height: 1400,
+        },
         ..ReportRequest::new(Instant::from_ymd(2017, 6, 3))
     };
     let with_since = ReportRequest {

@@ -28,8 +28,15 @@ pub fn run(command: Command) -> anyhow::Result<()> {
             districts,
             states,
             seed,
+            river_m,
             dir,
         } => {
+            if !(0.0..=synth::MAX_RIVER_M).contains(&river_m) {
+                anyhow::bail!(
+                    "--river-m {river_m}: a river is 0 (none) to {} m wide",
+                    synth::MAX_RIVER_M
+                );
+            }
             if districts == 0 || states < districts {
                 anyhow::bail!(
                     "--districts {districts} --states {states}: need at least one district and at least \
@@ -40,6 +47,7 @@ pub fn run(command: Command) -> anyhow::Result<()> {
                 districts,
                 states,
                 seed,
+                river_m,
             });
             dataset::write_dir(&data, &dir)
                 .with_context(|| format!("cannot write {}", dir.display()))?;

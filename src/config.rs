@@ -53,6 +53,9 @@ pub enum Command {
         states: usize,
         #[arg(long, default_value_t = 1)]
         seed: u64,
+        /// Width of a river through the middle, metres (0 to 600; 0: none). The front follows it.
+        #[arg(long, default_value_t = 0.0)]
+        river_m: f64,
         dir: PathBuf,
     },
 }

@@ -126,7 +126,9 @@ impl<'a> World<'a> {
 
     /// The first boundary of another district that the ray from `p` along `normal` (a unit
     /// vector in the metric frame at `p`) crosses within `reach_m`: its district and the distance
-    /// in metres. `None` when the ray meets nothing, or meets `own`'s boundary first (a bay).
+    /// in metres. `None` when the ray meets nothing, meets `own`'s boundary first (a bay), leaves
+    /// another district first (it started inside one: a shared border or an overlap), or meets the
+    /// other district at a slant (a bank seen across its own bend).
     fn first_hit(
         &self,
         own: u32,
@@ -143,7 +145,8 @@ impl<'a> World<'a> {
         };
         // Hits of `own` this close to the start are the boundary `p` lies on.
         let start = 0.5 / reach_m;
-        self.segments
+        let hits: Vec<(u32, f64, Crossing)> = self
+            .segments
             .locate_in_envelope_intersecting(&envelope)
             .filter_map(|s| {
                 let (from, to) = (s.geom().from, s.geom().to);
@@ -153,17 +156,25 @@ impl<'a> World<'a> {
                 });
                 let v = frame.to_m(Coord { x: to[0], y: to[1] });
                 let t = ray_hit(ray, u, v)?;
-                // A neighbour's boundary at the start is a shared border (distance ~0).
-                (s.data != own || t > start).then_some((
-                    s.data,
-                    t * reach_m,
-                    facing_back(normal, u, v),
-                ))
+                (s.data != own || t > start).then(|| (s.data, t * reach_m, crossing(normal, u, v)))
             })
-            .min_by(|x, y| x.1.total_cmp(&y.1))
-            // A bank seen across its own bend is met at a slant, the other bank head-on.
-            .filter(|&(d, _, head_on)| d != own && head_on)
-            .map(|(d, m, _)| (d, m))
+            .collect();
+        let first = hits.iter().map(|h| h.1).fold(f64::INFINITY, f64::min);
+        // Boundaries met at the same place (within 0.5 m): leaving one district there means the
+        // ray ran inside it, so there is no gap.
+        let at_first: Vec<&(u32, f64, Crossing)> =
+            hits.iter().filter(|h| h.1 <= first + 0.5).collect();
+        if at_first.is_empty()
+            || at_first
+                .iter()
+                .any(|h| h.0 == own || h.2 == Crossing::Leaving)
+        {
+            return None;
+        }
+        at_first
+            .iter()
+            .find(|h| h.2 == Crossing::HeadOn)
+            .map(|h| (h.0, h.1))
     }
 
     /// Whether the ground just outside `p` (to the right of the ring's direction `dir`, metres
@@ -342,22 +353,38 @@ impl Frame {
     }
 }
 
-/// Whether a ray along `normal` meets segment `u–v` (of a ring whose outside is on its right)
-/// from outside and within 50° of head-on.
-fn facing_back(normal: Coord<f64>, u: Coord<f64>, v: Coord<f64>) -> bool {
+/// How a ray meets a boundary segment (of a ring whose outside is on its right).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Crossing {
+    /// Entering the district, within 50° of head-on.
+    HeadOn,
+    /// Entering it at a slant.
+    Slant,
+    /// Leaving it: the ray was inside.
+    Leaving,
+}
+
+fn crossing(normal: Coord<f64>, u: Coord<f64>, v: Coord<f64>) -> Crossing {
     let e = Coord {
         x: v.x - u.x,
         y: v.y - u.y,
     };
     let len = e.x.hypot(e.y);
     if len == 0.0 {
-        return false;
+        return Crossing::Slant;
     }
     let outward = Coord {
         x: e.y / len,
         y: -e.x / len,
     };
-    -(outward.x * normal.x + outward.y * normal.y) >= 50f64.to_radians().cos()
+    let facing = -(outward.x * normal.x + outward.y * normal.y);
+    if facing < 0.0 {
+        Crossing::Leaving
+    } else if facing >= 50f64.to_radians().cos() {
+        Crossing::HeadOn
+    } else {
+        Crossing::Slant
+    }
 }
 
 /// Where the ray `0 → ray` crosses segment `u–v`, as a fraction `t ∈ [0, 1]` of the ray.
@@ -370,10 +397,10 @@ fn ray_hit(ray: Coord<f64>, u: Coord<f64>, v: Coord<f64>) -> Option<f64> {
     if denom.abs() < 1e-12 {
         return None;
     }
-    // 0 + t·ray = u + s·e
+    // 0 + t·ray = u + s·e; a hit a hair behind the start (rounding) is at the start.
     let t = (u.x * e.y - u.y * e.x) / denom;
     let s = (u.x * ray.y - u.y * ray.x) / denom;
-    ((0.0..=1.0).contains(&t) && (0.0..=1.0).contains(&s)).then_some(t)
+    ((-1e-9..=1.0).contains(&t) && (0.0..=1.0).contains(&s)).then_some(t.max(0.0))
 }
 
 #[cfg(test)]

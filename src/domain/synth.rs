@@ -14,7 +14,14 @@ pub struct Params {
     pub districts: usize,
     pub states: usize,
     pub seed: u64,
+    /// Width of a river running north to south through the middle column, metres (0: none).
+    /// The cells west of it stop short of the cells east of it, and the data set's
+    /// `front_gap_km` lets the front follow the river.
+    pub river_m: f64,
 }
+
+/// The widest river [`generate`] draws, metres: narrower than a cell.
+pub const MAX_RIVER_M: f64 = 600.0;
 
 /// Cell size in degrees (about 1 km).
 const CELL: f64 = 0.01;
@@ -27,12 +34,16 @@ const DAY_MS: i64 = 86_400_000;
 /// more), covering 2020-01-01 onwards with the last state open.
 ///
 /// # Panics
-/// When `districts` is 0 or `states < districts`.
+/// When `districts` is 0, `states < districts`, or the river is wider than [`MAX_RIVER_M`].
 #[must_use]
 pub fn generate(p: &Params) -> Dataset {
     assert!(
         p.districts > 0 && p.states >= p.districts,
         "need at least one state per district"
+    );
+    assert!(
+        (0.0..=MAX_RIVER_M).contains(&p.river_m),
+        "the river is at most {MAX_RIVER_M} m wide"
     );
     let mut rng = ChaCha8Rng::seed_from_u64(p.seed);
     let cols = (p.districts as f64).sqrt().ceil() as usize;
@@ -104,12 +115,22 @@ pub fn generate(p: &Params) -> Dataset {
     };
     let mut districts = Vec::with_capacity(p.districts);
     let mut states = Vec::with_capacity(p.states);
+    // The river: the cells of the middle column end `river_m` short of their east neighbours.
+    let river_col = cols / 2;
+    let river_deg = p.river_m / (111_320.0 * ORIGIN_LAT.to_radians().cos());
+    let east_edge = |(x, y): (f64, f64), c: usize| {
+        if p.river_m > 0.0 && c == river_col && cols > 1 {
+            (round6(x - river_deg), y)
+        } else {
+            (x, y)
+        }
+    };
     for n in 0..p.districts {
         let (r, c) = (n / cols, n % cols);
         let ring = [
             vertex[r][c],
-            vertex[r][c + 1],
-            vertex[r + 1][c + 1],
+            east_edge(vertex[r][c + 1], c),
+            east_edge(vertex[r + 1][c + 1], c),
             vertex[r + 1][c],
             vertex[r][c],
         ];
@@ -169,12 +190,21 @@ pub fn generate(p: &Params) -> Dataset {
             });
         }
     }
+    let meta = if p.river_m > 0.0 {
+        super::meta::Meta {
+            front_gap_km: (2.0 * p.river_m / 1000.0).max(0.1),
+            ..super::meta::Meta::default()
+        }
+    } else {
+        super::meta::Meta::default()
+    };
     Dataset {
         factions,
         sources,
         districts,
         states,
-        ..Dataset::default()
+        meta,
+        layers: Vec::new(),
     }
 }
 
@@ -222,6 +252,7 @@ mod tests {
             districts: 150,
             states: 1000,
             seed: 7,
+            river_m: 0.0,
         };
         let data = generate(&p);
         assert_eq!(data.districts.len(), 150);

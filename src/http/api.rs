@@ -6,7 +6,7 @@ use serde::Serialize;
 use serde_json::value::RawValue;
 
 use super::AppState;
-use super::params::{AtQuery, NoQuery, WhoQuery};
+use super::params::{AtQuery, NoQuery, RegionsQuery, WhoQuery};
 use super::respond::{self, GEOJSON, JSON};
 use super::views::{
     DistrictProps, Feature, FeatureCollection, HistoryEntry, SideView, SnapshotProps, StateView,
@@ -380,12 +380,12 @@ pub async fn meta(
 
 /// The regions figures can be asked for (the data set's named regions, then its district
 /// groups, then the whole data set), each with its districts and the km² of each inside it, so a
-/// client sums areas and shares itself.
+/// client sums areas and shares itself. With `region`, `group` or `bbox`: that region alone.
 pub async fn regions(
     req: HttpRequest,
     state: web::Data<AppState>,
-    _q: web::Query<NoQuery>,
-) -> HttpResponse {
+    q: web::Query<RegionsQuery>,
+) -> Result<HttpResponse> {
     #[derive(Serialize)]
     struct RegionEntry<'a> {
         #[serde(flatten)]
@@ -396,17 +396,29 @@ pub async fn regions(
     }
     let index = state.current();
     let mut resolved = Vec::new();
-    for r in &index.meta.regions {
+    if let Some(selector) = q.selector()? {
+        let parameter = if matches!(selector, Selector::Group(_)) {
+            "group"
+        } else {
+            "region"
+        };
+        let region = index
+            .region(&selector)
+            .map_err(|detail| AppError::invalid(parameter, detail))?;
+        resolved.push((serde_json::json!({}), region));
+    }
+    let listing = resolved.is_empty();
+    for r in index.meta.regions.iter().filter(|_| listing) {
         if let Ok(region) = index.region(&Selector::Named(r.id.clone())) {
             resolved.push((serde_json::json!({ "region": r.id }), region));
         }
     }
-    for g in index.groups() {
+    for g in index.groups().into_iter().filter(|_| listing) {
         if let Ok(region) = index.region(&Selector::Group(g.to_owned())) {
             resolved.push((serde_json::json!({ "group": g }), region));
         }
     }
-    if let Ok(region) = index.region(&Selector::All) {
+    if listing && let Ok(region) = index.region(&Selector::All) {
         resolved.push((serde_json::json!({ "region": "all" }), region));
     }
     let main = index.region(&Selector::Default).ok().map(|r| r.id);
@@ -428,7 +440,11 @@ pub async fn regions(
                 .collect(),
         })
         .collect();
-    respond::json(&req, JSON, &serde_json::json!({ "regions": entries }))
+    Ok(respond::json(
+        &req,
+        JSON,
+        &serde_json::json!({ "regions": entries }),
+    ))
 }
 
 /// A context layer as GeoJSON, with its name and attribution as foreign members.

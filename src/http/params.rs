@@ -110,18 +110,49 @@ impl RangeQuery {
     /// # Errors
     /// When more than one of `region`, `group` and `bbox` is given.
     pub fn selector(&self) -> Result<Selector, crate::error::AppError> {
-        match (&self.region, &self.group, &self.bbox) {
-            (None, None, None) => Ok(Selector::Default),
-            (Some(r), None, None) if r == "all" => Ok(Selector::All),
-            (Some(r), None, None) => Ok(Selector::Named(r.clone())),
-            (None, Some(g), None) => Ok(Selector::Group(g.clone())),
-            (None, None, Some(b)) => Ok(Selector::Bbox(*b)),
-            _ => Err(crate::error::AppError::invalid(
-                "region",
-                "give at most one of `region` (a region id from /api/regions, or `all`), `group` \
-                 (a district group) and `bbox`",
-            )),
+        selector(
+            self.region.as_ref(),
+            self.group.as_ref(),
+            self.bbox.as_ref(),
+        )
+    }
+}
+
+impl RegionsQuery {
+    /// The one region asked for, if any.
+    ///
+    /// # Errors
+    /// When more than one of `region`, `group` and `bbox` is given.
+    pub fn selector(&self) -> Result<Option<Selector>, crate::error::AppError> {
+        if self.region.is_none() && self.group.is_none() && self.bbox.is_none() {
+            return Ok(None);
         }
+        selector(
+            self.region.as_ref(),
+            self.group.as_ref(),
+            self.bbox.as_ref(),
+        )
+        .map(Some)
+    }
+}
+
+/// The region `region`, `group` and `bbox` ask for (at most one of them; none: the main one).
+fn selector(
+    region: Option<&String>,
+    group: Option<&String>,
+    bbox: Option<&Bbox>,
+) -> Result<Selector, crate::error::AppError> {
+    match (region, group, bbox) {
+        (None, None, None) => Ok(Selector::Default),
+        (Some(r), None, None) if r == "all" => Ok(Selector::All),
+        (Some(r), None, None) => Ok(Selector::Named(r.clone())),
+        (None, Some(g), None) => Ok(Selector::Group(g.clone())),
+        (None, None, Some(b)) => Ok(Selector::Bbox(*b)),
+        _ => Err(crate::error::AppError::invalid(
+            "region",
+            "give at most one of `region` (a region id from /api/regions, or `all`), `group` \
+             (a district group) and `bbox`",
+        )),
     }
 }
 
@@ -174,6 +205,18 @@ pub struct ReportQuery {
     pub title: Option<String>,
     #[serde(default)]
     pub standfirst: Option<String>,
+}
+
+/// `/api/regions`: nothing (every region), or one of `region`, `group`, `bbox`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RegionsQuery {
+    #[serde(default)]
+    pub region: Option<String>,
+    #[serde(default)]
+    pub group: Option<String>,
+    #[serde(default, deserialize_with = "bbox")]
+    pub bbox: Option<Bbox>,
 }
 
 /// Endpoints that take no parameters still reject unknown ones.

@@ -193,7 +193,7 @@ pub fn names(out: &mut String, cx: &Context<'_>, frame: &Frame, obstacles: &mut 
             .anchor(Anchor::Middle);
         let rect = PxRect::centred(x, y, style.width(text), size * 1.1);
         if bounds.contains(&rect) && !obstacles.iter().any(|o| o.intersects(&rect)) {
-            write!(out, "<text x=\"{}\" y=\"{}\" font-size=\"{}\" font-style=\"italic\" fill=\"{WATER_TEXT}\" stroke=\"#ffffff\" stroke-width=\"{}\" paint-order=\"stroke\" text-anchor=\"middle\" class=\"water-name\">{}</text>\n",
+            writeln!(out, "<text x=\"{}\" y=\"{}\" font-size=\"{}\" font-style=\"italic\" fill=\"{WATER_TEXT}\" stroke=\"#ffffff\" stroke-width=\"{}\" paint-order=\"stroke\" text-anchor=\"middle\" class=\"water-name\">{}</text>",
                 n(x), n(y + 0.36 * size), n(size), n(2.5 * s), svg::escape(text)).expect("String");
             obstacles.push(rect.grow(2.0 * s));
         }

@@ -153,9 +153,9 @@ pub fn districts(out: &mut String, cx: &Context<'_>, scene: &Scene) {
         pattern(out, id, colours, s);
     }
     out.push_str("</defs>\n");
-    write!(
+    writeln!(
         out,
-        "<g class=\"districts\" stroke=\"#ffffff\" stroke-width=\"{}\" stroke-linejoin=\"round\" fill-rule=\"evenodd\">\n",
+        "<g class=\"districts\" stroke=\"#ffffff\" stroke-width=\"{}\" stroke-linejoin=\"round\" fill-rule=\"evenodd\">",
         n(0.8 * s)
     )
     .expect("String");

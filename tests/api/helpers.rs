@@ -45,6 +45,7 @@ pub fn synth_dir(districts: usize, states: usize, seed: u64) -> TempDir {
         districts,
         states,
         seed,
+        river_m: 0.0,
     });
     dataset::write_dir(&data, tmp.path()).unwrap();
     tmp
@@ -115,15 +116,28 @@ pub fn stored_bytes(db: &Path) -> Vec<u8> {
     let out = TempDir::new().unwrap();
     let stored = Store::open(db).unwrap().load().unwrap();
     dataset::write_dir(&stored.dataset, out.path()).unwrap();
-    [
-        "factions.csv",
-        "sources.csv",
-        "districts.geojson",
-        "control.csv",
-    ]
-    .iter()
-    .flat_map(|f| std::fs::read(out.path().join(f)).unwrap())
-    .collect()
+    let mut files = vec![
+        "factions.csv".to_owned(),
+        "sources.csv".to_owned(),
+        "districts.geojson".to_owned(),
+        "control.csv".to_owned(),
+    ];
+    // What the data set says of itself and its layers, when it says anything.
+    if out.path().join("dataset.json").exists() {
+        files.push("dataset.json".to_owned());
+        let mut layers: Vec<String> = std::fs::read_dir(out.path().join("context"))
+            .map(|d| {
+                d.map(|e| format!("context/{}", e.unwrap().file_name().to_string_lossy()))
+                    .collect()
+            })
+            .unwrap_or_default();
+        layers.sort();
+        files.extend(layers);
+    }
+    files
+        .iter()
+        .flat_map(|f| std::fs::read(out.path().join(f)).unwrap())
+        .collect()
 }
 
 pub async fn get_json(

@@ -1,8 +1,10 @@
 //! Integration tests, as one binary: import and validation, the HTTP API through the real route
 //! table, the index against an oracle, and the facts of the Mosul data set.
 
+mod dataset_meta;
 mod export;
 mod export_formats;
+mod fronts;
 mod gdal;
 mod helpers;
 mod import;
@@ -12,3 +14,4 @@ mod ogc;
 mod render;
 mod routes;
 mod server;
+mod truth;

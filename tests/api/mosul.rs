@@ -367,6 +367,13 @@ fn the_shipped_files_are_in_canonical_form() {
         "sources.csv",
         "districts.geojson",
         "control.csv",
+        "dataset.json",
+        "context/water.geojson",
+        "context/bridges.geojson",
+        "context/landmarks.geojson",
+        "context/places.geojson",
+        "context/admin.geojson",
+        "context/locator.geojson",
     ] {
         let shipped = std::fs::read(mosul_dir().join(f)).unwrap();
         assert!(

@@ -27,9 +27,11 @@ after(async () => {
   await server?.stop();
 });
 
-test('the map opens at the latest date with every district drawn', async () => {
+test('the map opens on the data set\'s own date, inside the battle, with every district drawn', async () => {
   const meta = await (await fetch(`${server.url}/api/meta`)).json();
-  assert.equal(await page.inputValue('#date'), meta.end.slice(0, 10));
+  const opened = await page.inputValue('#date');
+  assert.equal(opened, meta.default_date.slice(0, 10));
+  assert.ok(meta.period[0].slice(0, 10) <= opened && opened <= meta.period[1].slice(0, 10), `${opened} is inside the battle`);
   assert.equal(await page.locator('path[data-district]').count(), meta.districts);
   assert.deepEqual(page.errors, []);
 });
@@ -58,7 +60,7 @@ test('on 3 June 2017 Rashidiya is held by isf, in the isf colour', async () => {
   assert.equal(look.fill, rgb(colour.isf));
 });
 
-test('the front line is drawn between isil and isf districts on 3 June 2017', async () => {
+test('the front line is drawn between Islamic State and Iraqi forces districts on 3 June 2017', async () => {
   await setDate(page, '2017-06-03');
   const shown = await page.$$eval('path[data-border]', (ps) => ps.filter((p) => p.style.display !== 'none').length);
   assert.ok(shown > 0, 'some front segments are shown');

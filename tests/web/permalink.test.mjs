@@ -48,10 +48,10 @@ test('changing the date writes it to the URL, and back returns to the previous d
   await page.close();
 });
 
-test('a malformed permalink falls back to the latest date without errors', async () => {
+test('a malformed permalink falls back to the opening date without errors', async () => {
   const page = await openMap(browser, `${server.url}/#date=yesterday&z=x`);
   const meta = await (await fetch(`${server.url}/api/meta`)).json();
-  assert.equal(await shownDate(page), meta.end.slice(0, 10));
+  assert.equal(await shownDate(page), meta.default_date.slice(0, 10));
   assert.deepEqual(page.errors, []);
   await page.close();
 });

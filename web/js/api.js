@@ -17,7 +17,20 @@ export const districts = () => getJson('/api/districts');
 export const states = () => getJson('/api/states').then((b) => b.states);
 export const borders = () => getJson('/api/borders');
 export const timeline = () => getJson('/api/timeline');
-export const areaStats = () => getJson('/api/stats/area');
+/** Area per side over time within a region: `selector` is {region}, {group} or {bbox: [w,s,e,n]}. */
+export const areaStats = (selector = {}) => getJson(`/api/stats/area?${selectorQuery(selector)}`);
+export const regions = () => getJson('/api/regions').then((b) => b.regions);
+/** The one region of `selector`, with its districts' km² inside it. */
+export const region = (selector) => getJson(`/api/regions?${selectorQuery(selector)}`).then((b) => b.regions[0]);
+export const context = (url) => getJson(url);
+
+function selectorQuery(selector) {
+  const q = new URLSearchParams();
+  if (selector.region) q.set('region', selector.region);
+  if (selector.group) q.set('group', selector.group);
+  if (selector.bbox) q.set('bbox', selector.bbox.map((v) => v.toFixed(5)).join(','));
+  return q.toString();
+}
 export const history = (id) => getJson(`/api/districts/${encodeURIComponent(id)}/history`);
 
 /** URL of the GeoJSON snapshot at `at` (ms) inside `bbox` [minLon, minLat, maxLon, maxLat]. */

@@ -2,7 +2,7 @@
 // colour of the side that gained, with the area each side gained or lost.
 
 import { escapeHtml } from './map-layer.js';
-import { formatKm2 } from './legend.js';
+import { formatKm2, formatShare } from './legend.js';
 import { dateString, displayString, parseInstant } from './time.js';
 
 export class Compare {
@@ -17,14 +17,26 @@ export class Compare {
     this.districts = districts;
     this.palette = palette;
     this.cmp = NaN;
+    this.region = null;
     this.input = document.getElementById('compare-date');
     this.summary = document.getElementById('compare-summary');
-    this.input.addEventListener('change', () => { this.cmp = parseInstant(this.input.value); onChange(); });
+    this.input.addEventListener('change', () => {
+      const t = parseInstant(this.input.value);
+      this.input.setCustomValidity(this.input.value && !Number.isFinite(t) ? 'Write the date as YYYY-MM-DD' : '');
+      if (this.input.value && !Number.isFinite(t)) { this.input.reportValidity(); return; }
+      this.cmp = t;
+      onChange();
+    });
     document.getElementById('compare-clear').addEventListener('click', () => {
       this.input.value = '';
       this.cmp = NaN;
       onChange();
     });
+  }
+
+  /** The region whose gains and losses are summed (districts outside it are still outlined). */
+  setRegion(region) {
+    this.region = region;
   }
 
   setDate(cmp) {
@@ -48,17 +60,21 @@ export class Compare {
       const after = this.control.at(slot, late)?.key ?? 'unknown';
       if (before === after) continue;
       gains[slot] = after;
+      const area = this.region ? this.region.weights[slot] : this.districts.area[slot];
+      if (!area) continue;
       count += 1;
-      const area = this.districts.area[slot];
       net.set(after, (net.get(after) ?? 0) + area);
       net.set(before, (net.get(before) ?? 0) - area);
     }
     this.districts.showChanges(gains);
+    const total = this.region?.area_km2 ?? 0;
+    const where = this.region ? ` in ${escapeHtml(this.region.name)}` : '';
     const rows = [...net].filter(([, v]) => Math.abs(v) > 1e-9).sort((a, b) => b[1] - a[1])
       .map(([k, v]) => `<li><span class="swatch" style="background:${this.palette.cssBackground(k)}"></span>
-        ${escapeHtml(this.palette.labelOf(k))} <strong>${v > 0 ? '+' : '−'}${formatKm2(Math.abs(v))}</strong></li>`);
+        ${escapeHtml(this.palette.labelOf(k))} <strong>${v > 0 ? '+' : '−'}${formatKm2(Math.abs(v))}</strong>
+        <span class="muted">(${v > 0 ? '+' : '−'}${formatShare(Math.abs(v), total)})</span></li>`);
     this.summary.hidden = false;
-    this.summary.innerHTML = `<p>${count} district${count === 1 ? '' : 's'} changed hands from
+    this.summary.innerHTML = `<p>${count} district${count === 1 ? '' : 's'}${where} changed hands from
       ${escapeHtml(displayString(early))} to ${escapeHtml(displayString(late))}.</p><ul>${rows.join('')}</ul>`;
   }
 }

@@ -1,4 +1,6 @@
-// The front line: every shared border whose two districts are on different sides, both known.
+// The front line: every border (shared, or across a gap such as a river) whose two districts are
+// held by hostile sides: factions of different alliances. Allies have no front between them, and
+// a contested district is the front zone itself (drawn hatched), not one side of a line.
 // A border gets its SVG paths the first time it is on the front and is then only shown or hidden,
 // so a repaint touches just the borders next to a changed district, and borders never on the
 // front cost nothing.
@@ -10,8 +12,10 @@ export class FrontLine {
    * @param {L.Map} map
    * @param {object} geojson /api/borders (MultiLineString features)
    * @param {string[]} districtIds slot order of the district layer
+   * @param {{id:string,alliance?:string}[]} factions
    */
-  constructor(map, geojson, districtIds) {
+  constructor(map, geojson, districtIds, factions) {
+    this.side = new Map(factions.map((f) => [f.id, f.alliance ?? f.id]));
     const slot = new Map(districtIds.map((id, i) => [id, i]));
     map.createPane('front').style.zIndex = '450';
     // Two SVGs, halos first, so every halo lies under every core whatever order borders appear in.
@@ -56,6 +60,12 @@ export class FrontLine {
     this.core[i]._path.setAttribute('data-border', `${this.ids[this.a[i]]}|${this.ids[this.b[i]]}`);
   }
 
+  /** Whether side keys `a` and `b` are both held, by factions of different alliances. */
+  hostile(a, b) {
+    const held = (k) => k !== 'unknown' && !k.startsWith('contested:');
+    return held(a) && held(b) && this.side.get(a) !== this.side.get(b);
+  }
+
   /** Updates the borders next to `changedSlots` from the side keys by slot. */
   update(keys, changedSlots) {
     const seen = new Set();
@@ -65,7 +75,7 @@ export class FrontLine {
         seen.add(i);
         const ka = keys[this.a[i]];
         const kb = keys[this.b[i]];
-        const front = ka !== kb && ka !== 'unknown' && kb !== 'unknown';
+        const front = this.hostile(ka, kb);
         if (front === this.shown[i]) continue;
         this.shown[i] = front;
         if (!this.core[i]) { this.draw(i); continue; }

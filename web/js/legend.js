@@ -1,35 +1,63 @@
-// The legend: each faction's colour and the area it holds at the shown date, then contested and
-// unknown area. Sums come from the states in the browser, so they always match the map.
+// The legend: each faction's colour and the area it holds at the shown date within the picked
+// region, in km² and as a share of the region, then contested (the front zone) and unknown area.
+// Sums come from the states in the browser, so they always match the map.
 
 import { escapeHtml } from './map-layer.js';
 
 export class Legend {
-  /** @param {import('./colors.js').Palette} palette; @param {number[]} areaKm2 by slot */
-  constructor(palette, areaKm2) {
+  /** @param {import('./colors.js').Palette} palette */
+  constructor(palette) {
     this.palette = palette;
-    this.area = areaKm2;
+    this.weights = null;
+    this.total = 0;
+    this.approximate = false;
     this.root = document.getElementById('legend-rows');
     const rows = palette.factions.map((f) => [f.id, palette.cssBackground(f.id), f.name]);
-    rows.push(['contested', 'repeating-linear-gradient(45deg,#666 0 3px,#fff 3px 6px)', 'Contested']);
+    rows.push(['contested', 'repeating-linear-gradient(45deg,#666 0 3px,#fff 3px 6px)', 'Contested: the front zone']);
     rows.push(['unknown', palette.fillOf('unknown'), 'Unknown']);
     this.root.innerHTML = rows.map(([id, bg, name]) => `<li data-side="${escapeHtml(id)}">
       <span class="swatch" style="background:${bg}"></span><span class="name">${escapeHtml(name)}</span>
-      <span class="area" data-area="${escapeHtml(id)}">–</span></li>`).join('');
+      <span class="area" data-area="${escapeHtml(id)}">–</span></li>`).join('')
+      + '<li class="front-key"><span class="swatch line"></span><span class="name">Front line between hostile sides</span><span></span></li>';
     this.cells = new Map([...this.root.querySelectorAll('[data-area]')].map((el) => [el.dataset.area, el]));
+  }
+
+  /** Sets the region: `weights` are each district's km² inside it, by slot. */
+  setRegion(region) {
+    this.weights = region.weights;
+    this.total = region.area_km2;
+    this.approximate = region.approximate;
   }
 
   /** @param {string[]} keys side key by slot */
   update(keys) {
+    if (!this.weights) return;
     const sums = new Map([...this.cells.keys()].map((k) => [k, 0]));
     for (let slot = 0; slot < keys.length; slot += 1) {
+      const w = this.weights[slot];
+      if (!w) continue;
       const k = keys[slot].startsWith('contested:') ? 'contested' : keys[slot];
-      sums.set(k, (sums.get(k) ?? 0) + this.area[slot]);
+      sums.set(k, (sums.get(k) ?? 0) + w);
     }
-    for (const [k, el] of this.cells) el.textContent = `${formatKm2(sums.get(k))}`;
+    for (const [k, el] of this.cells) {
+      const km2 = sums.get(k);
+      el.textContent = `${this.approximate ? '≈' : ''}${formatKm2(km2)} · ${formatShare(km2, this.total)}`;
+      // A side with nothing in the region says nothing about it; contested stays, to explain
+      // the stripes whenever they appear.
+      el.closest('li').hidden = km2 < 1e-9 && k !== 'contested';
+    }
   }
 }
 
 export function formatKm2(v) {
   if (v >= 100) return `${Math.round(v).toLocaleString('en')} km²`;
   return `${v.toFixed(1)} km²`;
+}
+
+/** A share of `total` as a percentage: whole numbers, "<1 %" for a sliver. */
+export function formatShare(v, total) {
+  if (!(total > 0)) return '– %';
+  const p = (v / total) * 100;
+  if (p > 0 && p < 1) return '<1 %';
+  return `${Math.round(p)} %`;
 }

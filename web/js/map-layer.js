@@ -14,6 +14,8 @@ export class DistrictLayer {
     this.palette = palette;
     this.ids = geojson.features.map((f) => String(f.id));
     this.names = geojson.features.map((f) => f.properties.name);
+    this.altNames = geojson.features.map((f) => f.properties.alt_names ?? []);
+    this.selected = -1;
     this.area = geojson.features.map((f) => f.properties.area_km2 ?? 0);
     this.layers = [];
     this.keys = [];
@@ -35,6 +37,16 @@ export class DistrictLayer {
       path.setAttribute('tabindex', '-1');
       path.classList.add('district');
     }
+  }
+
+  /** Outlines district `id` (or nothing, for null) as the one whose history is open. */
+  select(id) {
+    if (this.selected >= 0) this.layers[this.selected]._path.classList.remove('selected');
+    this.selected = id === null ? -1 : this.ids.indexOf(id);
+    if (this.selected < 0) return;
+    const layer = this.layers[this.selected];
+    layer._path.classList.add('selected');
+    layer.bringToFront();
   }
 
   tooltip(slot) {

@@ -1,6 +1,7 @@
 // The time controls: a slider over the data set's range with a density strip of changes, ← / →
-// to step between hand-overs, a date field, and play / pause at a chosen speed.
-// Steps use the instants where a district changed hands (`handovers > 0`); the strip shows all.
+// to step between hand-overs, a date field (YYYY-MM-DD), and play / pause at a steady pace in
+// time (days of the timeline per second, whatever happens in them). Steps use the instants where
+// a district changed hands (`handovers > 0`); the strip shows all.
 
 import { dateString, displayString, lastAtOrBefore, parseInstant } from './time.js';
 
@@ -31,14 +32,16 @@ export class Timeline {
     this.slider.min = String(this.start);
     this.slider.max = String(Math.max(this.end, this.start + DAY));
     this.slider.step = 'any';
-    this.dateInput.min = dateString(this.start);
-    this.dateInput.max = dateString(this.end);
 
     this.slider.addEventListener('input', () => this.fromSlider(false));
     this.slider.addEventListener('change', () => this.fromSlider(true));
     this.dateInput.addEventListener('change', () => {
       const t = parseInstant(this.dateInput.value);
-      if (Number.isFinite(t)) this.set(t, true);
+      const valid = Number.isFinite(t);
+      this.dateInput.setCustomValidity(valid ? ''
+        : `Write the date as YYYY-MM-DD, from ${dateString(this.start)} to ${dateString(this.end)}`);
+      if (!valid) { this.dateInput.reportValidity(); return; }
+      this.set(Math.min(Math.max(t, this.start), this.end), true);
     });
     document.getElementById('prev').addEventListener('click', () => this.step(-1));
     document.getElementById('next').addEventListener('click', () => this.step(1));
@@ -76,18 +79,29 @@ export class Timeline {
     return true;
   }
 
+  /** Plays forward at `speed` days per second, one whole day at a time, from the start when at
+   * the end. The pace is set by time, so quiet months pass as fast as busy ones. */
   play() {
     if (this.timer) return;
-    if (this.t >= this.steps[this.steps.length - 1]) this.set(this.steps[0], false);
-    const perSecond = Number(this.speed.value) || 4;
+    if (this.t >= this.end) this.set(this.start, false);
+    const daysPerSecond = Number(this.speed.value) || 7;
     this.playButton.setAttribute('aria-label', 'Pause');
     this.playButton.setAttribute('aria-pressed', 'true');
-    this.timer = setInterval(() => { if (!this.step(1, false)) this.pause(); }, 1000 / perSecond);
+    const origin = { wall: performance.now(), t: this.t };
+    const tick = (now) => {
+      if (!this.timer) return;
+      const elapsed = ((now - origin.wall) / 1000) * daysPerSecond * DAY;
+      const t = Math.min(origin.t + Math.floor(elapsed / DAY) * DAY, this.end);
+      if (t !== this.t) this.set(t, false);
+      if (t >= this.end) { this.pause(); return; }
+      this.timer = requestAnimationFrame(tick);
+    };
+    this.timer = requestAnimationFrame(tick);
   }
 
   pause() {
     if (!this.timer) return;
-    clearInterval(this.timer);
+    cancelAnimationFrame(this.timer);
     this.timer = null;
     this.playButton.setAttribute('aria-label', 'Play');
     this.playButton.setAttribute('aria-pressed', 'false');

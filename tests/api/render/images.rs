@@ -62,8 +62,10 @@ fn report_on_3_june_2017() -> &'static (render::Report, Pixmap) {
     static REPORT: OnceLock<(render::Report, Pixmap)> = OnceLock::new();
     REPORT.get_or_init(|| {
         let req = ReportRequest {
-            width: 2000,
-            height: 1400,
+            size: frontline::render::PageSize::Pixels {
+                width: 2000,
+                height: 1400,
+            },
             ..ReportRequest::new(day("2017-06-03"))
         };
         let report = render::draw(index(), &req).unwrap();
@@ -158,7 +160,11 @@ fn legend_figure(svg: &roxmltree::Document<'_>, attr: &str, side: &str) -> Optio
         .find(|n| n.attribute(attr) == Some(side))
         .and_then(|n| n.text())
         .map(|t| {
-            t.replace([',', '+'], "")
+            // "189 · 96 %": the km² before the share.
+            t.split(" · ")
+                .next()
+                .unwrap_or(t)
+                .replace([',', '+'], "")
                 .replace('−', "-")
                 .replace('–', "0")
                 .parse()
@@ -173,7 +179,7 @@ fn rounds_to(printed: f64, exact: f64) -> bool {
 }
 
 #[actix_web::test]
-async fn the_svg_parses_and_its_legend_gives_each_sides_area_from_the_index() {
+async fn the_svg_parses_and_its_legend_gives_each_sides_area_in_the_frame_from_the_index() {
     let (_db, served) = index_of(&mosul_dir());
     let app = app(served).await;
     let (status, content_type, _, body) = get(&app, "/api/maps/report.svg?at=2017-06-03").await;
@@ -182,7 +188,16 @@ async fn the_svg_parses_and_its_legend_gives_each_sides_area_from_the_index() {
     let text = String::from_utf8(body).unwrap();
     let svg = roxmltree::Document::parse(&text).expect("the SVG is well-formed XML");
     let index = index();
-    let row = index.timeline.area_at(day("2017-06-03")).unwrap();
+    let frame = render::draw(index, &ReportRequest::new(day("2017-06-03")))
+        .unwrap()
+        .frame
+        .extent();
+    let region = index
+        .region(&frontline::domain::regions::Selector::Bbox(
+            frontline::domain::geometry::Bbox(frame),
+        ))
+        .unwrap();
+    let row = index.area_in(&region, day("2017-06-03"));
     for (f, faction) in index.factions.iter().enumerate() {
         if row.held[f] > 0.0 {
             let printed = legend_figure(&svg, "data-area", &faction.id)
@@ -216,7 +231,15 @@ async fn since_emphasises_the_changes_and_tabulates_gains_and_losses_from_the_in
         "changed districts are outlined"
     );
     let index = index();
-    let totals = index.gains_and_losses(day("2017-05-01"), day("2017-06-03"));
+    let mut req = ReportRequest::new(day("2017-06-03"));
+    req.since = Some(day("2017-05-01"));
+    let frame = render::draw(index, &req).unwrap().frame.extent();
+    let region = index
+        .region(&frontline::domain::regions::Selector::Bbox(
+            frontline::domain::geometry::Bbox(frame),
+        ))
+        .unwrap();
+    let totals = index.gains_and_losses_in(&region, day("2017-05-01"), day("2017-06-03"));
     let isf = index.faction_index("isf").unwrap() as usize;
     let gained = svg
         .descendants()

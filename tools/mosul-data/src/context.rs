@@ -18,62 +18,113 @@ const FRONT_GAP_KM: f64 = 1.0;
 /// How far a bridge's line reaches beyond each bank of the river strip, metres.
 const BRIDGE_OVERHANG_M: f64 = 60.0;
 
-/// Key terrain: `(row of points.csv, label, kind, rank)`. Rank 1 is shown at every scale.
-const LANDMARKS: [(&str, &str, &str, u8); 14] = [
-    (
+/// A landmark: its row of points.csv, its label, what it is, its rank (1 is shown at every
+/// scale) and the district named after it, if any (which then labels it).
+struct Landmark {
+    row: &'static str,
+    name: &'static str,
+    kind: &'static str,
+    rank: u8,
+    district: &'static str,
+}
+
+const fn mark(
+    row: &'static str,
+    name: &'static str,
+    kind: &'static str,
+    rank: u8,
+    district: &'static str,
+) -> Landmark {
+    Landmark {
+        row,
+        name,
+        kind,
+        rank,
+        district,
+    }
+}
+
+const LANDMARKS: [Landmark; 14] = [
+    mark(
         "Nuri mosque quarter (al-Nuri Mosque)",
         "al-Nuri mosque",
         "mosque",
         1,
+        "",
     ),
-    (
+    mark(
         "University (al-Jami'a / al-Majmua al-Thaqafiya)",
         "University of Mosul",
         "university",
         1,
+        "university",
     ),
-    ("Mosul International Airport", "Mosul airport", "airport", 1),
-    ("Mosul Museum (landmark)", "Mosul Museum", "museum", 1),
-    ("Ghazlani base", "Ghazlani base", "base", 1),
-    (
+    mark(
+        "Mosul International Airport",
+        "Mosul airport",
+        "airport",
+        1,
+        "airport",
+    ),
+    mark("Mosul Museum (landmark)", "Mosul Museum", "museum", 1, ""),
+    mark("Ghazlani base", "Ghazlani base", "base", 1, "ghazlani"),
+    mark(
         "Medical City / al-Shifa hospital complex",
         "Medical City",
         "hospital",
         1,
+        "medical-city",
     ),
-    (
+    mark(
         "Nabi Yunus Mosque (landmark)",
         "Nabi Yunus mosque",
         "mosque",
         2,
+        "",
     ),
-    (
+    mark(
         "Mosul Grand Mosque (landmark)",
         "Mosul Grand Mosque",
         "mosque",
         2,
+        "",
     ),
-    (
+    mark(
         "Nineveh - Kuyunjik (landmark)",
         "Nineveh (Kuyunjik)",
         "heritage",
         2,
+        "",
     ),
-    ("Bash Tapia Castle (landmark)", "Bash Tapia", "heritage", 2),
-    ("Qara Saray (landmark)", "Qara Saray", "heritage", 2),
-    (
+    mark(
+        "Bash Tapia Castle (landmark)",
+        "Bash Tapia",
+        "heritage",
+        2,
+        "",
+    ),
+    mark("Qara Saray (landmark)", "Qara Saray", "heritage", 2, ""),
+    mark(
         "Our Lady of the Hour church (landmark)",
         "Clock church",
         "church",
         2,
+        "",
     ),
-    (
+    mark(
         "Al-Salam Hospital (landmark)",
         "al-Salam hospital",
         "hospital",
         2,
+        "",
     ),
-    ("Ninawa Oberoi Hotel (landmark)", "Ninawa hotel", "hotel", 2),
+    mark(
+        "Ninawa Oberoi Hotel (landmark)",
+        "Ninawa hotel",
+        "hotel",
+        2,
+        "",
+    ),
 ];
 
 const POINTS_ATTRIBUTION: &str = "Compiled for Frontline from GeoNames (CC BY 4.0), Pleiades (CC BY 3.0), Wikipedia and \
@@ -99,7 +150,11 @@ pub fn build(raw: &Raw, districts: &[District]) -> Result<(Meta, Vec<ContextLaye
 fn meta(city: &City, districts: &[District]) -> Meta {
     let outline = city.local.inverse_multi(&city.banks.city());
     let r = outline.bounding_rect().expect("the city has an outline");
-    let round = |v: f64| (v * 1000.0).round() / 1000.0;
+    // Rounded outwards, so the whole city is in view.
+    let (down, up) = (
+        |v: f64| (v * 1000.0).floor() / 1000.0,
+        |v: f64| (v * 1000.0).ceil() / 1000.0,
+    );
     let old_city: Vec<String> = districts
         .iter()
         .filter(|d| d.properties.get("area").and_then(Value::as_str) == Some("Old City"))
@@ -126,7 +181,7 @@ to the city's liberation in July 2017, from dated, sourced reports. Neighbourhoo
         place: "Mosul".into(),
         period: Some([day("2016-10-17"), day("2017-07-10")]),
         default_date: Some(day("2017-01-24")),
-        default_view: Some([round(r.min().x), round(r.min().y), round(r.max().x), round(r.max().y)]),
+        default_view: Some([down(r.min().x), down(r.min().y), up(r.max().x), up(r.max().y)]),
         front_gap_km: FRONT_GAP_KM,
         regions: vec![
             region("mosul", "Mosul city", &["East Mosul", "West Mosul"], vec!["airport".into(), "ghazlani".into()]),
@@ -241,15 +296,16 @@ fn bridges(raw: &Raw, city: &City) -> ContextLayer {
 fn landmarks(raw: &Raw) -> Result<ContextLayer> {
     let features = LANDMARKS
         .iter()
-        .map(|&(row, name, kind, rank)| {
-            let p = raw.point(row)?;
-            Ok(feature(
-                point(p.coord()),
-                props(json!({
-                    "name": name, "kind": kind, "rank": rank,
-                    "position_confidence": p.confidence, "source": p.source,
-                })),
-            ))
+        .map(|m| {
+            let p = raw.point(m.row)?;
+            let mut properties = props(json!({
+                "name": m.name, "kind": m.kind, "rank": m.rank,
+                "position_confidence": p.confidence, "source": p.source,
+            }));
+            if !m.district.is_empty() {
+                properties.insert("district".into(), json!(m.district));
+            }
+            Ok(feature(point(p.coord()), properties))
         })
         .collect::<Result<Vec<_>>>()?;
     Ok(layer(

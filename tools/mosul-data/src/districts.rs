@@ -209,7 +209,11 @@ fn alt_names(row: &DistrictRow, raw: &Raw) -> Result<Vec<String>> {
             names.push(s.to_owned());
         }
     };
-    add(&point.name);
+    // The row's own name, without the research notes some rows carry in brackets.
+    let note = [" (extra anchor)", " (extra)", " (Syria)", " (N)"];
+    add(note.iter().fold(point.name.as_str(), |n, suffix| {
+        n.strip_suffix(suffix).unwrap_or(n)
+    }));
     point.variants.split(';').for_each(&mut add);
     if row.kind == Kind::Town {
         let (_, props) = cod_ab::feature(&raw.admin, &row.admin_pcode)?;
