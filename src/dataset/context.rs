@@ -91,7 +91,9 @@ pub fn read(dir: &Path, issues: &mut Vec<Issue>) -> Option<(Meta, Vec<ContextLay
                 continue;
             }
             Ok(text) => match text.parse::<geojson::GeoJson>() {
-                Ok(geojson::GeoJson::FeatureCollection(fc)) => fc.features,
+                Ok(geojson::GeoJson::FeatureCollection(fc)) => {
+                    fc.features.into_iter().map(right_hand_rule).collect()
+                }
                 Ok(_) => {
                     bad(file, "-", "must be a GeoJSON FeatureCollection".into());
                     continue;
@@ -111,6 +113,21 @@ pub fn read(dir: &Path, issues: &mut Vec<Issue>) -> Option<(Meta, Vec<ContextLay
         });
     }
     Some((meta, layers))
+}
+
+/// The feature with its polygons' rings turned to RFC 7946's right-hand rule (exteriors
+/// counter-clockwise), as districts are; other geometries unchanged.
+pub fn right_hand_rule(mut f: geojson::Feature) -> geojson::Feature {
+    use geojson::GeometryValue as G;
+    let Some(g) = &f.geometry else { return f };
+    if !matches!(g.value, G::Polygon { .. } | G::MultiPolygon { .. }) {
+        return f;
+    }
+    if let Ok(shape) = geo::Geometry::<f64>::try_from(g.clone()) {
+        let turned = crate::domain::geometry::normalise_orientation(shape);
+        f.geometry = Some(geojson::Geometry::from(&turned));
+    }
+    f
 }
 
 /// Writes `dataset.json` and the layer files, unless the data set says nothing of itself.

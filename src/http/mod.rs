@@ -1,6 +1,7 @@
 //! The HTTP layer: one route table, shared by the server and the tests. Handlers extract typed
 //! parameters, ask the index, and map the answer to JSON; no SQL and no geometry maths here.
 
+mod about;
 mod api;
 mod changes;
 mod export;
@@ -78,9 +79,9 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 .route("/timeline", web::get().to(changes::timeline))
                 .route("/changes", web::get().to(changes::changes))
                 .route("/stats/area", web::get().to(changes::area))
-                .route("/meta", web::get().to(api::meta))
-                .route("/regions", web::get().to(api::regions))
-                .route("/context/{id}", web::get().to(api::context))
+                .route("/meta", web::get().to(about::meta))
+                .route("/regions", web::get().to(about::regions))
+                .route("/context/{id}", web::get().to(about::context))
                 .route("/export/{format}", web::get().to(export::export))
                 .route("/maps/report.{format}", web::get().to(maps::report))
                 .default_service(web::to(api::no_such_endpoint)),

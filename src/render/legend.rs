@@ -108,6 +108,21 @@ enum Swatch {
     Outline,
 }
 
+/// "Front zone: Iraqi security forces and allies v. Islamic State", from a hatch id
+/// (`hatch-0-1`: the contesting factions' indices).
+fn contest_name(index: &crate::domain::index::Index, hatch: &str) -> String {
+    let names: Vec<&str> = hatch
+        .trim_start_matches("hatch-")
+        .split('-')
+        .filter_map(|i| index.factions.get(i.parse::<usize>().ok()?))
+        .map(|f| f.name.as_str())
+        .collect();
+    if names.len() < 2 {
+        return "Contested: the front zone".into();
+    }
+    format!("Front zone: {}", names.join(" v. "))
+}
+
 /// A figure with its share of the frame's land: `12.3 · 8 %`.
 fn with_share(km2: f64, region: &crate::domain::regions::Region) -> String {
     let pct = region.percent(km2);
@@ -128,14 +143,10 @@ pub fn legend(out: &mut String, cx: &Context<'_>, scene: &Scene, flow: &mut Flow
     let held = |f: usize| area.held[f];
     let contested = area.contested;
     let unknown = (region.area_km2 - area.held.iter().sum::<f64>() - contested).max(0.0);
-    let drawn = |f: usize| {
-        scene.shown.iter().any(|d| {
-            d.state
-                .is_some_and(|st| index.states[st].factions.contains(&(f as u16)))
-        })
-    };
+    // A faction that holds nothing in the frame has no row of its own: its colour shows only in
+    // the stripes of a contest, which the contested row names.
     let mut rows: Vec<Row> = (0..index.factions.len())
-        .filter(|&f| held(f) > 0.0 || drawn(f))
+        .filter(|&f| held(f) > 0.0)
         .map(|f| Row {
             swatch: Swatch::Fill(index.factions[f].color.clone(), 1.0),
             name: index.factions[f].name.clone(),
@@ -151,10 +162,15 @@ pub fn legend(out: &mut String, cx: &Context<'_>, scene: &Scene, flow: &mut Flow
     if contested > 0.0 || hatch.is_some() {
         rows.push(Row {
             swatch: Swatch::Fill(
-                hatch.map_or_else(|| "url(#hatch-legend)".to_owned(), |h| h.paint()),
+                hatch
+                    .as_ref()
+                    .map_or_else(|| "url(#hatch-legend)".to_owned(), Fill::paint),
                 1.0,
             ),
-            name: "Contested: the front zone".into(),
+            name: match &hatch {
+                Some(Fill::Hatch { id, .. }) => contest_name(index, id),
+                _ => "Contested: the front zone".into(),
+            },
             figure: Some(with_share(contested, region)),
             attrs: "data-area=\"contested\"".into(),
         });
@@ -198,17 +214,22 @@ pub fn legend(out: &mut String, cx: &Context<'_>, scene: &Scene, flow: &mut Flow
     heading(out, flow, s, "Area held (km² · share)");
     let size = 13.0 * s;
     let row_h = 21.0 * s;
+    let line_h = 15.0 * s;
     for row in rows {
-        let Some((x, top, w)) = flow.take(row_h) else {
+        // A long name takes a second line rather than being cut.
+        let figure_w = if row.figure.is_some() { 96.0 * s } else { 0.0 };
+        let width = flow.width().unwrap_or(0.0) - 32.0 * s - figure_w;
+        let lines = font::wrap(&row.name, size, false, width, 2);
+        let Some((x, top, w)) = flow.take(row_h + line_h * (lines.len().max(1) - 1) as f64) else {
             return;
         };
         swatch(out, &row.swatch, x, top + 3.0 * s, s);
         let name_x = x + 32.0 * s;
-        let figure_w = 96.0 * s;
         let style = Style::new(size, "#222222");
-        let name = font::truncate(&row.name, size, false, w - 32.0 * s - figure_w);
         let baseline = top + 15.0 * s;
-        svg::text(out, name_x, baseline, &style, "", &name);
+        for (k, line) in lines.iter().enumerate() {
+            svg::text(out, name_x, baseline + line_h * k as f64, &style, "", line);
+        }
         if let Some(figure) = &row.figure {
             let style = style.anchor(Anchor::End);
             svg::text(out, x + w, baseline, &style, &row.attrs, figure);

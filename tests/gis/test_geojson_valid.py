@@ -7,11 +7,15 @@ import pytest
 from conftest import fetch
 
 DATES = ["2016-11-01", "2017-01-24", "2017-06-03", "2017-07-10"]
+# Dates with a front line to check (on victory day, 10 July 2017, there is none in Mosul).
+FRONT_DATES = ["2016-11-01", "2017-01-24", "2017-03-07", "2017-06-03"]
+LAYERS = ["water", "bridges", "landmarks", "places", "admin", "locator"]
 
 PATHS = (
     ["/api/districts", "/api/borders"]
     + [f"/api/snapshot?at={d}" for d in DATES]
-    + [f"/api/frontline?at={d}" for d in DATES]
+    + [f"/api/frontline?at={d}" for d in FRONT_DATES]
+    + [f"/api/context/{layer}" for layer in LAYERS]
     + ["/api/snapshot?at=2017-06-03&bbox=43.05,36.30,43.20,36.40"]
     + [f"/ogc/collections/{c}/items?limit=10000" for c in ["districts", "control", "frontline"]]
     + [f"/ogc/collections/control/items?datetime={d}&limit=10000" for d in DATES]

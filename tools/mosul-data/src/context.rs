@@ -216,7 +216,11 @@ fn layer(
         kind,
         name: name.into(),
         attribution: attribution.into(),
-        features,
+        // Polygons as RFC 7946 wants them (COD-AB and Natural Earth rings run the other way).
+        features: features
+            .into_iter()
+            .map(frontline::dataset::context::right_hand_rule)
+            .collect(),
     }
 }
 
@@ -373,7 +377,14 @@ fn admin(raw: &Raw) -> ContextLayer {
         .iter()
         .map(|f| {
             let get = |k: &str| f.property(k).cloned().unwrap_or(Value::Null);
+            // The extract keeps COD-AB's rings as published; repeated vertices in two of them are
+            // dropped here, which changes no shape.
+            let geometry = f.geometry.as_ref().map(|g| {
+                let shape = geo::Geometry::<f64>::try_from(g.clone()).expect("COD-AB polygons");
+                geojson::Geometry::from(&geo::RemoveRepeatedPoints::remove_repeated_points(&shape))
+            });
             geojson::Feature {
+                geometry,
                 properties: Some(props(json!({
                     "name": get("ADM3_EN"), "name_ar": get("ADM3_AR"), "pcode": get("ADM3_PCODE"),
                     "district": get("ADM2_EN"),
