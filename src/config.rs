@@ -37,7 +37,8 @@ pub enum Command {
         out: PathBuf,
         #[arg(long, env = "FRONTLINE_DB", default_value = "frontline.db")]
         db: PathBuf,
-        /// `dir`, `gpkg`, `kml`, `csv` or `geojson`; by default from OUT's extension, else `dir`.
+        /// `dir`, `gpkg`, `kml`, `csv`, `geojson` or `fgb`; by default from OUT's extension, else
+        /// `dir`.
         #[arg(long)]
         format: Option<crate::export::Format>,
     },
@@ -85,6 +86,35 @@ pub struct ServeArgs {
     /// Seconds between checks for a newer import in the database.
     #[arg(long, default_value_t = 2.0)]
     pub reload_interval: f64,
+    /// The address clients reach the server at, e.g. `https://frontline.example.org` (a path
+    /// prefix is kept). Links in the OGC API are built from it, never from request headers.
+    /// Default: `http://` and the listen address.
+    #[arg(long, env = "FRONTLINE_PUBLIC_URL", value_parser = parse_public_url)]
+    pub public_url: Option<String>,
+    /// Log one in N requests that succeed or fail on the client's side (1: every request, 0:
+    /// none). Server errors (5xx) are always logged.
+    #[arg(long, env = "FRONTLINE_ACCESS_LOG_SAMPLE", default_value_t = 100)]
+    pub access_log_sample: u64,
+}
+
+/// An absolute `http(s)` URL without query or fragment, trailing `/` dropped.
+///
+/// # Errors
+/// A message saying what a public URL looks like.
+pub fn parse_public_url(s: &str) -> Result<String, String> {
+    let trimmed = s.trim().trim_end_matches('/');
+    let rest = trimmed
+        .strip_prefix("https://")
+        .or_else(|| trimmed.strip_prefix("http://"));
+    match rest {
+        Some(r) if !r.is_empty() && !r.starts_with('/') && !r.contains(['?', '#', ' ']) => {
+            Ok(trimmed.to_owned())
+        }
+        _ => Err(format!(
+            "'{s}' is not a public URL: expected http:// or https://, a host and optionally a port and path, \
+             e.g. https://frontline.example.org or http://10.0.0.5:8080/frontline"
+        )),
+    }
 }
 
 #[derive(Debug, Clone, clap::Args)]

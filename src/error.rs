@@ -16,6 +16,9 @@ pub enum AppError {
     /// The request names something that does not exist.
     #[error("{0}")]
     NotFound(String),
+    /// The server is doing as much heavy work as it may; the client should retry later.
+    #[error("{detail}")]
+    Busy { retry_after_s: u32, detail: String },
     /// A data set failed validation.
     #[error(transparent)]
     InvalidDataset(#[from] Invalid),
@@ -55,6 +58,7 @@ impl ResponseError for AppError {
         match self {
             Self::InvalidParameter { .. } => StatusCode::BAD_REQUEST,
             Self::NotFound(_) => StatusCode::NOT_FOUND,
+            Self::Busy { .. } => StatusCode::SERVICE_UNAVAILABLE,
             Self::InvalidDataset(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Self::Storage(_) | Self::Unexpected(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -70,6 +74,7 @@ impl ResponseError for AppError {
                 vec![],
             ),
             Self::NotFound(detail) => ("Not found", detail.clone(), None, vec![]),
+            Self::Busy { detail, .. } => ("Busy", detail.clone(), None, vec![]),
             Self::InvalidDataset(invalid) => (
                 "Invalid data set",
                 format!("the data set has {} problem(s)", invalid.0.len()),
@@ -94,9 +99,12 @@ impl ResponseError for AppError {
             parameter,
             errors,
         };
-        HttpResponse::build(status)
-            .insert_header((header::CONTENT_TYPE, "application/problem+json"))
-            .body(serde_json::to_vec(&body).expect("a problem serialises"))
+        let mut response = HttpResponse::build(status);
+        response.insert_header((header::CONTENT_TYPE, "application/problem+json"));
+        if let Self::Busy { retry_after_s, .. } = self {
+            response.insert_header((header::RETRY_AFTER, retry_after_s.to_string()));
+        }
+        response.body(serde_json::to_vec(&body).expect("a problem serialises"))
     }
 }
 

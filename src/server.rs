@@ -32,7 +32,13 @@ impl Application {
     pub fn build(args: &ServeArgs) -> anyhow::Result<Self> {
         let index = open_index(&args.db, Some(&args.seed_data))?;
         let mut state = AppState::new(index);
+        state.exports = crate::http::export::ExportCache::in_dir(&exports_dir(&args.db))
+            .context("cannot open the export cache")?;
         state.web_dir = args.web.is_dir().then(|| args.web.clone());
+        let listener = TcpListener::bind(args.listen)
+            .with_context(|| format!("cannot listen on {}", args.listen))?;
+        let bound = listener.local_addr()?;
+        state.public_url = Some(public_url(args, bound));
         state.tiles = args
             .tiles
             .clone()
@@ -47,15 +53,15 @@ impl Application {
             state.clone().into_inner(),
             Duration::from_secs_f64(args.reload_interval),
         );
-        let listener = TcpListener::bind(args.listen)
-            .with_context(|| format!("cannot listen on {}", args.listen))?;
-        let port = listener.local_addr()?.port();
+        let port = bound.port();
         let data = state.clone();
+        let args_sample = args.access_log_sample;
         let server = HttpServer::new(move || {
             App::new()
                 .app_data(data.clone())
                 .wrap(middleware::Compress::default())
-                .wrap(middleware::Logger::new("%r %s %b %Dms").log_target("frontline::http"))
+                .wrap(middleware::from_fn(http::access_log::log))
+                .app_data(web::Data::new(http::access_log::Sample(args_sample)))
                 .configure(http::routes)
                 .configure(|cfg| http::web_routes(cfg, data.web_dir.as_deref()))
         })
@@ -82,7 +88,33 @@ impl Application {
     }
 }
 
-/// Opens the store, seeding it from `seed` when it holds no data set, and builds the index.
+/// The root of the links the server hands out: `--public-url`, else `http://` and the listen
+/// address (with a warning when that is every interface, which no client can reach as such).
+fn public_url(args: &ServeArgs, bound: std::net::SocketAddr) -> String {
+    if let Some(url) = &args.public_url {
+        return url.clone();
+    }
+    if bound.ip().is_unspecified() {
+        tracing::warn!(
+            listen = %bound,
+            "listening on every interface without --public-url: OGC API links will name localhost; \
+             set --public-url to the address clients use"
+        );
+        return format!("http://localhost:{}", bound.port());
+    }
+    format!("http://{bound}")
+}
+
+/// The export cache of the database at `db`: the directory `DB.exports` beside it.
+#[must_use]
+pub fn exports_dir(db: &Path) -> std::path::PathBuf {
+    let mut name = db.file_name().unwrap_or_default().to_os_string();
+    name.push(".exports");
+    db.with_file_name(name)
+}
+
+/// Opens the store, seeding it from `seed` when nothing was ever imported into it (a data set
+/// imported and later emptied is not re-seeded), and builds the index.
 ///
 /// # Errors
 /// When the store cannot be opened, the seed data is invalid, or the import fails.
@@ -90,7 +122,7 @@ pub fn open_index(db: &Path, seed: Option<&Path>) -> anyhow::Result<Index> {
     let mut store =
         Store::open(db).with_context(|| format!("cannot open database {}", db.display()))?;
     if let Some(seed) = seed
-        && store.is_empty()?
+        && store.revision()? == 0
     {
         let data = dataset::read_dir(seed)
             .with_context(|| format!("cannot seed the new database from {}", seed.display()))?;

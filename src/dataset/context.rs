@@ -1,6 +1,7 @@
 //! `dataset.json` and the context layers it lists (`context/{id}.geojson`): read with every
 //! problem located, written in canonical form (sorted keys, one feature per line).
 
+use crate::domain::limits;
 use std::fs;
 use std::io::{self, Write};
 use std::path::Path;
@@ -34,6 +35,10 @@ pub fn read(dir: &Path, issues: &mut Vec<Issue>) -> Option<(Meta, Vec<ContextLay
             message,
         });
     };
+    if let Some(problem) = limits::too_large(&path, limits::META_BYTES) {
+        bad(META.into(), "-", problem);
+        return None;
+    }
     let text = match fs::read_to_string(&path) {
         Ok(t) => t,
         Err(e) if e.kind() == io::ErrorKind::NotFound => return None,
@@ -78,6 +83,10 @@ pub fn read(dir: &Path, issues: &mut Vec<Issue>) -> Option<(Meta, Vec<ContextLay
     let mut layers = Vec::new();
     for entry in entries {
         let file = layer_file(&entry.id);
+        if let Some(problem) = limits::too_large(&dir.join(&file), limits::GEOJSON_BYTES) {
+            bad(file, "-", problem);
+            continue;
+        }
         let features = match fs::read_to_string(dir.join(&file)) {
             Err(e) => {
                 bad(

@@ -42,6 +42,9 @@ pub(crate) const CONTROL_COLUMNS: [&str; 8] = [
     "note",
 ];
 
+/// How many problems a message lists; the rest are counted.
+const SHOWN: usize = 100;
+
 /// Every problem found in a data set.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub struct Invalid(pub Vec<Issue>);
@@ -49,8 +52,15 @@ pub struct Invalid(pub Vec<Issue>);
 impl fmt::Display for Invalid {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         writeln!(f, "the data set has {} problem(s):", self.0.len())?;
-        for issue in &self.0 {
+        for issue in self.0.iter().take(SHOWN) {
             writeln!(f, "  {issue}")?;
+        }
+        if self.0.len() > SHOWN {
+            writeln!(
+                f,
+                "  … and {} more (the first {SHOWN} are shown: fix those and read again)",
+                self.0.len() - SHOWN
+            )?;
         }
         Ok(())
     }

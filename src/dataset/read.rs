@@ -23,7 +23,7 @@ pub fn read_dir(dir: &Path) -> Result<Dataset, Invalid> {
     let mut at = Locations::default();
     let mut data = Dataset::default();
 
-    let (factions, _) = read_csv(
+    let (factions, faction_columns) = read_csv(
         dir,
         FACTIONS,
         &FACTION_COLUMNS,
@@ -72,8 +72,10 @@ pub fn read_dir(dir: &Path) -> Result<Dataset, Invalid> {
             note,
         });
     }
-    data.districts = read_districts(dir, &mut issues);
-    let (control, _) = read_csv(dir, CONTROL, &CONTROL_COLUMNS, 0, &mut issues);
+    let districts = read_districts(dir, &mut issues);
+    let districts_read = districts.is_some();
+    data.districts = districts.unwrap_or_default();
+    let (control, control_columns) = read_csv(dir, CONTROL, &CONTROL_COLUMNS, 0, &mut issues);
     for (line, row) in control {
         let mut bad = |message: String| {
             issues.push(Issue {
@@ -96,8 +98,32 @@ pub fn read_dir(dir: &Path) -> Result<Dataset, Invalid> {
         data.layers = layers;
     }
 
-    if let Err(more) = validate::validate(&data, &at) {
-        issues.extend(more);
+    // A file that cannot be read at all would make every reference to it a problem too:
+    // checks across files wait until every file reads.
+    let unreadable: Vec<&str> = [
+        (FACTIONS, faction_columns > 0),
+        (SOURCES, source_columns > 0),
+        (DISTRICTS, districts_read),
+        (CONTROL, control_columns > 0),
+    ]
+    .into_iter()
+    .filter(|(_, ok)| !ok)
+    .map(|(file, _)| file)
+    .collect();
+    if unreadable.is_empty() {
+        if let Err(more) = validate::validate(&data, &at) {
+            issues.extend(more);
+        }
+    } else {
+        issues.push(Issue {
+            file: "data set".into(),
+            location: "-".into(),
+            message: format!(
+                "the checks across files (ids, references, overlaps in space and time) are made once {} \
+                 can be read",
+                unreadable.join(", ")
+            ),
+        });
     }
     if issues.is_empty() {
         Ok(data)
@@ -169,6 +195,11 @@ fn read_csv(
         })
     };
     let path = dir.join(file);
+    if let Some(problem) = crate::domain::limits::too_large(&path, crate::domain::limits::CSV_BYTES)
+    {
+        bad("-".into(), problem);
+        return (Vec::new(), 0);
+    }
     let mut reader = match csv::ReaderBuilder::new().flexible(true).from_path(&path) {
         Ok(r) => r,
         Err(e) => {
@@ -241,7 +272,8 @@ fn read_csv(
     (rows, width)
 }
 
-fn read_districts(dir: &Path, issues: &mut Vec<Issue>) -> Vec<District> {
+/// The districts, or `None` when the file cannot be read or is not a FeatureCollection.
+fn read_districts(dir: &Path, issues: &mut Vec<Issue>) -> Option<Vec<District>> {
     let mut bad = |location: String, message: String| {
         issues.push(Issue {
             file: DISTRICTS.into(),
@@ -249,6 +281,12 @@ fn read_districts(dir: &Path, issues: &mut Vec<Issue>) -> Vec<District> {
             message,
         })
     };
+    if let Some(problem) =
+        crate::domain::limits::too_large(&dir.join(DISTRICTS), crate::domain::limits::GEOJSON_BYTES)
+    {
+        bad("-".into(), problem);
+        return None;
+    }
     let text = match fs::read_to_string(dir.join(DISTRICTS)) {
         Ok(t) => t,
         Err(e) => {
@@ -256,18 +294,18 @@ fn read_districts(dir: &Path, issues: &mut Vec<Issue>) -> Vec<District> {
                 "-".into(),
                 format!("cannot be read ({e}): a data set directory must contain {DISTRICTS}"),
             );
-            return Vec::new();
+            return None;
         }
     };
     let collection = match GeoJson::from_str(&text) {
         Ok(GeoJson::FeatureCollection(fc)) => fc,
         Ok(_) => {
             bad("-".into(), "must be a GeoJSON FeatureCollection".into());
-            return Vec::new();
+            return None;
         }
         Err(e) => {
             bad("-".into(), format!("is not valid GeoJSON: {e}"));
-            return Vec::new();
+            return None;
         }
     };
     let mut districts = Vec::new();
@@ -347,7 +385,7 @@ fn read_districts(dir: &Path, issues: &mut Vec<Issue>) -> Vec<District> {
             properties,
         });
     }
-    districts
+    Some(districts)
 }
 
 /// Checks what converting to `geo` would hide: the kind, unclosed rings and rings under 4 positions.

@@ -194,8 +194,12 @@ impl Index {
         let districts: Vec<DistrictEntry> = districts
             .into_iter()
             .map(|district| {
+                // Always a MultiPolygon, so clients that take a layer's type from its first
+                // feature meet no other.
+                let multi =
+                    geo::Geometry::MultiPolygon(geometry::as_multi_polygon(&district.geometry));
                 let geometry_json =
-                    serde_json::value::to_raw_value(&geojson::Geometry::from(&district.geometry))
+                    serde_json::value::to_raw_value(&geojson::Geometry::from(&multi))
                         .expect("finite geometries serialise");
                 DistrictEntry {
                     area_km2: geometry::area_km2(&district.geometry),

@@ -7,6 +7,7 @@ pub mod fronts;
 pub mod gaps;
 pub mod geometry;
 pub mod index;
+pub mod limits;
 pub mod meta;
 pub mod model;
 pub mod regions;

@@ -31,7 +31,7 @@ pub struct Locations {
 }
 
 impl Locations {
-    fn line(lines: &[u64], index: usize) -> String {
+    pub(crate) fn line(lines: &[u64], index: usize) -> String {
         format!(
             "line {}",
             lines.get(index).copied().unwrap_or(index as u64 + 2)
@@ -156,6 +156,23 @@ pub fn validate(data: &Dataset, at: &Locations) -> Result<(), Vec<Issue>> {
         .iter()
         .map(|s| (s.id.as_str(), s.kind))
         .collect();
+
+    if data.districts.is_empty() {
+        push(
+            DISTRICTS,
+            "-".into(),
+            "holds no districts: a data set needs at least one district (a Feature with an id, a name and a \
+             Polygon or MultiPolygon)"
+                .into(),
+        );
+    }
+    if data.factions.is_empty() {
+        push(
+            FACTIONS,
+            "-".into(),
+            "holds no factions: a data set needs at least one faction (id,name,color)".into(),
+        );
+    }
 
     let mut district_ids = HashSet::new();
     for (i, d) in data.districts.iter().enumerate() {
@@ -315,6 +332,7 @@ pub fn validate(data: &Dataset, at: &Locations) -> Result<(), Vec<Issue>> {
     }
 
     issues.extend(super::validate_meta::check(data));
+    issues.extend(super::limits::check(data, at));
 
     if issues.is_empty() {
         Ok(())

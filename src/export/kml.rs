@@ -11,7 +11,7 @@ use std::io::{self, Write};
 
 use geo::{Geometry, LineString, MultiLineString, Polygon};
 
-use super::records::{ControlRecord, FrontRecord, control_records, front_records};
+use super::records::{ControlRecord, FrontRecord, control_records, flat_list, front_records};
 use super::{rgb, xml_escape as escape};
 use crate::domain::index::Index;
 use crate::domain::model::Source;
@@ -136,14 +136,14 @@ fn control_placemark(
         ("district", r.district),
         ("status", r.status),
         ("faction", r.faction.unwrap_or_default()),
-        ("factions", &r.factions.join(";")),
+        ("factions", &flat_list(&r.factions)),
         ("valid_from", &r.valid_from.to_rfc3339()),
         (
             "valid_to",
             &r.valid_to.map(Instant::to_rfc3339).unwrap_or_default(),
         ),
         ("confidence", r.confidence),
-        ("sources", &r.sources.join(";")),
+        ("sources", &flat_list(&r.sources)),
         ("note", r.note),
     ] {
         data(out, name, value)?;
@@ -185,8 +185,8 @@ fn front_placemark(
         ("district_b", r.district_b),
         ("side_a", r.side_a),
         ("side_b", r.side_b),
-        ("factions_a", &r.factions_a.join(";")),
-        ("factions_b", &r.factions_b.join(";")),
+        ("factions_a", &flat_list(&r.factions_a)),
+        ("factions_b", &flat_list(&r.factions_b)),
         ("valid_from", &r.valid_from.to_rfc3339()),
         (
             "valid_to",

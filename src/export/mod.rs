@@ -1,10 +1,11 @@
 //! Time-aware exports of the whole history, for GIS tools: a GeoPackage (layers `districts`,
-//! `control`, `frontline`), KML with a `<TimeSpan>` per state, CSV with WKT geometry, and the
-//! GeoJSON timeline. Every writer takes an [`Index`] and knows nothing of HTTP or the store.
+//! `control`, `frontline`), KML with a `<TimeSpan>` per state, CSV with WKT geometry, the GeoJSON
+//! timeline, and FlatGeobuf of the `control` layer with a spatial index. Every writer takes an [`Index`] and knows nothing of HTTP or the store.
 //!
 //! The layers and their attributes carry the same names in every format (and in the OGC API):
 //! see [`ControlRecord`] and [`FrontRecord`]. Times are UTC.
 
+mod fgb;
 mod gpkg;
 mod kml;
 mod records;
@@ -20,6 +21,7 @@ use std::str::FromStr;
 use crate::domain::index::Index;
 use crate::domain::time::Instant;
 
+pub use fgb::write_fgb;
 pub use gpkg::write_gpkg;
 pub use kml::write_kml;
 pub use records::{
@@ -41,18 +43,27 @@ pub enum Format {
     Csv,
     /// The GeoJSON timeline: a FeatureCollection of every control state.
     Geojson,
+    /// FlatGeobuf of the `control` layer: a MultiPolygon per control state, packed Hilbert R-tree.
+    Fgb,
 }
 
 impl Format {
-    pub const ALL: [Format; 5] = [
+    pub const ALL: [Format; 6] = [
         Format::Dir,
         Format::Gpkg,
         Format::Kml,
         Format::Csv,
         Format::Geojson,
+        Format::Fgb,
     ];
     /// The formats that are one file (all but [`Format::Dir`]): what HTTP serves.
-    pub const FILES: [Format; 4] = [Format::Gpkg, Format::Kml, Format::Csv, Format::Geojson];
+    pub const FILES: [Format; 5] = [
+        Format::Gpkg,
+        Format::Kml,
+        Format::Csv,
+        Format::Geojson,
+        Format::Fgb,
+    ];
 
     #[must_use]
     pub fn as_str(self) -> &'static str {
@@ -62,6 +73,7 @@ impl Format {
             Format::Kml => "kml",
             Format::Csv => "csv",
             Format::Geojson => "geojson",
+            Format::Fgb => "fgb",
         }
     }
 
@@ -89,15 +101,19 @@ impl Format {
             Format::Kml => "application/vnd.google-earth.kml+xml",
             Format::Csv => "text/csv; charset=utf-8",
             Format::Geojson => "application/geo+json",
+            Format::Fgb => "application/vnd.flatgeobuf",
         }
     }
 
-    /// The file name a download is offered under: CSV and GeoJSON hold the control states only.
+    /// The file name a download is offered under: CSV, GeoJSON and FlatGeobuf hold the control
+    /// states only.
     #[must_use]
     pub fn download_name(self) -> String {
         match self {
-            Format::Csv | Format::Geojson => format!("frontline-control.{}", self.as_str()),
-            _ => format!("frontline.{}", self.as_str()),
+            Format::Csv | Format::Geojson | Format::Fgb => {
+                format!("frontline-control.{}", self.as_str())
+            }
+            Format::Dir | Format::Gpkg | Format::Kml => format!("frontline.{}", self.as_str()),
         }
     }
 
@@ -163,33 +179,17 @@ pub fn write_file(index: &Index, format: Format, path: &Path) -> Result<()> {
     crate::files::write_replacing(path, |tmp| write_to(index, format, tmp))
 }
 
-/// The export as bytes, for HTTP. A GeoPackage is written to a temporary file first, since SQLite
-/// writes files.
-///
-/// # Errors
-/// As [`write_file`].
-pub fn to_bytes(index: &Index, format: Format) -> Result<Vec<u8>> {
-    match format {
-        Format::Dir => Err(ExportError::NotAFile),
-        Format::Gpkg => {
-            let tmp = crate::files::temp_path_beside(&std::env::temp_dir().join("frontline.gpkg"));
-            let written = write_gpkg(index, &tmp).and_then(|()| Ok(fs::read(&tmp)?));
-            let _ = fs::remove_file(&tmp);
-            written
-        }
-        Format::Kml | Format::Csv | Format::Geojson => {
-            let mut out = Vec::with_capacity(estimated_size(index));
-            write_stream(index, format, &mut out)?;
-            Ok(out)
-        }
-    }
-}
-
 fn write_to(index: &Index, format: Format, path: &Path) -> Result<()> {
     if format == Format::Gpkg {
         return write_gpkg(index, path);
     }
-    let mut out = BufWriter::new(fs::File::create_new(path)?);
+    // The file exists (a private temporary file made for this write): fill it, do not create it.
+    let mut out = BufWriter::new(
+        fs::OpenOptions::new()
+            .write(true)
+            .truncate(true)
+            .open(path)?,
+    );
     write_stream(index, format, &mut out)?;
     out.into_inner()
         .map_err(io::IntoInnerError::into_error)?
@@ -202,23 +202,9 @@ fn write_stream(index: &Index, format: Format, out: &mut impl Write) -> io::Resu
         Format::Kml => write_kml(index, out),
         Format::Csv => write_csv(index, out),
         Format::Geojson => write_geojson(index, out),
+        Format::Fgb => write_fgb(index, out),
         Format::Dir | Format::Gpkg => unreachable!("not a stream format"),
     }
-}
-
-/// Every state repeats its district's geometry: reserve for that rather than grow by doubling.
-fn estimated_size(index: &Index) -> usize {
-    index
-        .states
-        .iter()
-        .map(|s| {
-            index.districts[s.district as usize]
-                .geometry_json
-                .get()
-                .len()
-                + 400
-        })
-        .sum()
 }
 
 /// A UTC date-time as the GeoPackage DATETIME format has it: `2017-06-10T00:00:00.000Z`.
@@ -278,7 +264,10 @@ mod tests {
             assert_eq!(f.as_str().parse::<Format>().unwrap(), f);
         }
         let err = "shp".parse::<Format>().unwrap_err();
-        assert!(err.contains("`dir` `gpkg` `kml` `csv` `geojson`"), "{err}");
+        assert!(
+            err.contains("`dir` `gpkg` `kml` `csv` `geojson` `fgb`"),
+            "{err}"
+        );
     }
 
     #[test]
@@ -290,6 +279,10 @@ mod tests {
         assert_eq!(
             Format::from_extension(Path::new("a.geojson")),
             Some(Format::Geojson)
+        );
+        assert_eq!(
+            Format::from_extension(Path::new("frontline-control.fgb")),
+            Some(Format::Fgb)
         );
         assert_eq!(Format::from_extension(Path::new("out/mosul")), None);
         assert_eq!(Format::from_extension(Path::new("a.shp")), None);

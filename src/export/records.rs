@@ -23,12 +23,14 @@ pub struct ControlRecord<'a> {
     /// The holder when held, else `None`.
     pub faction: Option<&'a str>,
     /// The holder, or the contesting factions in the data's order.
+    #[serde(serialize_with = "joined")]
     pub factions: Vec<&'a str>,
     pub valid_from: Instant,
     /// `None` while the state still holds.
     pub valid_to: Option<Instant>,
     pub confidence: &'static str,
     /// Source ids.
+    #[serde(serialize_with = "joined")]
     pub sources: Vec<&'a str>,
     pub note: &'a str,
     /// Index of the district, for its geometry.
@@ -48,7 +50,9 @@ pub struct FrontRecord<'a> {
     /// A faction id, or `contested`.
     pub side_a: &'a str,
     pub side_b: &'a str,
+    #[serde(serialize_with = "joined")]
     pub factions_a: Vec<&'a str>,
+    #[serde(serialize_with = "joined")]
     pub factions_b: Vec<&'a str>,
     pub valid_from: Instant,
     pub valid_to: Option<Instant>,
@@ -57,6 +61,18 @@ pub struct FrontRecord<'a> {
     /// Index into [`Index::borders`], for the geometry.
     #[serde(skip)]
     pub border: u32,
+}
+
+/// A list attribute (`factions`, `sources`, `alt_names`, …) as the formats whose fields hold one
+/// string write it (CSV, GeoPackage, FlatGeobuf, KML's data, GeoJSON, the OGC API): `isf;isil`.
+/// Ids cannot contain `;` (see `validate::ID_FORM`), so an id list splits back unambiguously.
+pub fn flat_list<S: std::borrow::Borrow<str>>(items: &[S]) -> String {
+    items.join(";")
+}
+
+/// Serialises a list as [`flat_list`] text, so any GDAL writer takes it.
+fn joined<S: serde::Serializer>(ids: &[&str], serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.serialize_str(&flat_list(ids))
 }
 
 /// Every control state, grouped by district (in data set order), each group in time order.
@@ -133,4 +149,16 @@ fn factions<'a>(index: &'a Index, side: &Side) -> Vec<&'a str> {
     ids.iter()
         .map(|&f| index.factions[f as usize].id.as_str())
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::flat_list;
+
+    #[test]
+    fn a_flat_list_is_semicolon_joined_and_empty_when_the_list_is() {
+        assert_eq!(flat_list(&["isf", "isil"]), "isf;isil");
+        assert_eq!(flat_list(&["isf".to_owned()]), "isf");
+        assert_eq!(flat_list::<&str>(&[]), "");
+    }
 }

@@ -6,7 +6,7 @@ use std::io::{self, Write};
 
 use geo::{Geometry, LineString, Polygon};
 
-use super::records::control_records;
+use super::records::{control_records, flat_list};
 use crate::domain::index::Index;
 use crate::domain::time::Instant;
 
@@ -51,25 +51,27 @@ pub fn write_csv(index: &Index, out: &mut impl Write) -> io::Result<()> {
             r.name,
             r.status,
             r.faction.unwrap_or_default(),
-            &r.factions.join(";"),
+            &flat_list(&r.factions),
             &r.valid_from.to_rfc3339(),
             &r.valid_to.map(Instant::to_rfc3339).unwrap_or_default(),
             r.confidence,
-            &r.sources.join(";"),
+            &flat_list(&r.sources),
             r.note,
         ])?;
     }
     csv.flush()
 }
 
-/// A district geometry as WKT (`POLYGON ((x y, …))` or `MULTIPOLYGON (((…)))`), lon lat order.
+/// A district geometry as WKT, always `MULTIPOLYGON (((x y, …)))` (one type for the layer), lon
+/// lat order.
 #[must_use]
 pub fn to_wkt(geometry: &Geometry<f64>) -> String {
     let mut s = String::new();
     match geometry {
         Geometry::Polygon(p) => {
-            s.push_str("POLYGON ");
+            s.push_str("MULTIPOLYGON (");
             polygon(&mut s, p);
+            s.push(')');
         }
         Geometry::MultiPolygon(mp) => {
             s.push_str("MULTIPOLYGON (");
@@ -113,14 +115,15 @@ mod tests {
     use geo::{MultiPolygon, polygon};
 
     #[test]
-    fn polygons_with_holes_and_multipolygons_become_wkt() {
+    fn polygons_with_holes_and_multipolygons_become_multipolygon_wkt() {
         let p = polygon!(
             exterior: [(x: 0.0, y: 0.0), (x: 4.0, y: 0.0), (x: 4.0, y: 4.0), (x: 0.0, y: 0.0)],
             interiors: [[(x: 1.0, y: 1.0), (x: 2.0, y: 1.5), (x: 1.5, y: 2.0), (x: 1.0, y: 1.0)]],
         );
         assert_eq!(
             to_wkt(&Geometry::Polygon(p.clone())),
-            "POLYGON ((0 0, 4 0, 4 4, 0 0), (1 1, 2 1.5, 1.5 2, 1 1))"
+            "MULTIPOLYGON (((0 0, 4 0, 4 4, 0 0), (1 1, 2 1.5, 1.5 2, 1 1)))",
+            "a polygon is a one-part multipolygon: one type for the layer"
         );
         let q = polygon![(x: 43.125, y: 36.5), (x: 43.25, y: 36.5), (x: 43.25, y: 36.75)];
         assert_eq!(

@@ -31,6 +31,7 @@ pub async fn report(
         standfirst: q.standfirst,
     };
     let index = state.current();
+    let _turn = state.heavy.turn("report maps").await?;
     let bytes = web::block(move || render::render(&index, &request, format))
         .await
         .map_err(|e| AppError::Unexpected(anyhow::Error::new(e)))??;

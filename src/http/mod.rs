@@ -2,9 +2,11 @@
 //! parameters, ask the index, and map the answer to JSON; no SQL and no geometry maths here.
 
 mod about;
+pub mod access_log;
 mod api;
 mod changes;
-mod export;
+pub mod export;
+pub mod heavy;
 mod maps;
 pub mod ogc;
 mod params;
@@ -14,7 +16,7 @@ mod views;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use actix_web::{HttpRequest, web};
+use actix_web::{HttpRequest, HttpResponse, web};
 use arc_swap::ArcSwap;
 
 use crate::domain::index::Index;
@@ -38,20 +40,30 @@ pub fn snapshot_json(
     out
 }
 
-/// What every handler shares: the current index, swapped whole when the store changes.
+/// What every handler shares: the current index, swapped whole when the store changes, the
+/// export cache and the limit on heavy work.
 pub struct AppState {
     pub index: ArcSwap<Index>,
     pub web_dir: Option<PathBuf>,
     pub tiles: Option<String>,
+    pub exports: export::ExportCache,
+    pub heavy: heavy::Heavy,
+    /// The root URL links are built from (`--public-url`); `None` only in tests, where the
+    /// request's own host is used.
+    pub public_url: Option<String>,
 }
 
 impl AppState {
+    /// State over `index`, with exports cached in a private temporary directory.
     #[must_use]
     pub fn new(index: Index) -> Self {
         Self {
             index: ArcSwap::from_pointee(index),
             web_dir: None,
             tiles: None,
+            exports: export::ExportCache::private(),
+            heavy: heavy::Heavy::for_this_machine(),
+            public_url: None,
         }
     }
 
@@ -62,41 +74,104 @@ impl AppState {
     }
 }
 
-/// Registers every route. Used by `HttpServer::new` and by the tests alike.
+/// Registers every route. Used by `HttpServer::new` and by the tests alike. Every read answers
+/// GET and HEAD (a HEAD has the headers of the GET, without the body), and carries CORS headers
+/// for any origin: the data are public, and browser GIS tools live on other origins.
 pub fn routes(cfg: &mut web::ServiceConfig) {
+    macro_rules! read {
+        ($path:literal, $handler:expr) => {
+            web::resource($path)
+                .route(web::get().to($handler))
+                .route(web::head().to($handler))
+        };
+    }
     cfg.app_data(web::QueryConfig::default().error_handler(query_error))
         .service(
             web::scope("/api")
-                .route("/factions", web::get().to(api::factions))
-                .route("/sources", web::get().to(api::sources))
-                .route("/districts", web::get().to(api::districts))
-                .route("/districts/{id}/history", web::get().to(api::history))
-                .route("/snapshot", web::get().to(api::snapshot))
-                .route("/who", web::get().to(api::who))
-                .route("/states", web::get().to(api::states))
-                .route("/borders", web::get().to(api::borders))
-                .route("/frontline", web::get().to(api::frontline))
-                .route("/timeline", web::get().to(changes::timeline))
-                .route("/changes", web::get().to(changes::changes))
-                .route("/stats/area", web::get().to(changes::area))
-                .route("/meta", web::get().to(about::meta))
-                .route("/regions", web::get().to(about::regions))
-                .route("/context/{id}", web::get().to(about::context))
-                .route("/export/{format}", web::get().to(export::export))
-                .route("/maps/report.{format}", web::get().to(maps::report))
+                .wrap(cors())
+                .service(read!("/factions", api::factions))
+                .service(read!("/sources", api::sources))
+                .service(read!("/districts", api::districts))
+                .service(read!("/districts/{id}/history", api::history))
+                .service(read!("/snapshot", api::snapshot))
+                .service(read!("/who", api::who))
+                .service(read!("/states", api::states))
+                .service(read!("/borders", api::borders))
+                .service(read!("/frontline", api::frontline))
+                .service(read!("/timeline", changes::timeline))
+                .service(read!("/changes", changes::changes))
+                .service(read!("/stats/area", changes::area))
+                .service(read!("/meta", about::meta))
+                .service(read!("/regions", about::regions))
+                .service(read!("/context/{id}", about::context))
+                .service(read!("/export/{format}", export::export))
+                .service(read!("/maps/report.{format}", maps::report))
                 .default_service(web::to(api::no_such_endpoint)),
         )
         .configure(ogc::routes);
 }
 
-/// The web front end at `/`, and Leaflet from the front end's installed npm packages.
+/// Cross-origin reads from anywhere; the headers a client may read: the ETag, the CRS, and what a
+/// ranged download needs.
+pub fn cors() -> actix_cors::Cors {
+    use actix_web::http::header;
+    actix_cors::Cors::default()
+        .allow_any_origin()
+        .allowed_methods(["GET", "HEAD"])
+        .allow_any_header()
+        .expose_headers([
+            header::ETAG,
+            header::CONTENT_LENGTH,
+            header::CONTENT_RANGE,
+            header::ACCEPT_RANGES,
+            header::CONTENT_DISPOSITION,
+            header::HeaderName::from_static("content-crs"),
+        ])
+        .max_age(86_400)
+}
+
+/// The web front end: its page, stylesheet and scripts, and Leaflet from its installed npm
+/// packages, nothing else of the directory (not `package.json`, not other packages). Anything
+/// else is a problem+json 404.
 pub fn web_routes(cfg: &mut web::ServiceConfig, web_dir: Option<&std::path::Path>) {
-    let Some(dir) = web_dir else { return };
-    let leaflet = dir.join("node_modules/leaflet/dist");
-    if leaflet.is_dir() {
-        cfg.service(actix_files::Files::new("/vendor/leaflet", leaflet));
+    if let Some(dir) = web_dir {
+        let page = dir.join("index.html");
+        let stylesheet = dir.join("style.css");
+        let file = |path: std::path::PathBuf| {
+            move || {
+                let path = path.clone();
+                async move { actix_files::NamedFile::open_async(path).await }
+            }
+        };
+        cfg.service(
+            web::resource(["/", "/index.html"])
+                .route(web::get().to(file(page.clone())))
+                .route(web::head().to(file(page))),
+        )
+        .service(
+            web::resource("/style.css")
+                .route(web::get().to(file(stylesheet.clone())))
+                .route(web::head().to(file(stylesheet))),
+        )
+        .service(
+            actix_files::Files::new("/js", dir.join("js")).default_handler(web::to(no_such_file)),
+        );
+        let leaflet = dir.join("node_modules/leaflet/dist");
+        if leaflet.is_dir() {
+            cfg.service(
+                actix_files::Files::new("/vendor/leaflet", leaflet)
+                    .default_handler(web::to(no_such_file)),
+            );
+        }
     }
-    cfg.service(actix_files::Files::new("/", dir).index_file("index.html"));
+    cfg.default_service(web::to(no_such_file));
+}
+
+async fn no_such_file(req: HttpRequest) -> Result<HttpResponse, AppError> {
+    Err(AppError::NotFound(format!(
+        "nothing at {}: the web map is at /, the API at /api (see /api/meta) and the OGC API at /ogc",
+        req.path()
+    )))
 }
 
 fn query_error(err: actix_web::error::QueryPayloadError, _req: &HttpRequest) -> actix_web::Error {

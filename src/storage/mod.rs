@@ -24,7 +24,12 @@ const MIGRATIONS: &[M<'static>] = &[
 #[derive(Debug, thiserror::Error)]
 pub enum StorageError {
     #[error("database error: {0}")]
-    Sqlite(#[from] rusqlite::Error),
+    Sqlite(rusqlite::Error),
+    #[error(
+        "the database is busy: another process (an import?) has been writing to it for over {BUSY_WAIT_S} s; \
+         try again when it has finished"
+    )]
+    Busy,
     #[error("schema migration failed: {0}")]
     Migration(#[from] rusqlite_migration::Error),
     #[error("stored geometry of district '{district}' cannot be read: {reason}")]
@@ -34,6 +39,20 @@ pub enum StorageError {
 }
 
 pub type Result<T, E = StorageError> = std::result::Result<T, E>;
+
+/// How long a write waits for another writer to finish, seconds.
+pub const BUSY_WAIT_S: u64 = 60;
+
+impl From<rusqlite::Error> for StorageError {
+    fn from(e: rusqlite::Error) -> Self {
+        match e.sqlite_error_code() {
+            Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked) => {
+                Self::Busy
+            }
+            _ => Self::Sqlite(e),
+        }
+    }
+}
 
 /// A data set as stored, with what only the store knows.
 #[derive(Debug, Clone)]
@@ -66,10 +85,11 @@ impl Store {
     /// When the file cannot be opened or migrated.
     pub fn open(path: &Path) -> Result<Self> {
         let mut conn = Connection::open(path)?;
+        // Wait for another writer before anything else: even switching to WAL takes a lock.
+        conn.busy_timeout(std::time::Duration::from_secs(BUSY_WAIT_S))?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
-        conn.busy_timeout(std::time::Duration::from_secs(10))?;
         Migrations::from_slice(MIGRATIONS).to_latest(&mut conn)?;
         Ok(Self { conn })
     }
@@ -89,14 +109,7 @@ impl Store {
     /// # Errors
     /// On a database error.
     pub fn revision(&self) -> Result<i64> {
-        let value: String =
-            self.conn
-                .query_row("SELECT value FROM meta WHERE key = 'revision'", [], |r| {
-                    r.get(0)
-                })?;
-        value
-            .parse()
-            .map_err(|_| StorageError::CorruptRow(format!("meta revision '{value}'")))
+        revision_of(&self.conn)
     }
 
     /// Whether no data set has been imported yet.
@@ -118,7 +131,12 @@ impl Store {
     /// # Errors
     /// On a database error; the transaction is rolled back.
     pub fn import(&mut self, data: &Dataset, now: Instant) -> Result<ImportSummary> {
-        let tx = self.conn.transaction()?;
+        // An import reported done survives a power cut: its commit is synced in full. Taking the
+        // write lock up front makes a second import wait its turn instead of failing midway.
+        self.conn.pragma_update(None, "synchronous", "FULL")?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let known = recorded_times(&tx)?;
         for table in [
             "context_layers",
@@ -181,11 +199,28 @@ impl Store {
     }
 
     /// Loads the whole stored data set: records in import order, states by district and time.
+    /// Everything, the revision included, is read in one read transaction: an import that commits
+    /// meanwhile is not seen at all, so the result is one data set, labelled with its revision.
     ///
     /// # Errors
     /// On a database error or a corrupt row.
     pub fn load(&self) -> Result<Stored> {
-        let c = &self.conn;
+        self.load_observed(&mut |_| {})
+    }
+
+    /// [`load`](Self::load), calling `between` after each of its steps (`"revision"`,
+    /// `"factions"`, `"sources"`, `"districts"`, `"states"`): for tests that commit an import in
+    /// the middle of a load.
+    ///
+    /// # Errors
+    /// As [`load`](Self::load).
+    #[doc(hidden)]
+    pub fn load_observed(&self, between: &mut dyn FnMut(&'static str)) -> Result<Stored> {
+        // Deferred: the first read takes the snapshot every later read sees (WAL).
+        let tx = self.conn.unchecked_transaction()?;
+        let c: &Connection = &tx;
+        let revision = revision_of(c)?;
+        between("revision");
         let factions = c
             .prepare("SELECT id, name, color, alliance FROM factions ORDER BY ord")?
             .query_map([], |r| {
@@ -197,6 +232,7 @@ impl Store {
                 })
             })?
             .collect::<Result<Vec<_>, _>>()?;
+        between("factions");
         let sources = c
             .prepare(
                 "SELECT id, title, publisher, published, url, kind, note FROM sources ORDER BY ord",
@@ -223,9 +259,13 @@ impl Store {
                 Ok(source)
             })
             .collect::<Result<Vec<_>>>()?;
+        between("sources");
         let districts = load_districts(c)?;
+        between("districts");
         let (states, recorded_at) = load_states(c)?;
+        between("states");
         let (meta, layers) = context::load(c)?;
+        tx.finish()?;
         Ok(Stored {
             dataset: Dataset {
                 factions,
@@ -236,7 +276,7 @@ impl Store {
                 layers,
             },
             recorded_at,
-            revision: self.revision()?,
+            revision,
         })
     }
 
@@ -245,6 +285,15 @@ impl Store {
     pub fn connection(&self) -> &Connection {
         &self.conn
     }
+}
+
+fn revision_of(c: &Connection) -> Result<i64> {
+    let value: String = c.query_row("SELECT value FROM meta WHERE key = 'revision'", [], |r| {
+        r.get(0)
+    })?;
+    value
+        .parse()
+        .map_err(|_| StorageError::CorruptRow(format!("meta revision '{value}'")))
 }
 
 fn insert_records(tx: &Transaction<'_>, data: &Dataset) -> Result<()> {
@@ -396,13 +445,7 @@ fn load_states(c: &Connection) -> Result<(Vec<ControlState>, Vec<Instant>)> {
 pub fn read_revision(path: &Path) -> Result<i64> {
     let conn = Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)?;
     conn.busy_timeout(std::time::Duration::from_secs(1))?;
-    let value: String =
-        conn.query_row("SELECT value FROM meta WHERE key = 'revision'", [], |r| {
-            r.get(0)
-        })?;
-    value
-        .parse()
-        .map_err(|_| StorageError::CorruptRow(format!("meta revision '{value}'")))
+    revision_of(&conn)
 }
 
 #[cfg(test)]

@@ -238,7 +238,7 @@ fn qgis_opens_the_time_aware_layers_with_their_temporal_properties_on() {
         // …and the default style stored in the GeoPackage switches the temporal controller on.
         assert_eq!(r["style_loaded"], true, "{r}");
         assert_eq!(r["active"], true, "{r}");
-        assert_eq!(r["mode"], 2, "start and end from fields: {r}");
+        assert_eq!(r["mode"], 4, "start and end from expressions: {r}");
         assert_eq!(r["limit"], 0, "include start, exclude end: {r}");
         assert_eq!(
             (&r["start"], &r["end"]),
@@ -259,4 +259,98 @@ fn qgis_opens_the_time_aware_layers_with_their_temporal_properties_on() {
     );
     let fronts = result["frontline"]["ids_at"].as_array().unwrap().len();
     assert_eq!(fronts, index.frontline(t, None).len());
+}
+
+const QGIS_EVERY_DAY: &str = r#"
+import json, os, sys
+from qgis.core import (QgsApplication, QgsVectorLayer, QgsDateTimeRange, QgsFeatureRequest,
+                       QgsVectorLayerTemporalContext)
+from qgis.PyQt.QtCore import QDateTime, Qt
+app = QgsApplication([], False)
+app.initQgis()
+path, instants = sys.argv[1], json.load(open(sys.argv[2]))
+result = {}
+for name in ["control", "frontline"]:
+    layer = QgsVectorLayer(f"{path}|layername={name}", name, "ogr")
+    layer.loadDefaultStyle()
+    tp = layer.temporalProperties()
+    ctx = QgsVectorLayerTemporalContext()
+    ctx.setLayer(layer)
+    days = {}
+    for at in instants:
+        start = QDateTime.fromString(at, Qt.ISODateWithMs)
+        # A one-day frame of the temporal controller: [T, T + 1 day).
+        frame = QgsDateTimeRange(start, start.addDays(1), True, False)
+        flt = tp.createFilterString(ctx, frame)
+        days[at] = sorted(f["id"] for f in layer.getFeatures(QgsFeatureRequest().setFilterExpression(flt)))
+    result[name] = {"mode": int(tp.mode()), "days": days}
+print(json.dumps(result), flush=True)
+os._exit(0)
+"#;
+
+#[test]
+fn qgis_shows_the_map_of_every_hand_over_day_of_mosul_exactly() {
+    let (tmp, index, path) = mosul_export(Format::Gpkg);
+    let script = tmp.path().join("qgis_days.py");
+    std::fs::write(&script, QGIS_EVERY_DAY).unwrap();
+    // Every instant at which a district changes hands (all at midnight UTC in Mosul's data).
+    let ticks: Vec<Instant> = index
+        .timeline
+        .ticks
+        .iter()
+        .filter(|t| t.handovers > 0)
+        .map(|t| t.at)
+        .collect();
+    assert!(ticks.len() > 70, "{} hand-over instants", ticks.len());
+    assert!(ticks.iter().all(|t| t.is_midnight()));
+    let instants: Vec<String> = ticks.iter().map(|&t| export::gpkg_datetime(t)).collect();
+    let list = tmp.path().join("instants.json");
+    std::fs::write(&list, serde_json::to_string(&instants).unwrap()).unwrap();
+    let out = Command::new(PYTHON)
+        .args([
+            script.to_str().unwrap(),
+            gpkg_str(&path),
+            list.to_str().unwrap(),
+        ])
+        .env("QT_QPA_PLATFORM", "offscreen")
+        // The temporal controller works in the process's time zone; the data are in UTC.
+        .env("TZ", "UTC")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let result: serde_json::Value = serde_json::from_str(stdout.lines().last().unwrap_or_default())
+        .unwrap_or_else(|_| panic!("{stdout}{}", String::from_utf8_lossy(&out.stderr)));
+    let mut wrong = Vec::new();
+    for (&t, at) in ticks.iter().zip(&instants) {
+        let shown: BTreeSet<String> = result["control"]["days"][at]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap().to_owned())
+            .collect();
+        if shown != state_ids_at(&index, t) {
+            wrong.push(format!("control {at}"));
+        }
+        let fronts: BTreeSet<String> = result["frontline"]["days"][at]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap().to_owned())
+            .collect();
+        let expected: BTreeSet<String> = index
+            .fronts()
+            .iter()
+            .filter(|p| p.interval.contains(t))
+            .map(|p| p.id(&index))
+            .collect();
+        if fronts != expected {
+            wrong.push(format!("frontline {at}"));
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "{} of {} days wrong in QGIS: {wrong:?}",
+        wrong.len(),
+        2 * ticks.len()
+    );
 }

@@ -1,5 +1,6 @@
 //! KML, CSV and the GeoJSON timeline read back by GDAL and Python's XML parser; the exports over
-//! HTTP and from the command line, including their failures.
+//! HTTP and from the command line, including their failures (FlatGeobuf's own checks are in
+//! `fgb`).
 
 use std::collections::HashMap;
 use std::process::Command;
@@ -143,8 +144,13 @@ fn the_geojson_timeline_is_an_rfc_7946_feature_per_state() {
         assert_eq!(f["type"], "Feature");
         assert_eq!(f["id"], r.id.as_str());
         let p = &f["properties"];
-        assert_eq!(p["factions"], serde_json::json!(r.factions));
-        assert_eq!(p["sources"], serde_json::json!(r.sources));
+        // Lists as `;`-joined text, as every flat format has them.
+        assert_eq!(p["factions"], r.factions.join(";"));
+        assert_eq!(p["sources"], r.sources.join(";"));
+        assert_eq!(
+            f["geometry"]["type"], "MultiPolygon",
+            "one geometry type for the layer"
+        );
         assert_eq!(p["valid_from"], r.valid_from.to_rfc3339());
         assert_eq!(
             p["valid_to"],
@@ -219,6 +225,12 @@ async fn every_export_format_is_served_with_its_media_type_a_file_name_and_an_et
             "frontline-control.geojson",
             b"{\"type\":\"FeatureCollection\"",
         ),
+        (
+            "fgb",
+            "application/vnd.flatgeobuf",
+            "frontline-control.fgb",
+            b"fgb\x03fgb\x00",
+        ),
     ] {
         let req = web_test::TestRequest::get().uri(&format!("/api/export/{format}"));
         let resp = web_test::call_service(&app, req.to_request()).await;
@@ -270,7 +282,7 @@ async fn an_unknown_export_format_or_parameter_is_a_400_that_lists_what_is_valid
         assert_eq!(body["parameter"], "format");
         let detail = body["detail"].as_str().unwrap();
         assert!(
-            detail.contains("expected one of `gpkg` `kml` `csv` `geojson`"),
+            detail.contains("expected one of `gpkg` `kml` `csv` `geojson` `fgb`"),
             "{detail}"
         );
     }
@@ -296,6 +308,7 @@ fn the_cli_infers_the_format_from_the_extension_and_rejects_an_unknown_one() {
         ("a.gpkg", &b"SQLite format 3\0"[..]),
         ("a.kml", b"<?xml"),
         ("a.csv", b"WKT,"),
+        ("a.fgb", b"fgb\x03"),
     ] {
         let path = out.path().join(file);
         let run = frontline(&[
@@ -335,7 +348,7 @@ fn the_cli_infers_the_format_from_the_extension_and_rejects_an_unknown_one() {
     assert!(!run.status.success());
     let stderr = String::from_utf8_lossy(&run.stderr);
     assert!(
-        stderr.contains("expected one of `dir` `gpkg` `kml` `csv` `geojson`"),
+        stderr.contains("expected one of `dir` `gpkg` `kml` `csv` `geojson` `fgb`"),
         "{stderr}"
     );
 }

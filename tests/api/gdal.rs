@@ -48,14 +48,15 @@ fn ogrinfo_lists_the_control_layer_with_typed_fields_and_the_exact_count() {
         "district: String",
         "status: String",
         "faction: String",
-        "factions: StringList",
+        "factions: String",
         "valid_from: DateTime",
         "valid_to: DateTime",
         "confidence: String",
-        "sources: StringList",
+        "sources: String",
     ] {
         assert!(summary.contains(field), "{field} in {summary}");
     }
+    assert!(!summary.contains("StringList"), "lists are text: {summary}");
     assert!(
         summary.contains("TEMPORAL_INTERVAL_MIN=2016-10-01T00:00:00Z"),
         "{summary}"
@@ -113,18 +114,15 @@ fn ogr2ogr_copies_every_control_state_into_a_geopackage() {
 }
 
 #[test]
-fn a_spatial_filter_and_a_time_filter_reach_the_server_and_select_the_map_then() {
+fn a_spatial_filter_and_the_plain_time_filter_reach_the_server_and_select_the_map_then() {
     let (_db, index) = index_of(&mosul_dir());
     let (_server, port) = serve(&mosul_dir());
-    // West Mosul around the Old City, on 3 June 2017.
-    let (bbox, at) = ("43.10,36.32,43.15,36.36", "2017-06-03");
-    // GDAL 3.6 evaluates `valid_to > X` on a null date as an error that sinks a whole OR, so the
-    // states that ended after T and the states still holding are asked for apart.
-    let mut found = BTreeSet::new();
-    for filter in [
-        format!("valid_from <= '{at}' and valid_to > '{at}'"),
-        format!("valid_from <= '{at}' and valid_to is null"),
-    ] {
+    // West Mosul around the Old City, on 3 June 2017 and at the instant Zanjili changed hands.
+    let bbox = "43.10,36.32,43.15,36.36";
+    for at in ["2017-06-03", "2017-06-10T00:00:00Z"] {
+        // The filter as anyone would write it: GDAL sends it whole as CQL2 text and the server
+        // evaluates it, nulls included.
+        let filter = format!("valid_from <= '{at}' AND (valid_to IS NULL OR valid_to > '{at}')");
         let (stdout, stderr) = gdal(
             "ogrinfo",
             &[
@@ -146,24 +144,105 @@ fn a_spatial_filter_and_a_time_filter_reach_the_server_and_select_the_map_then()
             .rfind(|l| l.contains("Fetch(") && l.contains("/items?"))
             .unwrap_or_else(|| panic!("no items request in {stderr}"));
         assert!(sent.contains("bbox=43.1"), "{sent}");
-        assert!(sent.contains("datetime="), "{sent}");
-        found.extend(
-            stdout
-                .lines()
-                .filter_map(|l| l.trim().strip_prefix("district (String) = "))
-                .map(str::to_owned),
+        assert!(
+            sent.contains("filter=") && sent.contains("filter-lang=cql-text"),
+            "{sent}"
         );
+        assert!(!stderr.contains("ERROR"), "{stderr}");
+        let found: BTreeSet<String> = stdout
+            .lines()
+            .filter_map(|l| l.trim().strip_prefix("district (String) = "))
+            .map(str::to_owned)
+            .collect();
+        let t: Instant = at.parse().unwrap();
+        let expected: BTreeSet<String> = index
+            .districts_in(Some(&bbox.parse::<Bbox>().unwrap()))
+            .into_iter()
+            .filter(|&d| index.state_at(d, t).is_some())
+            .map(|d| index.districts[d as usize].district.id.clone())
+            .collect();
+        assert!(
+            expected.contains("zanjili") && expected.len() > 10,
+            "{expected:?}"
+        );
+        assert_eq!(found, expected, "at {at}");
+        // One state per district: at a hand-over only the newer one.
+        let states = stdout
+            .lines()
+            .filter(|l| l.trim().starts_with("district (String) = "))
+            .count();
+        assert_eq!(states, expected.len(), "at {at}");
     }
-    let t: Instant = at.parse().unwrap();
-    let expected: BTreeSet<String> = index
-        .districts_in(Some(&bbox.parse::<Bbox>().unwrap()))
-        .into_iter()
-        .filter(|&d| index.state_at(d, t).is_some())
-        .map(|d| index.districts[d as usize].district.id.clone())
-        .collect();
-    assert!(
-        expected.contains("zanjili") && expected.len() > 10,
-        "{expected:?}"
-    );
-    assert_eq!(found, expected);
+}
+
+/// The districts (one per state) GDAL lists.
+fn districts_listed(stdout: &str) -> Vec<String> {
+    stdout
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("district (String) = "))
+        .map(str::to_owned)
+        .collect()
+}
+
+#[test]
+fn the_documented_time_filters_give_the_snapshot_on_every_source() {
+    use frontline::export::{self, Format};
+    let (tmp, index) = index_of(&mosul_dir());
+    let (_server, port) = serve(&mosul_dir());
+    let oapif = format!("OAPIF:http://127.0.0.1:{port}/ogc");
+    let mut sources = vec![(oapif, "control".to_owned())];
+    for format in [Format::Gpkg, Format::Csv, Format::Geojson] {
+        let path = tmp.path().join(format!("frontline.{format}"));
+        export::write_file(&index, format, &path).unwrap();
+        let layer = if format == Format::Gpkg {
+            "control"
+        } else {
+            "frontline"
+        };
+        sources.push((path.display().to_string(), layer.to_owned()));
+    }
+    let handover = index.states.iter().map(|s| s.interval.from).max().unwrap();
+    for t in [
+        Instant::from_ymd(2016, 10, 17),
+        Instant::from_ymd(2017, 1, 24),
+        handover,
+    ] {
+        let at = t.to_rfc3339();
+        let expected: Vec<String> = {
+            let mut v: Vec<String> = (0..index.districts.len() as u32)
+                .filter(|&d| index.state_at(d, t).is_some())
+                .map(|d| index.districts[d as usize].district.id.clone())
+                .collect();
+            v.sort();
+            v
+        };
+        for (source, layer) in &sources {
+            // The one form that works on every source (README, "Time filters in GDAL").
+            let sql = format!(
+                "SELECT district FROM \"{layer}\" WHERE valid_from <= '{at}' AND \
+                 (valid_to IS NULL OR valid_to > '{at}' OR valid_to < '0')"
+            );
+            let mut args = vec!["-ro", "-q"];
+            if source.starts_with("OAPIF") {
+                // The fast way through a large layer: pages of 10,000, not GDAL's 10.
+                args.extend(["-oo", "PAGE_SIZE=10000"]);
+            }
+            args.extend([source.as_str(), "-dialect", "SQLite", "-sql", &sql]);
+            let (stdout, _) = gdal("ogrinfo", &args);
+            let mut found = districts_listed(&stdout);
+            found.sort();
+            assert_eq!(found, expected, "{source} at {at}");
+        }
+        // The plain filter, on the OGC API (evaluated by the server) and the GeoPackage.
+        for (source, layer) in &sources[..2] {
+            let filter =
+                format!("valid_from <= '{at}' AND (valid_to IS NULL OR valid_to > '{at}')");
+            let (stdout, stderr) =
+                gdal("ogrinfo", &["-ro", "-q", source, layer, "-where", &filter]);
+            assert!(!stderr.contains("ERROR"), "{source}: {stderr}");
+            let mut found = districts_listed(&stdout);
+            found.sort();
+            assert_eq!(found, expected, "{source} -where at {at}");
+        }
+    }
 }

@@ -176,6 +176,8 @@ pub fn serve(seed: &Path) -> (TempDir, u16) {
         tiles: None,
         tiles_attribution: String::new(),
         reload_interval: 1.0,
+        public_url: None,
+        access_log_sample: 1,
     };
     let app = frontline::server::Application::build(&args).expect("the server starts");
     let port = app.port();

@@ -2,8 +2,10 @@
 //! table, the index against an oracle, and the facts of the Mosul data set.
 
 mod dataset_meta;
+mod edges;
 mod export;
 mod export_formats;
+mod fgb;
 mod fronts;
 mod gdal;
 mod helpers;
@@ -11,7 +13,10 @@ mod import;
 mod index;
 mod mosul;
 mod ogc;
+mod ogc_html;
+mod ogc_query;
 mod render;
+mod robustness;
 mod routes;
 mod server;
 mod truth;

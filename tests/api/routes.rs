@@ -30,7 +30,10 @@ async fn a_snapshot_shows_every_district_with_its_state_at_the_instant() {
     assert_eq!(p["group"], "Town");
     assert_eq!(p["kind"], "test", "other properties are kept and returned");
     assert!((p["area_km2"].as_f64().unwrap() - 1.0).abs() < 0.15);
-    assert_eq!(middle["geometry"]["type"], "Polygon");
+    assert_eq!(
+        middle["geometry"]["type"], "MultiPolygon",
+        "every district is a MultiPolygon, whatever its data set file says"
+    );
 }
 
 #[actix_web::test]

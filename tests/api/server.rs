@@ -43,6 +43,8 @@ fn args(db: &std::path::Path, seed: &std::path::Path) -> ServeArgs {
         tiles: None,
         tiles_attribution: String::new(),
         reload_interval: 0.2,
+        public_url: None,
+        access_log_sample: 1,
     }
 }
 
@@ -114,5 +116,109 @@ fn a_server_whose_seed_data_is_missing_says_so() {
     assert!(
         text.contains("cannot seed the new database") && text.contains("factions.csv"),
         "{text}"
+    );
+}
+
+/// A raw HTTP/1.1 request of any method; returns the head (lower-cased) and the body bytes.
+fn request(port: u16, method: &str, path: &str, headers: &str) -> (String, Vec<u8>) {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(30)))
+        .unwrap();
+    write!(
+        stream,
+        "{method} {path} HTTP/1.1\r\nHost: localhost\r\n{headers}Connection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).unwrap();
+    let split = raw
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .expect("a complete response");
+    (
+        String::from_utf8_lossy(&raw[..split]).to_lowercase(),
+        raw[split + 4..].to_vec(),
+    )
+}
+
+fn header<'a>(head: &'a str, name: &str) -> Option<&'a str> {
+    head.lines()
+        .find_map(|l| l.strip_prefix(&format!("{name}: ")))
+        .map(str::trim)
+}
+
+#[test]
+fn exports_open_as_remote_layers_with_head_byte_ranges_and_cors() {
+    let seed = small_dir();
+    let (_tmp, port) = crate::helpers::serve(seed.path());
+    let (head, whole) = request(port, "GET", "/api/export/gpkg", "");
+    assert!(head.starts_with("http/1.1 200"), "{head}");
+    assert_eq!(&whole[..16], b"SQLite format 3\0");
+    assert_eq!(header(&head, "accept-ranges"), Some("bytes"), "{head}");
+
+    // HEAD answers with the length and no body, on exports and on every other read.
+    let (head, body) = request(port, "HEAD", "/api/export/gpkg", "");
+    assert!(head.starts_with("http/1.1 200"), "{head}");
+    assert!(body.is_empty());
+    let length = whole.len().to_string();
+    assert_eq!(
+        header(&head, "content-length"),
+        Some(length.as_str()),
+        "{head}"
+    );
+    for path in [
+        "/api/meta",
+        "/api/snapshot?at=2024-03-01",
+        "/api/export/csv",
+        "/ogc/collections",
+    ] {
+        let (head, body) = request(port, "HEAD", path, "");
+        assert!(head.starts_with("http/1.1 200"), "HEAD {path}: {head}");
+        assert!(body.is_empty(), "HEAD {path}");
+    }
+
+    // A byte range is a 206 with exactly those bytes, uncompressed.
+    let (head, part) = request(
+        port,
+        "GET",
+        "/api/export/gpkg",
+        "Range: bytes=100-1123\r\nAccept-Encoding: gzip, br\r\n",
+    );
+    assert!(head.starts_with("http/1.1 206"), "{head}");
+    assert_eq!(part, whole[100..1124]);
+    assert!(
+        header(&head, "content-range")
+            .unwrap()
+            .starts_with("bytes 100-1123/")
+    );
+
+    // A browser tool on another origin may read the snapshot and the exports.
+    for path in [
+        "/api/snapshot?at=2024-03-01",
+        "/api/export/gpkg",
+        "/ogc/collections",
+    ] {
+        let (head, _) = request(port, "GET", path, "Origin: https://kepler.gl\r\n");
+        let allowed = header(&head, "access-control-allow-origin");
+        assert!(
+            matches!(allowed, Some("*" | "https://kepler.gl")),
+            "{path}: {head}"
+        );
+        let exposed = header(&head, "access-control-expose-headers").unwrap_or_default();
+        assert!(exposed.contains("etag"), "{path}: {head}");
+    }
+    let (head, _) = request(
+        port,
+        "OPTIONS",
+        "/api/export/gpkg",
+        "Origin: https://kepler.gl\r\nAccess-Control-Request-Method: GET\r\nAccess-Control-Request-Headers: range\r\n",
+    );
+    assert!(head.starts_with("http/1.1 200"), "{head}");
+    assert!(
+        header(&head, "access-control-allow-headers")
+            .unwrap_or_default()
+            .contains("range"),
+        "{head}"
     );
 }

@@ -14,7 +14,7 @@ use std::path::Path;
 use geo::{BoundingRect, MultiLineString, MultiPolygon, Rect};
 use rusqlite::{Connection, Transaction, params};
 
-use super::records::{control_records, front_records};
+use super::records::{control_records, flat_list, front_records};
 use super::{Result, gpkg_datetime, round3};
 use crate::domain::geometry::as_multi_polygon;
 use crate::domain::index::Index;
@@ -94,7 +94,7 @@ fn write_districts(
                     blob,
                     district.id,
                     district.name,
-                    (!district.alt_names.is_empty()).then(|| district.alt_names.join(";")),
+                    (!district.alt_names.is_empty()).then(|| flat_list(&district.alt_names)),
                     district.group,
                     round3(d.area_km2)
                 ],
@@ -124,11 +124,11 @@ fn write_control(
                     r.name,
                     r.status,
                     r.faction,
-                    r.factions.join(";"),
+                    flat_list(&r.factions),
                     gpkg_datetime(r.valid_from),
                     r.valid_to.map(gpkg_datetime),
                     r.confidence,
-                    r.sources.join(";"),
+                    flat_list(&r.sources),
                     r.note
                 ],
             )?;
@@ -167,8 +167,8 @@ fn write_frontline(tx: &Transaction<'_>, index: &Index, last_change: &str) -> Re
                     r.district_b,
                     r.side_a,
                     r.side_b,
-                    r.factions_a.join(";"),
-                    r.factions_b.join(";"),
+                    flat_list(&r.factions_a),
+                    flat_list(&r.factions_b),
                     gpkg_datetime(r.valid_from),
                     r.valid_to.map(gpkg_datetime),
                     r.length_km

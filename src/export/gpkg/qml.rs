@@ -14,8 +14,15 @@
 //! postProcessAddedLayer`) and QField load the layer's default style, and for a GeoPackage that is
 //! the row of its `layer_styles` table (the table QGIS itself writes with "Save as default") with
 //! `useAsDefault` set. A style's `<temporal>` element carries the temporal properties, so each
-//! time-aware layer gets one: active, mode 2 (start and end from fields), `valid_from`/`valid_to`,
-//! limit mode 0 (include the start, exclude the end: our half-open intervals; a NULL end is open).
+//! time-aware layer gets one, active, in mode 4: start and end from *expressions*,
+//! `to_datetime("valid_from")` and `coalesce(to_datetime("valid_to"), make_datetime(9999,…))` (a
+//! NULL end is open), which QGIS evaluates as date-times (`start <= frame end AND end > frame
+//! start`: our half-open intervals). Mode 2, start and end from fields, looks the same but is
+//! wrong at every hand-over instant: QGIS 3.22 hands the filter to the OGR provider as SQL, which
+//! compares the stored DATETIME text (`2017-06-03T00:00:00.000Z`) with a literal without the `Z`
+//! (`2017-06-03T00:00:00`) as strings, so the state ending at T matches and the one starting
+//! there does not. The temporal controller works in the QGIS process's time zone, so the day
+//! frames match the UTC data exactly when QGIS runs in UTC.
 //! The `control` style also colours districts by faction and hatches contested ones.
 
 use std::fmt::Write as _;
@@ -46,7 +53,7 @@ CREATE TABLE "layer_styles" (
 "#;
 
 /// The temporal element every style carries; see the module docs.
-const TEMPORAL: &str = r#" <temporal enabled="1" mode="2" limitMode="0" startField="valid_from" endField="valid_to" startExpression="" endExpression="" durationField="" durationUnit="min" fixedDuration="0" accumulate="0">
+const TEMPORAL: &str = r#" <temporal enabled="1" mode="4" limitMode="0" startField="valid_from" endField="valid_to" startExpression="to_datetime(&quot;valid_from&quot;)" endExpression="coalesce(to_datetime(&quot;valid_to&quot;), make_datetime(9999,12,31,0,0,0))" durationField="" durationUnit="min" fixedDuration="0" accumulate="0">
   <fixedRange><start></start><end></end></fixedRange>
  </temporal>
 "#;

@@ -60,14 +60,14 @@ impl Collection {
         self != Self::Districts
     }
 
-    /// Properties that `?name=value` filters on, by equality.
+    /// Properties that `?name=value` and `filter` can test, and `sortby` can sort by: all of
+    /// them.
     #[must_use]
-    pub fn queryables(self) -> &'static [&'static str] {
-        match self {
-            Self::Districts => &["name", "group"],
-            Self::Control => &["district", "status", "faction", "confidence"],
-            Self::Frontline => &["district_a", "district_b", "side_a", "side_b"],
-        }
+    pub fn queryables(self) -> Vec<&'static str> {
+        super::values::properties(self)
+            .iter()
+            .map(|p| p.name)
+            .collect()
     }
 
     /// The collection named `id`, or a 404 that lists the collections.
@@ -113,7 +113,7 @@ impl Collection {
         sides.push("contested");
         let text = |title: &str| json!({ "title": title, "type": "string" });
         let list =
-            |title: &str| json!({ "title": title, "type": "array", "items": { "type": "string" } });
+            |title: &str| json!({ "title": format!("{title}, separated by ;"), "type": "string" });
         let time = |title: &str, role: &str, nullable: bool| {
             json!({
                 "title": title,
@@ -165,7 +165,7 @@ impl Collection {
     pub fn geometry_schema(self) -> Value {
         let format = match self {
             Self::Frontline => "geometry-multilinestring",
-            _ => "geometry-polygon-or-multipolygon",
+            _ => "geometry-multipolygon",
         };
         json!({ "format": format, "x-ogc-role": "primary-geometry" })
     }

@@ -1,222 +1,67 @@
-//! `/collections/{id}/items` and `/items/{featureId}`: filtering by bbox, datetime and queryables,
-//! exact counts, and paging links that keep the filters.
+//! `/collections/{id}/items` and `/items/{featureId}`: filtering by bbox, datetime, queryables
+//! and CQL2, sorting, property selection, exact counts, and paging links that keep the filters.
 
 use actix_web::http::header::{HeaderName, HeaderValue};
 use actix_web::{HttpRequest, HttpResponse, web};
 use geo::Intersects;
 use serde::Serialize;
 
-use super::features::{AnyFeature, Feature, feature_at};
-use super::{CRS84, Collection, Link, Pairs, base_url, check_crs, check_format};
+use super::features::{AnyFeature, Shape, feature_at};
+use super::html;
+use super::query::ItemsQuery;
+use super::values::{self, Value};
+use super::{Collection, Crs, Link, Pairs, base_url, check_format, parse_crs};
 use crate::domain::geometry::Bbox;
 use crate::domain::index::Index;
-use crate::domain::time::Period;
 use crate::error::{AppError, Result};
-use crate::export::side_label;
 use crate::http::AppState;
-use crate::http::respond::{self, GEOJSON, JSON};
+use crate::http::respond::{GEOJSON, JSON};
 
-pub const DEFAULT_LIMIT: usize = 100;
-pub const MAX_LIMIT: usize = 10_000;
-
-/// An items request, validated.
-#[derive(Debug)]
-struct ItemsQuery {
-    bbox: Option<Bbox>,
-    /// Every `datetime` given: a feature must meet each (GDAL sends one per bound of a filter).
-    periods: Vec<Period>,
-    limit: usize,
-    offset: usize,
-    /// Queryable name and the value it must equal.
-    filters: Vec<(&'static str, String)>,
-}
-
-impl ItemsQuery {
-    fn parse(c: Collection, index: &Index, pairs: &Pairs) -> Result<Self> {
-        let mut q = Self {
-            bbox: None,
-            periods: vec![],
-            limit: DEFAULT_LIMIT,
-            offset: 0,
-            filters: vec![],
-        };
-        for (i, (name, value)) in pairs.iter().enumerate() {
-            if name != "datetime" && pairs[..i].iter().any(|(n, _)| n == name) {
-                return Err(AppError::invalid(
-                    name,
-                    format!("parameter `{name}` is given more than once"),
-                ));
-            }
-            match name.as_str() {
-                "bbox" => q.bbox = Some(parse_bbox(value)?),
-                "datetime" => {
-                    q.periods.push(value.parse().map_err(
-                        |e: crate::domain::time::ParsePeriodError| {
-                            AppError::invalid("datetime", e.to_string())
-                        },
-                    )?);
-                }
-                "limit" => {
-                    q.limit = parse_count("limit", value)?.clamp(1, MAX_LIMIT as i64) as usize
-                }
-                "offset" => q.offset = parse_count("offset", value)?.max(0) as usize,
-                "f" => check_format(value)?,
-                "crs" | "bbox-crs" => check_crs(name, value)?,
-                other => {
-                    let Some(&queryable) = c.queryables().iter().find(|&&q| q == other) else {
-                        return Err(unknown_parameter(c, other));
-                    };
-                    check_filter_value(index, queryable, value)?;
-                    q.filters.push((queryable, value.clone()));
-                }
-            }
-        }
-        Ok(q)
-    }
-}
-
-fn unknown_parameter(c: Collection, name: &str) -> AppError {
-    AppError::invalid(
-        name,
-        format!(
-            "unknown parameter `{name}`: {}/items accepts bbox, bbox-crs, datetime, limit, offset, crs, f \
-             and the queryables {}",
-            c.id(),
-            c.queryables().join(", ")
-        ),
-    )
-}
-
-fn parse_bbox(value: &str) -> Result<Bbox> {
-    // A 3-D box (six numbers) keeps its horizontal corners: districts are flat.
-    let parts: Vec<&str> = value.split(',').collect();
-    let flat = if parts.len() == 6 {
-        [parts[0], parts[1], parts[3], parts[4]].join(",")
-    } else {
-        value.to_owned()
-    };
-    flat.parse::<Bbox>()
-        .map_err(|e| AppError::invalid("bbox", e.to_string()))
-}
-
-fn parse_count(name: &str, value: &str) -> Result<i64> {
-    value.trim().parse::<i64>().map_err(|_| {
-        AppError::invalid(
-            name,
-            format!(
-                "'{value}' is not a valid {name}: expected a whole number (limit is clamped to 1..{MAX_LIMIT})"
-            ),
-        )
-    })
-}
-
-/// Filters on keywords and ids must name something that exists: a typo is an error, not an empty
-/// answer.
-fn check_filter_value(index: &Index, queryable: &str, value: &str) -> Result<()> {
-    let factions = || index.factions.iter().map(|f| f.id.as_str());
-    let valid: Vec<&str> = match queryable {
-        "status" => vec!["held", "contested"],
-        "confidence" => crate::domain::model::Confidence::ALL
-            .iter()
-            .map(|c| c.as_str())
-            .collect(),
-        "faction" => factions().collect(),
-        "side_a" | "side_b" => factions().chain(["contested"]).collect(),
-        "district" | "district_a" | "district_b" => {
-            return if index.district_index(value).is_some() {
-                Ok(())
-            } else {
-                Err(AppError::invalid(
-                    queryable,
-                    format!(
-                        "no district '{value}': district ids are listed at /ogc/collections/districts/items"
-                    ),
-                ))
-            };
-        }
-        _ => return Ok(()),
-    };
-    if valid.contains(&value) {
-        Ok(())
-    } else {
-        Err(AppError::invalid(
-            queryable,
-            format!(
-                "'{value}' is not a valid {queryable}: expected one of {}",
-                valid.join(", ")
-            ),
-        ))
-    }
-}
-
-/// Calls `page` with each matching feature's position in the collection, counting them all.
-/// Districts and states come in data set order, front pieces by border then time.
+/// Calls `visit` with each matching feature's position in the collection, in collection order:
+/// districts and states in data set order, front pieces by border then time.
 fn matching(index: &Index, c: Collection, q: &ItemsQuery, mut visit: impl FnMut(usize)) {
-    let in_box: Option<Vec<bool>> = q.bbox.as_ref().map(|b| {
-        let mut mask = vec![false; index.districts.len()];
-        for d in index.districts_in(Some(b)) {
-            mask[d as usize] = true;
+    let in_box: Option<Vec<bool>> = q.bbox.as_ref().map(|b| match c {
+        Collection::Frontline => {
+            let Bbox(r) = b;
+            index
+                .borders()
+                .iter()
+                .map(|b| b.lines.intersects(r))
+                .collect()
         }
-        mask
+        _ => {
+            let mut mask = vec![false; index.districts.len()];
+            for d in index.districts_in(Some(b)) {
+                mask[d as usize] = true;
+            }
+            mask
+        }
     });
-    let district_ok = |d: u32| in_box.as_ref().is_none_or(|m| m[d as usize]);
+    let place_ok = |i: usize| in_box.as_ref().is_none_or(|m| m[i]);
     let when_ok = |i: &crate::domain::time::Interval| q.periods.iter().all(|p| p.meets(i));
-    let filter = |name: &str| {
-        q.filters
-            .iter()
-            .find(|(n, _)| *n == name)
-            .map(|(_, v)| v.as_str())
+    let values_ok = |p: usize| {
+        q.equal.iter().all(|(prop, want)| {
+            values::value(index, c, p, *prop).compare(want) == Some(std::cmp::Ordering::Equal)
+        }) && q.filter.as_ref().is_none_or(|f| f.matches(index, p))
     };
     match c {
         Collection::Districts => {
-            let (name, group) = (filter("name"), filter("group"));
-            for (d, entry) in index.districts.iter().enumerate() {
-                let ok = district_ok(d as u32)
-                    && name.is_none_or(|n| entry.district.name == n)
-                    && group.is_none_or(|g| entry.district.group.as_deref() == Some(g));
-                if ok {
+            for d in 0..index.districts.len() {
+                if place_ok(d) && values_ok(d) {
                     visit(d);
                 }
             }
         }
         Collection::Control => {
-            let district = filter("district").and_then(|id| index.district_index(id));
-            let status = filter("status");
-            let faction = filter("faction").and_then(|id| index.faction_index(id));
-            let confidence = filter("confidence");
             for (s, state) in index.states.iter().enumerate() {
-                let ok = district.is_none_or(|d| state.district == d)
-                    && district_ok(state.district)
-                    && when_ok(&state.interval)
-                    && status.is_none_or(|v| state.status.as_str() == v)
-                    && faction.is_none_or(|f| {
-                        state.status == crate::domain::model::Status::Held && state.factions[0] == f
-                    })
-                    && confidence.is_none_or(|v| state.confidence.as_str() == v);
-                if ok {
+                if place_ok(state.district as usize) && when_ok(&state.interval) && values_ok(s) {
                     visit(s);
                 }
             }
         }
         Collection::Frontline => {
-            let borders = index.borders();
-            let border_in_box: Option<Vec<bool>> = q
-                .bbox
-                .as_ref()
-                .map(|Bbox(r)| borders.iter().map(|b| b.lines.intersects(r)).collect());
-            let (da, db) = (filter("district_a"), filter("district_b"));
-            let (sa, sb) = (filter("side_a"), filter("side_b"));
             for (i, piece) in index.fronts().iter().enumerate() {
-                let border = &borders[piece.border as usize];
-                let ok = border_in_box
-                    .as_ref()
-                    .is_none_or(|m| m[piece.border as usize])
-                    && when_ok(&piece.interval)
-                    && da.is_none_or(|id| index.districts[border.a as usize].district.id == id)
-                    && db.is_none_or(|id| index.districts[border.b as usize].district.id == id)
-                    && sa.is_none_or(|v| side_label(index, &piece.side_a) == v)
-                    && sb.is_none_or(|v| side_label(index, &piece.side_b) == v);
-                if ok {
+                if place_ok(piece.border as usize) && when_ok(&piece.interval) && values_ok(i) {
                     visit(i);
                 }
             }
@@ -224,12 +69,75 @@ fn matching(index: &Index, c: Collection, q: &ItemsQuery, mut visit: impl FnMut(
     }
 }
 
+/// The positions on the requested page, and how many matched in all.
+fn page_of(index: &Index, c: Collection, q: &ItemsQuery) -> (Vec<usize>, usize) {
+    let window = q.offset..q.offset.saturating_add(q.limit);
+    if q.sortby.is_empty() {
+        let mut matched = 0;
+        let mut positions = Vec::with_capacity(q.limit.min(1024));
+        matching(index, c, q, |p| {
+            if window.contains(&matched) {
+                positions.push(p);
+            }
+            matched += 1;
+        });
+        return (positions, matched);
+    }
+    let mut keyed: Vec<(Vec<Value<'_>>, usize)> = Vec::new();
+    matching(index, c, q, |p| {
+        let keys = q
+            .sortby
+            .iter()
+            .map(|&(prop, _)| values::value(index, c, p, prop))
+            .collect();
+        keyed.push((keys, p));
+    });
+    // Stable: ties keep collection order. Nulls sort last either way.
+    keyed.sort_by(|(a, _), (b, _)| {
+        for (i, &(_, descending)) in q.sortby.iter().enumerate() {
+            let ord = match (&a[i], &b[i]) {
+                (Value::Null, Value::Null) => std::cmp::Ordering::Equal,
+                (Value::Null, _) => std::cmp::Ordering::Greater,
+                (_, Value::Null) => std::cmp::Ordering::Less,
+                (x, y) => {
+                    let o = x.compare(y).unwrap_or(std::cmp::Ordering::Equal);
+                    if descending { o.reverse() } else { o }
+                }
+            };
+            if ord != std::cmp::Ordering::Equal {
+                return ord;
+            }
+        }
+        std::cmp::Ordering::Equal
+    });
+    let matched = keyed.len();
+    let positions = keyed
+        .into_iter()
+        .skip(q.offset)
+        .take(q.limit)
+        .map(|(_, p)| p)
+        .collect();
+    (positions, matched)
+}
+
+/// Features as stored, or reshaped as the request asks.
+#[derive(Serialize)]
+#[serde(untagged)]
+#[expect(
+    clippy::large_enum_variant,
+    reason = "built and serialised one at a time; boxing the common case would cost an allocation each"
+)]
+enum Out<'a> {
+    Plain(AnyFeature<'a>),
+    Shaped(serde_json::Value),
+}
+
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct Page<'a> {
     #[serde(rename = "type")]
     kind: &'static str,
-    features: Vec<AnyFeature<'a>>,
+    features: Vec<Out<'a>>,
     number_matched: usize,
     number_returned: usize,
     links: Vec<Link>,
@@ -244,14 +152,7 @@ pub async fn items(
     let c = Collection::parse(&path)?;
     let index = state.current();
     let q = ItemsQuery::parse(c, &index, &pairs)?;
-    let mut matched = 0;
-    let mut positions = Vec::with_capacity(q.limit.min(1024));
-    matching(&index, c, &q, |p| {
-        if matched >= q.offset && matched < q.offset + q.limit {
-            positions.push(p);
-        }
-        matched += 1;
-    });
+    let (positions, matched) = page_of(&index, c, &q);
 
     let base = format!("{}/collections/{}", base_url(&req), c.id());
     let page_url = |offset: usize| {
@@ -269,9 +170,10 @@ pub async fn items(
     };
     let mut links = vec![
         Link::new(page_url(q.offset), "self", GEOJSON).titled("This page"),
+        html::alternate(&page_url(q.offset)),
         Link::new(base.clone(), "collection", JSON).titled(c.title()),
     ];
-    if q.offset + q.limit < matched {
+    if q.offset.saturating_add(q.limit) < matched {
         links.push(Link::new(page_url(q.offset + q.limit), "next", GEOJSON).titled("Next page"));
     }
     if q.offset > 0 {
@@ -280,17 +182,35 @@ pub async fn items(
                 .titled("Previous page"),
         );
     }
+    let shape = Shape {
+        properties: q.properties.as_deref(),
+        skip_geometry: q.skip_geometry,
+        crs: q.crs,
+    };
+    let features = positions
+        .iter()
+        .map(|&p| {
+            let f = feature_at(&index, c, p);
+            if shape.is_plain() {
+                Out::Plain(f)
+            } else {
+                Out::Shaped(shape.apply(c, &f))
+            }
+        })
+        .collect();
     let page = Page {
         kind: "FeatureCollection",
         number_returned: positions.len(),
-        features: positions
-            .iter()
-            .map(|&p| feature_at(&index, c, p))
-            .collect(),
+        features,
         number_matched: matched,
         links,
     };
-    Ok(with_crs(respond::json(&req, GEOJSON, &page)))
+    Ok(with_crs(
+        html::respond(&req, &pairs, GEOJSON, &page, |v| {
+            html::items(v, &base_url(&req), c.id(), &palette(&index))
+        }),
+        q.crs,
+    ))
 }
 
 pub async fn item(
@@ -301,10 +221,11 @@ pub async fn item(
 ) -> Result<HttpResponse> {
     let (collection, id) = path.into_inner();
     let c = Collection::parse(&collection)?;
+    let mut crs = Crs::Crs84;
     for (name, value) in pairs.iter() {
         match name.as_str() {
             "f" => check_format(value)?,
-            "crs" => check_crs(name, value)?,
+            "crs" => crs = parse_crs(name, value)?,
             other => {
                 return Err(AppError::invalid(
                     other,
@@ -329,21 +250,43 @@ pub async fn item(
     let base = format!("{}/collections/{}", base_url(&req), c.id());
     let links = vec![
         Link::new(format!("{base}/items/{id}"), "self", GEOJSON).titled("This feature"),
+        html::alternate(&format!("{base}/items/{id}")),
         Link::new(base.clone(), "collection", JSON).titled(c.title()),
     ];
-    let body = match feature_at(&index, c, position) {
-        AnyFeature::District(f) => AnyFeature::District(Feature { links, ..f }),
-        AnyFeature::Control(f) => AnyFeature::Control(Feature { links, ..f }),
-        AnyFeature::Front(f) => AnyFeature::Front(Feature { links, ..f }),
+    let feature = feature_at(&index, c, position).with_links(links);
+    let shape = Shape {
+        properties: None,
+        skip_geometry: false,
+        crs,
     };
-    Ok(with_crs(respond::json(&req, GEOJSON, &body)))
+    let body = if shape.is_plain() {
+        Out::Plain(feature)
+    } else {
+        Out::Shaped(shape.apply(c, &feature))
+    };
+    Ok(with_crs(
+        html::respond(&req, &pairs, GEOJSON, &body, |v| {
+            html::item(v, &base_url(&req), c.id(), &palette(&index))
+        }),
+        crs,
+    ))
+}
+
+/// The data set's faction colours, for HTML maps.
+fn palette(index: &Index) -> html::Palette {
+    html::Palette::new(
+        index
+            .factions
+            .iter()
+            .map(|f| (f.id.clone(), f.color.clone())),
+    )
 }
 
 /// Part 2: every feature response says its CRS.
-fn with_crs(mut response: HttpResponse) -> HttpResponse {
+fn with_crs(mut response: HttpResponse, crs: Crs) -> HttpResponse {
     response.headers_mut().insert(
         HeaderName::from_static("content-crs"),
-        HeaderValue::from_str(&format!("<{CRS84}>")).expect("a valid header"),
+        HeaderValue::from_str(&format!("<{}>", crs.uri())).expect("a valid header"),
     );
     response
 }

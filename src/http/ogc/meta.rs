@@ -4,11 +4,12 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Serialize;
 use serde_json::{Value, json};
 
-use super::{CRS84, Collection, Link, OPENAPI_JSON, Pairs, SCHEMA_JSON, base_url, only};
+use super::html;
+use super::{CRS84, Collection, EPSG4326, Link, OPENAPI_JSON, Pairs, SCHEMA_JSON, base_url, only};
 use crate::domain::index::Index;
 use crate::error::Result;
 use crate::http::AppState;
-use crate::http::respond::{self, GEOJSON, JSON};
+use crate::http::respond::{GEOJSON, JSON};
 
 pub const CONFORMANCE: &[&str] = &[
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
@@ -17,6 +18,16 @@ pub const CONFORMANCE: &[&str] = &[
     "http://www.opengis.net/spec/ogcapi-features-2/1.0/conf/crs",
     "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables",
     "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables-query-parameters",
+    "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/filter",
+    "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/features-filter",
+    "http://www.opengis.net/spec/cql2/1.0/conf/cql2-text",
+    "http://www.opengis.net/spec/cql2/1.0/conf/basic-cql2",
+    "http://www.opengis.net/spec/cql2/1.0/conf/advanced-comparison-operators",
+    "http://www.opengis.net/spec/cql2/1.0/conf/case-insensitive-comparison",
+    "http://www.opengis.net/spec/ogcapi-features-5/1.0/conf/queryables",
+    "http://www.opengis.net/spec/ogcapi-records-1/1.0/conf/sorting",
+    "http://www.opengis.net/spec/ogcapi-features-8/1.0/conf/sorting",
+    "http://www.opengis.net/spec/ogcapi-features-6/1.0/conf/property-selection",
 ];
 
 pub async fn landing(req: HttpRequest, q: web::Query<Pairs>) -> Result<HttpResponse> {
@@ -28,21 +39,28 @@ pub async fn landing(req: HttpRequest, q: web::Query<Pairs>) -> Result<HttpRespo
                         as OGC API – Features with a time dimension.",
         "links": [
             Link::new(base.clone(), "self", JSON).titled("This document"),
+            html::alternate(&base),
             Link::new(format!("{base}/api"), "service-desc", OPENAPI_JSON).titled("The API definition (OpenAPI 3.0)"),
             Link::new(format!("{base}/conformance"), "conformance", JSON).titled("Conformance classes"),
             Link::new(format!("{base}/collections"), "data", JSON).titled("Collections"),
         ],
     });
-    Ok(respond::json(&req, JSON, &body))
+    Ok(html::respond(&req, &q, JSON, &body, |v| {
+        html::landing(v, &base)
+    }))
 }
 
 pub async fn conformance(req: HttpRequest, q: web::Query<Pairs>) -> Result<HttpResponse> {
     only(&q, &[])?;
-    Ok(respond::json(
-        &req,
-        JSON,
-        &json!({ "conformsTo": CONFORMANCE }),
-    ))
+    let base = base_url(&req);
+    let url = format!("{base}/conformance");
+    let body = json!({
+        "links": [Link::new(url.clone(), "self", JSON).titled("Conformance classes"), html::alternate(&url)],
+        "conformsTo": CONFORMANCE,
+    });
+    Ok(html::respond(&req, &q, JSON, &body, |v| {
+        html::conformance(v, &base)
+    }))
 }
 
 /// Collection metadata, identical in `/collections` and `/collections/{id}`.
@@ -54,7 +72,7 @@ struct CollectionView {
     description: &'static str,
     item_type: &'static str,
     extent: Value,
-    crs: [&'static str; 1],
+    crs: [&'static str; 2],
     storage_crs: &'static str,
     links: Vec<Link>,
 }
@@ -80,10 +98,11 @@ fn collection_view(index: &Index, base: &str, c: Collection) -> CollectionView {
         description: c.description(),
         item_type: "feature",
         extent,
-        crs: [CRS84],
+        crs: [CRS84, EPSG4326],
         storage_crs: CRS84,
         links: vec![
             Link::new(url.clone(), "self", JSON).titled(c.title()),
+            html::alternate(&url),
             Link::new(format!("{url}/items"), "items", GEOJSON).titled("Features (GeoJSON)"),
             Link::new(
                 format!("{url}/queryables"),
@@ -110,12 +129,15 @@ pub async fn collections(
     only(&q, &[])?;
     let index = state.current();
     let base = base_url(&req);
+    let url = format!("{base}/collections");
     let body = json!({
-        "links": [Link::new(format!("{base}/collections"), "self", JSON).titled("Collections")],
+        "links": [Link::new(url.clone(), "self", JSON).titled("Collections"), html::alternate(&url)],
         "collections": Collection::ALL.map(|c| collection_view(&index, &base, c)),
-        "crs": [CRS84],
+        "crs": [CRS84, EPSG4326],
     });
-    Ok(respond::json(&req, JSON, &body))
+    Ok(html::respond(&req, &q, JSON, &body, |v| {
+        html::collections(v, &base)
+    }))
 }
 
 pub async fn collection(
@@ -126,8 +148,12 @@ pub async fn collection(
 ) -> Result<HttpResponse> {
     let c = Collection::parse(&path)?;
     only(&q, &[])?;
-    let view = collection_view(&state.current(), &base_url(&req), c);
-    Ok(respond::json(&req, JSON, &view))
+    let index = state.current();
+    let base = base_url(&req);
+    let view = collection_view(&index, &base, c);
+    Ok(html::respond(&req, &q, JSON, &view, |v| {
+        html::collection(v, &base, &queryables_document(&req, &index, c))
+    }))
 }
 
 /// The properties that can be filtered on, as JSON Schema (Part 3).
@@ -139,10 +165,16 @@ pub async fn queryables(
 ) -> Result<HttpResponse> {
     let c = Collection::parse(&path)?;
     only(&q, &[])?;
-    let mut properties = c.properties(&state.current());
+    let body = queryables_document(&req, &state.current(), c);
+    Ok(html::respond(&req, &q, SCHEMA_JSON, &body, |v| {
+        html::schema(v, &base_url(&req), c.id(), "queryables")
+    }))
+}
+
+fn queryables_document(req: &HttpRequest, index: &Index, c: Collection) -> Value {
+    let mut properties = c.properties(index);
     properties.retain(|name, _| c.queryables().contains(&name.as_str()));
-    let body = schema_document(&req, c, "queryables", properties, None);
-    Ok(respond::json(&req, SCHEMA_JSON, &body))
+    schema_document(req, c, "queryables", properties, None)
 }
 
 /// Every property of the features, as JSON Schema (Part 5), with the time roles.
@@ -156,7 +188,9 @@ pub async fn schema(
     only(&q, &[])?;
     let properties = c.properties(&state.current());
     let body = schema_document(&req, c, "schema", properties, Some(c.geometry_schema()));
-    Ok(respond::json(&req, SCHEMA_JSON, &body))
+    Ok(html::respond(&req, &q, SCHEMA_JSON, &body, |v| {
+        html::schema(v, &base_url(&req), c.id(), "schema")
+    }))
 }
 
 fn schema_document(

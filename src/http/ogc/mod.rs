@@ -5,15 +5,20 @@
 //! `frontline` (one feature per stretch of front and interval). `datetime` selects features whose
 //! half-open validity shares an instant with the requested period, so `control?datetime=T` is
 //! exactly the map at T (at a hand-over instant, the newer state only).
+//!
+//! Every resource is also an HTML page for browsers (`f=html`, or an `Accept` that prefers
+//! `text/html`); see the `html` module.
 
 mod collections;
+mod cql;
 mod features;
+mod html;
 mod items;
 mod meta;
 mod openapi;
+mod query;
+mod values;
 
-use actix_cors::Cors;
-use actix_web::http::header;
 use actix_web::{HttpRequest, web};
 use serde::Serialize;
 
@@ -22,18 +27,14 @@ pub use collections::Collection;
 use crate::error::AppError;
 
 pub const CRS84: &str = "http://www.opengis.net/def/crs/OGC/1.3/CRS84";
+pub const EPSG4326: &str = "http://www.opengis.net/def/crs/EPSG/0/4326";
 pub const OPENAPI_JSON: &str = "application/vnd.oai.openapi+json;version=3.0";
 pub const SCHEMA_JSON: &str = "application/schema+json";
 
 /// Registers `/ogc` and everything under it. Cross-origin GETs are allowed from anywhere: the data
 /// are public, and browser GIS clients live on other origins.
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    let cors = Cors::default()
-        .allow_any_origin()
-        .allowed_methods(["GET", "HEAD"])
-        .allow_any_header()
-        .expose_headers([header::ETAG, header::HeaderName::from_static("content-crs")])
-        .max_age(86_400);
+    let cors = super::cors();
     macro_rules! get {
         ($path:literal, $handler:expr) => {
             web::resource($path)
@@ -92,36 +93,82 @@ impl Link {
     }
 }
 
-/// The API's root URL as the client sees it (honours `Forwarded` / `X-Forwarded-*`).
+/// The API's root URL: the server's public URL (`--public-url`, else its listen address), never
+/// what a request's `Host` or `X-Forwarded-*` headers claim, so a caching proxy cannot be made to
+/// store links to somewhere else.
 pub fn base_url(req: &HttpRequest) -> String {
-    let info = req.connection_info();
-    format!("{}://{}/ogc", info.scheme(), info.host())
+    let public = req
+        .app_data::<web::Data<crate::http::AppState>>()
+        .and_then(|s| s.public_url.clone());
+    match public {
+        Some(root) => format!("{root}/ogc"),
+        // Only the test route table runs without a public URL.
+        None => {
+            let info = req.connection_info();
+            format!("{}://{}/ogc", info.scheme(), info.host())
+        }
+    }
 }
 
 /// Query parameters in order, decoded, for endpoints that validate them by hand.
 pub type Pairs = Vec<(String, String)>;
 
-/// `f` selects the encoding; JSON (GeoJSON for features) is the only one.
+/// `f` selects the encoding: JSON (`GeoJSON` for features), or HTML for a browser.
 pub fn check_format(value: &str) -> Result<(), AppError> {
     match value {
         "json" | "geojson" | "application/json" | "application/geo+json" => Ok(()),
+        f if html::is_html(f) => Ok(()),
         other => Err(AppError::invalid(
             "f",
-            format!("format '{other}' is not offered: use f=json (GeoJSON for features)"),
+            format!("format '{other}' is not offered: use f=json (GeoJSON for features) or f=html"),
         )),
     }
 }
 
-/// `crs` and `bbox-crs`: CRS84 is the only CRS offered.
-pub fn check_crs(parameter: &str, value: &str) -> Result<(), AppError> {
-    let trimmed = value.trim_start_matches('<').trim_end_matches('>');
-    if trimmed == CRS84 || trimmed == "[OGC:CRS84]" {
-        Ok(())
-    } else {
-        Err(AppError::invalid(
+/// The CRSs features are offered in: WGS 84 with longitude first (CRS84, as stored) or with
+/// latitude first (EPSG:4326, whose axis order says so).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Crs {
+    Crs84,
+    Epsg4326,
+}
+
+impl Crs {
+    pub const ALL: [Crs; 2] = [Crs::Crs84, Crs::Epsg4326];
+
+    #[must_use]
+    pub fn uri(self) -> &'static str {
+        match self {
+            Crs::Crs84 => CRS84,
+            Crs::Epsg4326 => EPSG4326,
+        }
+    }
+}
+
+/// `crs`, `bbox-crs` and `filter-crs`: CRS84 or EPSG:4326, as a URI, a CURIE or a short code.
+///
+/// # Errors
+/// A 400 listing the CRSs offered.
+pub fn parse_crs(parameter: &str, value: &str) -> Result<Crs, AppError> {
+    let trimmed = value
+        .trim()
+        .trim_start_matches(['<', '['])
+        .trim_end_matches(['>', ']']);
+    let https = trimmed.replacen("https://", "http://", 1);
+    match https.as_str() {
+        CRS84 | "OGC:CRS84" | "urn:ogc:def:crs:OGC:1.3:CRS84" | "urn:ogc:def:crs:OGC::CRS84" => {
+            Ok(Crs::Crs84)
+        }
+        EPSG4326 | "EPSG:4326" | "urn:ogc:def:crs:EPSG::4326" | "urn:ogc:def:crs:EPSG:6.6:4326" => {
+            Ok(Crs::Epsg4326)
+        }
+        _ => Err(AppError::invalid(
             parameter,
-            format!("CRS '{value}' is not offered: the only CRS is {CRS84}"),
-        ))
+            format!(
+                "CRS '{value}' is not offered: use {CRS84} (longitude, latitude; the default) or \
+                 {EPSG4326} (latitude, longitude)"
+            ),
+        )),
     }
 }
 

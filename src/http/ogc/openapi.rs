@@ -4,12 +4,12 @@
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde_json::{Map, Value, json};
 
-use super::items::{DEFAULT_LIMIT, MAX_LIMIT};
-use super::{CRS84, Collection, OPENAPI_JSON, Pairs, base_url, only};
+use super::html::{self, HTML};
+use super::query::{DEFAULT_LIMIT, MAX_LIMIT, PARAMETERS};
+use super::{CRS84, Collection, EPSG4326, OPENAPI_JSON, Pairs, base_url, only};
 use crate::domain::index::Index;
 use crate::error::Result;
 use crate::http::AppState;
-use crate::http::respond;
 
 pub async fn document(
     req: HttpRequest,
@@ -17,8 +17,11 @@ pub async fn document(
     q: web::Query<Pairs>,
 ) -> Result<HttpResponse> {
     only(&q, &[])?;
-    let body = openapi(&state.current(), &base_url(&req));
-    Ok(respond::json(&req, OPENAPI_JSON, &body))
+    let base = base_url(&req);
+    let body = openapi(&state.current(), &base);
+    Ok(html::respond(&req, &q, OPENAPI_JSON, &body, |v| {
+        html::api(v, &base)
+    }))
 }
 
 fn param(name: &str) -> Value {
@@ -46,7 +49,9 @@ fn errors(mut responses: Map<String, Value>) -> Value {
     Value::Object(responses)
 }
 
-fn operation(id: &str, summary: &str, parameters: Vec<Value>, ok: Value) -> Value {
+/// A GET operation; its 200 response is also offered as an HTML page (`f=html`).
+fn operation(id: &str, summary: &str, parameters: Vec<Value>, mut ok: Value) -> Value {
+    ok["content"][HTML] = json!({ "schema": { "type": "string" } });
     let mut responses = Map::new();
     responses.insert("200".into(), ok);
     json!({ "get": {
@@ -137,14 +142,9 @@ pub fn openapi(index: &Index, base: &str) -> Value {
                 })),
             );
         }
-        let mut items_params: Vec<Value> = [
-            "bbox", "bbox-crs", "datetime", "limit", "offset", "crs", "f",
-        ]
-        .into_iter()
-        .map(param)
-        .collect();
+        let mut items_params: Vec<Value> = PARAMETERS.iter().map(|p| param(p)).collect();
         let properties = c.properties(index);
-        for &q in c.queryables() {
+        for q in c.queryables() {
             let key = format!("{id}.{q}");
             let mut schema = properties[q].clone();
             if let Some(obj) = schema.as_object_mut() {
@@ -161,7 +161,7 @@ pub fn openapi(index: &Index, base: &str) -> Value {
                     "name": q,
                     "in": "query",
                     "required": false,
-                    "description": format!("Only features whose `{q}` equals this value."),
+                    "description": format!("Only features whose `{q}` equals this value (lists: the whole `;`-joined text)."),
                     "schema": schema,
                     "style": "form",
                     "explode": false,
@@ -211,22 +211,49 @@ pub fn openapi(index: &Index, base: &str) -> Value {
 fn common_parameters() -> Map<String, Value> {
     let p = json!({
         "f": { "name": "f", "in": "query", "required": false, "style": "form", "explode": false,
-               "description": "Encoding: JSON (GeoJSON for features) is the only one.",
-               "schema": { "type": "string", "enum": ["json", "geojson"] } },
+               "description": "Encoding: JSON (GeoJSON for features), or HTML for a browser. Without it, \
+                               an Accept header that prefers text/html to JSON gets HTML.",
+               "schema": { "type": "string", "enum": ["json", "geojson", "html"] } },
         "bbox": { "name": "bbox", "in": "query", "required": false, "style": "form", "explode": false,
                   "description": "Only features that intersect this box: min lon, min lat, max lon, max lat (CRS84).",
                   "schema": { "type": "array", "minItems": 4, "maxItems": 6, "items": { "type": "number" } } },
         "bbox-crs": { "name": "bbox-crs", "in": "query", "required": false, "style": "form", "explode": false,
-                      "schema": { "type": "string", "format": "uri", "enum": [CRS84] } },
+                      "description": "The CRS of bbox: CRS84 (longitude first, the default) or EPSG:4326 (latitude first).",
+                      "schema": { "type": "string", "format": "uri", "enum": [CRS84, EPSG4326], "default": CRS84 } },
         "crs": { "name": "crs", "in": "query", "required": false, "style": "form", "explode": false,
-                 "schema": { "type": "string", "format": "uri", "enum": [CRS84] } },
+                 "description": "The CRS of the coordinates returned: CRS84 (longitude first, the default) or EPSG:4326 \
+                                 (latitude first). Content-Crs says which.",
+                 "schema": { "type": "string", "format": "uri", "enum": [CRS84, EPSG4326], "default": CRS84 } },
+        "filter": { "name": "filter", "in": "query", "required": false, "style": "form", "explode": false,
+                    "description": "A CQL2 text filter over the queryables: comparisons, AND, OR, NOT, LIKE, ILIKE, \
+                                    BETWEEN, IN, IS NULL, TIMESTAMP(), DATE(), CASEI(). Date-time properties compare \
+                                    as instants, e.g. valid_from <= '2017-01-24T00:00:00Z' AND (valid_to IS NULL OR \
+                                    valid_to > '2017-01-24T00:00:00Z').",
+                    "schema": { "type": "string", "maxLength": crate::http::ogc::cql::MAX_LENGTH } },
+        "filter-lang": { "name": "filter-lang", "in": "query", "required": false, "style": "form", "explode": false,
+                         "description": "The language of filter: CQL2 text (cql-text, as older clients name it, is read the same).",
+                         "schema": { "type": "string", "enum": ["cql2-text", "cql-text"], "default": "cql2-text" } },
+        "filter-crs": { "name": "filter-crs", "in": "query", "required": false, "style": "form", "explode": false,
+                        "description": "The CRS of coordinates in filter (filters hold none: use bbox).",
+                        "schema": { "type": "string", "format": "uri", "enum": [CRS84, EPSG4326], "default": CRS84 } },
+        "sortby": { "name": "sortby", "in": "query", "required": false, "style": "form", "explode": false,
+                    "description": "Properties to sort by, comma-separated, each ascending or prefixed with - for \
+                                    descending (+ for ascending is optional). Nulls sort last.",
+                    "schema": { "type": "array", "items": { "type": "string", "pattern": "^[+-]?[A-Za-z_][A-Za-z0-9_]*$" } } },
+        "properties": { "name": "properties", "in": "query", "required": false, "style": "form", "explode": false,
+                        "description": "Only these properties in each feature, comma-separated; empty: all.",
+                        "schema": { "type": "array", "items": { "type": "string" } } },
+        "skipGeometry": { "name": "skipGeometry", "in": "query", "required": false, "style": "form", "explode": false,
+                          "description": "true: features without geometry (null).",
+                          "schema": { "type": "boolean", "default": false } },
         "datetime": { "name": "datetime", "in": "query", "required": false, "style": "form", "explode": false,
                       "description": "An instant or an interval (start/end, either end open with '..' or empty). \
                                       Features whose validity shares an instant with it; an instant at a hand-over \
                                       matches the newer state only. Features without time always match.",
                       "schema": { "type": "string" } },
         "limit": { "name": "limit", "in": "query", "required": false, "style": "form", "explode": false,
-                   "description": "Features per page; values outside the range are clamped.",
+                   "description": "Features per page (default 100, at most 10,000; values outside the range are clamped). \
+                                   Bulk clients should ask for the maximum: GDAL -oo PAGE_SIZE=10000.",
                    "schema": { "type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": DEFAULT_LIMIT } },
         "offset": { "name": "offset", "in": "query", "required": false, "style": "form", "explode": false,
                     "description": "Features to skip; the next and prev links carry it.",
@@ -260,7 +287,7 @@ fn schemas() -> Value {
             "links": { "type": "array", "items": link },
             "collections": { "type": "array", "items": { "$ref": "#/components/schemas/collection" } } } },
         "geometry": { "type": "object", "required": ["type", "coordinates"], "properties": {
-            "type": { "type": "string", "enum": ["Polygon", "MultiPolygon", "MultiLineString"] },
+            "type": { "type": "string", "enum": ["MultiPolygon", "MultiLineString"] },
             "coordinates": { "type": "array" } } },
         "feature": { "type": "object", "required": ["type", "geometry", "properties"], "properties": {
             "type": { "type": "string", "enum": ["Feature"] },
