@@ -37,7 +37,7 @@ pub enum Command {
         out: PathBuf,
         #[arg(long, env = "FRONTLINE_DB", default_value = "frontline.db")]
         db: PathBuf,
-        /// `dir`, `gpkg`, `kml`, `csv`, `geojson` or `fgb`; by default from OUT's extension, else
+        /// `dir`, `gpkg`, `kml`, `csv`, `geojson`, `fgb` or `parquet`; by default from OUT's extension, else
         /// `dir`.
         #[arg(long)]
         format: Option<crate::export::Format>,

@@ -1,11 +1,13 @@
 //! Time-aware exports of the whole history, for GIS tools: a GeoPackage (layers `districts`,
 //! `control`, `frontline`), KML with a `<TimeSpan>` per state, CSV with WKT geometry, the GeoJSON
-//! timeline, and FlatGeobuf of the `control` layer with a spatial index. Every writer takes an [`Index`] and knows nothing of HTTP or the store.
+//! timeline, FlatGeobuf of the `control` layer with a spatial index, and GeoParquet of the
+//! `control` layer. Every writer takes an [`Index`] and knows nothing of HTTP or the store.
 //!
 //! The layers and their attributes carry the same names in every format (and in the OGC API):
 //! see [`ControlRecord`] and [`FrontRecord`]. Times are UTC.
 
 mod fgb;
+mod geoparquet;
 mod gpkg;
 mod kml;
 mod records;
@@ -22,6 +24,7 @@ use crate::domain::index::Index;
 use crate::domain::time::Instant;
 
 pub use fgb::write_fgb;
+pub use geoparquet::write_geoparquet;
 pub use gpkg::write_gpkg;
 pub use kml::write_kml;
 pub use records::{
@@ -45,24 +48,28 @@ pub enum Format {
     Geojson,
     /// FlatGeobuf of the `control` layer: a MultiPolygon per control state, packed Hilbert R-tree.
     Fgb,
+    /// GeoParquet 1.1 of the `control` layer: a row per control state, WKB MultiPolygons.
+    Parquet,
 }
 
 impl Format {
-    pub const ALL: [Format; 6] = [
+    pub const ALL: [Format; 7] = [
         Format::Dir,
         Format::Gpkg,
         Format::Kml,
         Format::Csv,
         Format::Geojson,
         Format::Fgb,
+        Format::Parquet,
     ];
     /// The formats that are one file (all but [`Format::Dir`]): what HTTP serves.
-    pub const FILES: [Format; 5] = [
+    pub const FILES: [Format; 6] = [
         Format::Gpkg,
         Format::Kml,
         Format::Csv,
         Format::Geojson,
         Format::Fgb,
+        Format::Parquet,
     ];
 
     #[must_use]
@@ -74,6 +81,7 @@ impl Format {
             Format::Csv => "csv",
             Format::Geojson => "geojson",
             Format::Fgb => "fgb",
+            Format::Parquet => "parquet",
         }
     }
 
@@ -102,15 +110,16 @@ impl Format {
             Format::Csv => "text/csv; charset=utf-8",
             Format::Geojson => "application/geo+json",
             Format::Fgb => "application/vnd.flatgeobuf",
+            Format::Parquet => "application/vnd.apache.parquet",
         }
     }
 
-    /// The file name a download is offered under: CSV, GeoJSON and FlatGeobuf hold the control
-    /// states only.
+    /// The file name a download is offered under: CSV, GeoJSON, FlatGeobuf and GeoParquet hold
+    /// the control states only.
     #[must_use]
     pub fn download_name(self) -> String {
         match self {
-            Format::Csv | Format::Geojson | Format::Fgb => {
+            Format::Csv | Format::Geojson | Format::Fgb | Format::Parquet => {
                 format!("frontline-control.{}", self.as_str())
             }
             Format::Dir | Format::Gpkg | Format::Kml => format!("frontline.{}", self.as_str()),
@@ -197,12 +206,13 @@ fn write_to(index: &Index, format: Format, path: &Path) -> Result<()> {
     Ok(())
 }
 
-fn write_stream(index: &Index, format: Format, out: &mut impl Write) -> io::Result<()> {
+fn write_stream(index: &Index, format: Format, out: &mut (impl Write + Send)) -> io::Result<()> {
     match format {
         Format::Kml => write_kml(index, out),
         Format::Csv => write_csv(index, out),
         Format::Geojson => write_geojson(index, out),
         Format::Fgb => write_fgb(index, out),
+        Format::Parquet => write_geoparquet(index, out),
         Format::Dir | Format::Gpkg => unreachable!("not a stream format"),
     }
 }
@@ -265,7 +275,7 @@ mod tests {
         }
         let err = "shp".parse::<Format>().unwrap_err();
         assert!(
-            err.contains("`dir` `gpkg` `kml` `csv` `geojson` `fgb`"),
+            err.contains("`dir` `gpkg` `kml` `csv` `geojson` `fgb` `parquet`"),
             "{err}"
         );
     }

@@ -45,7 +45,7 @@ pub async fn log(
     };
     if status.is_server_error() {
         tracing::error!(target: "frontline::http", "{line} {} {size} {ms:.1}ms", status.as_u16());
-    } else if every > 0 && SEEN.fetch_add(1, Ordering::Relaxed) % every == 0 {
+    } else if every > 0 && SEEN.fetch_add(1, Ordering::Relaxed).is_multiple_of(every) {
         tracing::info!(target: "frontline::http", "{line} {} {size} {ms:.1}ms", status.as_u16());
     }
     Ok(res)

@@ -282,7 +282,7 @@ async fn an_unknown_export_format_or_parameter_is_a_400_that_lists_what_is_valid
         assert_eq!(body["parameter"], "format");
         let detail = body["detail"].as_str().unwrap();
         assert!(
-            detail.contains("expected one of `gpkg` `kml` `csv` `geojson` `fgb`"),
+            detail.contains("expected one of `gpkg` `kml` `csv` `geojson` `fgb` `parquet`"),
             "{detail}"
         );
     }
@@ -348,7 +348,7 @@ fn the_cli_infers_the_format_from_the_extension_and_rejects_an_unknown_one() {
     assert!(!run.status.success());
     let stderr = String::from_utf8_lossy(&run.stderr);
     assert!(
-        stderr.contains("expected one of `dir` `gpkg` `kml` `csv` `geojson` `fgb`"),
+        stderr.contains("expected one of `dir` `gpkg` `kml` `csv` `geojson` `fgb` `parquet`"),
         "{stderr}"
     );
 }
@@ -401,4 +401,20 @@ fn a_failure_after_the_whole_file_is_written_leaves_no_temporary_file() {
     }
     assert_eq!(listing(), before);
     assert!(export::write_file(&index, Format::Dir, &tmp.path().join("x")).is_err());
+}
+
+#[test]
+fn the_geoparquet_export_is_a_parquet_file_with_geo_metadata_and_the_same_bytes_each_time() {
+    let (tmp, index, path) = mosul_export(Format::Parquet);
+    let again = tmp.path().join("again.parquet");
+    frontline::export::write_file(&index, Format::Parquet, &again).unwrap();
+    let bytes = std::fs::read(&path).unwrap();
+    assert_eq!(bytes, std::fs::read(&again).unwrap(), "deterministic");
+    assert!(bytes.starts_with(b"PAR1") && bytes.ends_with(b"PAR1"));
+    let text = String::from_utf8_lossy(&bytes);
+    assert!(
+        text.contains(r#""geometry_types":["MultiPolygon"]"#),
+        "GeoParquet metadata"
+    );
+    assert!(text.contains(r#""version":"1.1.0""#));
 }
