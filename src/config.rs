@@ -95,6 +95,10 @@ pub struct ServeArgs {
     /// none). Server errors (5xx) are always logged.
     #[arg(long, env = "FRONTLINE_ACCESS_LOG_SAMPLE", default_value_t = 100)]
     pub access_log_sample: u64,
+    /// Seconds a client may take no data at all before its connection is dropped (a download
+    /// read at a trickle, or not at; TCP_USER_TIMEOUT, Linux). 0: never.
+    #[arg(long, env = "FRONTLINE_STALL_TIMEOUT", default_value_t = 60.0)]
+    pub stall_timeout: f64,
 }
 
 /// An absolute `http(s)` URL without query or fragment, trailing `/` dropped.

@@ -37,6 +37,7 @@ impl Application {
         state.web_dir = args.web.is_dir().then(|| args.web.clone());
         let listener = TcpListener::bind(args.listen)
             .with_context(|| format!("cannot listen on {}", args.listen))?;
+        drop_stalled_clients(&listener, args.stall_timeout)?;
         let bound = listener.local_addr()?;
         state.public_url = Some(public_url(args, bound));
         state.tiles = args
@@ -86,6 +87,20 @@ impl Application {
     pub async fn run(self) -> std::io::Result<()> {
         self.server.await
     }
+}
+
+/// Makes the kernel drop a connection whose client has accepted no data for `seconds` while the
+/// server has some to send (TCP_USER_TIMEOUT, inherited by every accepted connection), so a
+/// download read at a trickle or not at all cannot hold a connection for ever. Idle keep-alive
+/// connections are not affected: they have nothing unsent.
+fn drop_stalled_clients(listener: &TcpListener, seconds: f64) -> anyhow::Result<()> {
+    if seconds > 0.0 {
+        #[cfg(target_os = "linux")]
+        socket2::SockRef::from(listener)
+            .set_tcp_user_timeout(Some(Duration::from_secs_f64(seconds)))
+            .context("cannot set the stall timeout (TCP_USER_TIMEOUT)")?;
+    }
+    Ok(())
 }
 
 /// The root of the links the server hands out: `--public-url`, else `http://` and the listen

@@ -7,7 +7,8 @@ unlucky operator would, with what must hold after each step asserted and the fig
    from one whole data set.
 3. a crash during an export: the temporary file it leaves is removed at the next start.
 4. slow readers: clients that read a large export a byte a second hold little memory, and the
-   server goes on answering others.
+   server goes on answering others; a client that stops reading is dropped after the stall
+   timeout.
 5. parallel heavy requests: 24 largest report maps and 8 exports at once stay under a memory
    ceiling; what cannot be served at once gets 503 with Retry-After.
 6. a connection flood: 2,000 idle connections, and the server still answers.
@@ -35,6 +36,8 @@ CEILING_MIB = int(os.environ.get("ABUSE_CEILING_MIB", "1024"))
 KILLS = int(os.environ.get("ABUSE_KILLS", "20"))
 WORK = tempfile.mkdtemp(prefix="frontline-abuse-")
 figures: dict[str, object] = {}
+# Every server started, so that none outlives a failed run.
+servers: list[subprocess.Popen] = []
 
 
 def fail(message: str) -> None:
@@ -87,14 +90,15 @@ def lower(headers) -> dict:
 
 
 class Server:
-    def __init__(self, db: str, seed: str):
+    def __init__(self, db: str, seed: str, *extra: str):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = open(os.path.join(WORK, f"server-{self.port}.log"), "w")
         self.proc = subprocess.Popen(
             [BIN, "serve", "--db", db, "--listen", f"127.0.0.1:{self.port}",
-             "--seed-data", seed, "--web", "web", "--reload-interval", "0.2"],
+             "--seed-data", seed, "--web", "web", "--reload-interval", "0.2", *extra],
             stdout=self.log, stderr=subprocess.STDOUT)
+        servers.append(self.proc)
         for _ in range(600):
             try:
                 self.get("/api/meta")
@@ -261,6 +265,38 @@ def slow_readers(server: Server, readers: int = 20, seconds: float = 15) -> None
           f"hold {held:.0f} MiB; others are answered in {median:.1f} ms (median)")
 
 
+def stalled(db: str, seed: str, timeout: int = 5) -> None:
+    """A client that stops reading a download is dropped after --stall-timeout."""
+    server = Server(db, seed, "--stall-timeout", str(timeout))
+    s = socket.create_connection(("127.0.0.1", server.port))
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    s.sendall(b"GET /api/export/gpkg HTTP/1.1\r\nHost: x\r\n\r\n")
+    time.sleep(timeout * 3)
+    # What reached the client's buffer is still there; reading it opens the window, and a
+    # dropped connection answers that with a reset (or ends), a live one sends more.
+    s.settimeout(10)
+    got, ended = 0, False
+    try:
+        while got < 5_000_000:
+            chunk = s.recv(65536)
+            if not chunk:
+                ended = True
+                break
+            got += len(chunk)
+    except ConnectionResetError:
+        ended = True
+    except TimeoutError:
+        pass
+    s.close()
+    status, _, _ = server.get("/api/meta")
+    server.stop()
+    check(ended, f"a client that stopped reading for {3 * timeout} s is still connected ({got} bytes)")
+    check(status == 200, "the server stopped answering")
+    figures["stalled reader"] = {"stall timeout s": timeout, "bytes before the drop": got}
+    print(f"abuse: a client that stopped reading a download was dropped after the {timeout} s "
+          f"stall timeout ({got} bytes had reached it)")
+
+
 def heavy(server: Server) -> None:
     """Many of the largest requests at once."""
     results: list[tuple[int, dict]] = []
@@ -338,6 +374,7 @@ def main() -> None:
     server.stop()
     run("import", "--db", db, big[0])
     timed(crash_during_export, db, small[0])
+    timed(stalled, db, small[0])
     server = Server(db, small[0])
     timed(slow_readers, server)
     timed(heavy, server)
@@ -355,4 +392,8 @@ if __name__ == "__main__":
     try:
         main()
     finally:
+        for proc in servers:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
         subprocess.run(["rm", "-rf", WORK])

@@ -46,6 +46,7 @@ fn serve(web: &Path, public_url: Option<&str>) -> (TempDir, TempDir, u16) {
         reload_interval: 1.0,
         public_url: public_url.map(|u| frontline::config::parse_public_url(u).unwrap()),
         access_log_sample: 1,
+        stall_timeout: 60.0,
     };
     let app = Application::build(&args).expect("the server starts");
     let port = app.port();

@@ -178,6 +178,7 @@ pub fn serve(seed: &Path) -> (TempDir, u16) {
         reload_interval: 1.0,
         public_url: None,
         access_log_sample: 1,
+        stall_timeout: 60.0,
     };
     let app = frontline::server::Application::build(&args).expect("the server starts");
     let port = app.port();

@@ -45,6 +45,7 @@ fn args(db: &std::path::Path, seed: &std::path::Path) -> ServeArgs {
         reload_interval: 0.2,
         public_url: None,
         access_log_sample: 1,
+        stall_timeout: 60.0,
     }
 }
 
