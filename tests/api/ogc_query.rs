@@ -292,3 +292,101 @@ async fn clients_choose_properties_geometry_and_axis_order() {
     .await;
     assert_eq!(&item["geometry"]["coordinates"][0][0][0], b);
 }
+
+/// The path and query of an absolute link, to request it from the test app.
+fn path_of(href: &str) -> &str {
+    let rest = href.split_once("://").map_or(href, |(_, rest)| rest);
+    &rest[rest.find('/').unwrap_or(rest.len())..]
+}
+
+#[actix_web::test]
+async fn every_collection_links_sortables_that_sortby_accepts() {
+    // Arrange: ogc-client lists as sortables only what a `sortables` link gives.
+    let (_db, index) = index_of(&mosul_dir());
+    let app = app(index).await;
+    let (_, _, conformance) = get_json(&app, "/ogc/conformance").await;
+    assert!(
+        conformance["conformsTo"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c == "http://www.opengis.net/spec/ogcapi-features-5/1.0/conf/sortables")
+    );
+    for c in ["districts", "control", "frontline"] {
+        // Act
+        let (_, _, doc) = get_json(&app, &format!("/ogc/collections/{c}")).await;
+        let link = doc["links"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|l| l["rel"] == "http://www.opengis.net/def/rel/ogc/1.0/sortables")
+            .unwrap_or_else(|| panic!("{c} links no sortables: {doc}"));
+        let (status, content_type, sortables) =
+            get_json(&app, path_of(link["href"].as_str().unwrap())).await;
+
+        // Assert: the same properties as the queryables, each accepted by sortby.
+        assert_eq!(status, 200, "{c}: {sortables}");
+        assert_eq!(content_type, "application/schema+json");
+        assert_eq!(link["type"], "application/schema+json");
+        assert!(
+            sortables["$id"]
+                .as_str()
+                .unwrap()
+                .ends_with(&format!("/ogc/collections/{c}/sortables"))
+        );
+        let (_, _, queryables) = get_json(&app, &format!("/ogc/collections/{c}/queryables")).await;
+        assert_eq!(sortables["properties"], queryables["properties"]);
+        for name in sortables["properties"].as_object().unwrap().keys() {
+            let uri = format!("/ogc/collections/{c}/items?limit=1&sortby=-{name}");
+            let (status, _, page) = get_json(&app, &uri).await;
+            assert_eq!(status, 200, "{uri}: {page}");
+        }
+    }
+}
+
+#[actix_web::test]
+async fn control_links_its_exports_as_bulk_downloads_of_every_state() {
+    let (_db, index) = index_of(&mosul_dir());
+    let app = app(index).await;
+    let (_, _, page) = get_json(&app, "/ogc/collections/control/items?limit=1").await;
+    for c in ["districts", "control", "frontline"] {
+        let (_, _, doc) = get_json(&app, &format!("/ogc/collections/{c}")).await;
+        let enclosures: Vec<(&str, &str)> = doc["links"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|l| l["rel"] == "enclosure")
+            .map(|l| {
+                (
+                    path_of(l["href"].as_str().unwrap()),
+                    l["type"].as_str().unwrap(),
+                )
+            })
+            .collect();
+        if c != "control" {
+            assert!(
+                enclosures.is_empty(),
+                "{c} has no export of its own: {enclosures:?}"
+            );
+            continue;
+        }
+        assert_eq!(
+            enclosures,
+            [
+                ("/api/export/geojson", "application/geo+json"),
+                ("/api/export/fgb", "application/vnd.flatgeobuf"),
+                ("/api/export/csv", "text/csv; charset=utf-8"),
+                ("/api/export/parquet", "application/vnd.apache.parquet"),
+            ]
+        );
+        let (status, content_type, export) = get_json(&app, "/api/export/geojson").await;
+        assert_eq!(
+            (status, content_type.as_str()),
+            (200, "application/geo+json")
+        );
+        assert_eq!(
+            export["features"].as_array().unwrap().len() as u64,
+            page["numberMatched"].as_u64().unwrap()
+        );
+    }
+}

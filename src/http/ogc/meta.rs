@@ -1,4 +1,5 @@
-//! The landing page, conformance declaration, collection metadata, queryables and schemas.
+//! The landing page, conformance declaration, collection metadata, queryables, sortables and
+//! schemas.
 
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Serialize;
@@ -8,6 +9,7 @@ use super::html;
 use super::{CRS84, Collection, EPSG4326, Link, OPENAPI_JSON, Pairs, SCHEMA_JSON, base_url, only};
 use crate::domain::index::Index;
 use crate::error::Result;
+use crate::export::Format;
 use crate::http::AppState;
 use crate::http::respond::{GEOJSON, JSON};
 
@@ -25,6 +27,7 @@ pub const CONFORMANCE: &[&str] = &[
     "http://www.opengis.net/spec/cql2/1.0/conf/advanced-comparison-operators",
     "http://www.opengis.net/spec/cql2/1.0/conf/case-insensitive-comparison",
     "http://www.opengis.net/spec/ogcapi-features-5/1.0/conf/queryables",
+    "http://www.opengis.net/spec/ogcapi-features-5/1.0/conf/sortables",
     "http://www.opengis.net/spec/ogcapi-records-1/1.0/conf/sorting",
     "http://www.opengis.net/spec/ogcapi-features-8/1.0/conf/sorting",
     "http://www.opengis.net/spec/ogcapi-features-6/1.0/conf/property-selection",
@@ -92,6 +95,45 @@ fn collection_view(index: &Index, base: &str, c: Collection) -> CollectionView {
             "trs": "http://www.opengis.net/def/uom/ISO-8601/0/Gregorian",
         });
     }
+    let mut links = vec![
+        Link::new(url.clone(), "self", JSON).titled(c.title()),
+        html::alternate(&url),
+        Link::new(format!("{url}/items"), "items", GEOJSON).titled("Features (GeoJSON)"),
+        Link::new(
+            format!("{url}/queryables"),
+            "http://www.opengis.net/def/rel/ogc/1.0/queryables",
+            SCHEMA_JSON,
+        )
+        .titled("Properties that can be filtered on"),
+        Link::new(
+            format!("{url}/sortables"),
+            "http://www.opengis.net/def/rel/ogc/1.0/sortables",
+            SCHEMA_JSON,
+        )
+        .titled("Properties that can be sorted by"),
+        Link::new(format!("{url}/schema"), "describedby", SCHEMA_JSON).titled("Feature schema"),
+        Link::new(
+            format!("{url}/schema"),
+            "http://www.opengis.net/def/rel/ogc/1.0/schema",
+            SCHEMA_JSON,
+        )
+        .titled("Feature schema"),
+    ];
+    if c == Collection::Control {
+        // The CSV, GeoJSON, FlatGeobuf and GeoParquet exports hold exactly this collection, one feature per
+        // state: its bulk downloads, which clients such as ogc-client offer as "download".
+        let root = base.strip_suffix("/ogc").unwrap_or(base);
+        for format in [Format::Geojson, Format::Fgb, Format::Csv, Format::Parquet] {
+            links.push(
+                Link::new(
+                    format!("{root}/api/export/{}", format.as_str()),
+                    "enclosure",
+                    format.media_type(),
+                )
+                .titled(format!("Every control state ({})", format.download_name())),
+            );
+        }
+    }
     CollectionView {
         id: c.id(),
         title: c.title(),
@@ -100,24 +142,7 @@ fn collection_view(index: &Index, base: &str, c: Collection) -> CollectionView {
         extent,
         crs: [CRS84, EPSG4326],
         storage_crs: CRS84,
-        links: vec![
-            Link::new(url.clone(), "self", JSON).titled(c.title()),
-            html::alternate(&url),
-            Link::new(format!("{url}/items"), "items", GEOJSON).titled("Features (GeoJSON)"),
-            Link::new(
-                format!("{url}/queryables"),
-                "http://www.opengis.net/def/rel/ogc/1.0/queryables",
-                SCHEMA_JSON,
-            )
-            .titled("Properties that can be filtered on"),
-            Link::new(format!("{url}/schema"), "describedby", SCHEMA_JSON).titled("Feature schema"),
-            Link::new(
-                format!("{url}/schema"),
-                "http://www.opengis.net/def/rel/ogc/1.0/schema",
-                SCHEMA_JSON,
-            )
-            .titled("Feature schema"),
-        ],
+        links,
     }
 }
 
@@ -172,9 +197,30 @@ pub async fn queryables(
 }
 
 fn queryables_document(req: &HttpRequest, index: &Index, c: Collection) -> Value {
+    queryables_document_as(req, index, c, "queryables")
+}
+
+/// The queryables as the document `what` (`queryables` or `sortables`, which list the same).
+fn queryables_document_as(req: &HttpRequest, index: &Index, c: Collection, what: &str) -> Value {
     let mut properties = c.properties(index);
     properties.retain(|name, _| c.queryables().contains(&name.as_str()));
-    schema_document(req, c, "queryables", properties, None)
+    schema_document(req, c, what, properties, None)
+}
+
+/// The properties `sortby` accepts, as JSON Schema (Part 5 sortables): every property, as for
+/// the queryables. Clients such as ogc-client offer sorting only by what this lists.
+pub async fn sortables(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    q: web::Query<Pairs>,
+) -> Result<HttpResponse> {
+    let c = Collection::parse(&path)?;
+    only(&q, &[])?;
+    let body = queryables_document_as(&req, &state.current(), c, "sortables");
+    Ok(html::respond(&req, &q, SCHEMA_JSON, &body, |v| {
+        html::schema(v, &base_url(&req), c.id(), "sortables")
+    }))
 }
 
 /// Every property of the features, as JSON Schema (Part 5), with the time roles.

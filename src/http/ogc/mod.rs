@@ -55,6 +55,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 "/collections/{collection}/queryables",
                 meta::queryables
             ))
+            .service(get!("/collections/{collection}/sortables", meta::sortables))
             .service(get!("/collections/{collection}/schema", meta::schema))
             .service(get!("/collections/{collection}/items", items::items))
             .service(get!(

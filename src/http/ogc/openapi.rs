@@ -132,6 +132,7 @@ pub fn openapi(index: &Index, base: &str) -> Value {
         );
         for (what, summary) in [
             ("queryables", "Properties that can be filtered on"),
+            ("sortables", "Properties that can be sorted by"),
             ("schema", "Schema of the features"),
         ] {
             paths.insert(

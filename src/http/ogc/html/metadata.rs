@@ -232,20 +232,22 @@ pub fn collection(doc: &Value, base: &str, queryables: &Value) -> String {
     page(title, &crumbs, &url, &body)
 }
 
-/// The queryables or the schema (`what`) of `collection`, from its JSON Schema document.
+/// The queryables, sortables or schema (`what`) of `collection`, from its JSON Schema document.
 #[must_use]
 pub fn schema(doc: &Value, base: &str, collection: &str, what: &str) -> String {
     let title = doc["title"].as_str().unwrap_or(collection);
-    let label = if what == "queryables" {
-        "Queryables"
-    } else {
-        "Schema"
+    let (label, intro) = match what {
+        "queryables" => (
+            "Queryables",
+            "<p>The properties the items can be filtered on, by equality.</p>",
+        ),
+        "sortables" => (
+            "Sortables",
+            "<p>The properties the items can be sorted by, with <code>sortby</code>.</p>",
+        ),
+        _ => ("Schema", "<p>Every property of the features.</p>"),
     };
-    let mut body = String::from(if what == "queryables" {
-        "<p>The properties the items can be filtered on, by equality.</p>"
-    } else {
-        "<p>Every property of the features.</p>"
-    });
+    let mut body = String::from(intro);
     body.push_str(&properties_table(doc));
     let items = format!("{base}/collections/{}/items?f=html", segment(collection));
     let _ = write!(
