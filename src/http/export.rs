@@ -124,16 +124,20 @@ pub async fn export(
     let format = parse(&format)?;
     let index = state.current();
     // A written export costs nothing to serve; writing one is heavy.
-    let _turn = if state.exports.has(index.revision, format) {
+    let turn = if state.exports.has(index.revision, format) {
         None
     } else {
         Some(state.heavy.turn("exports").await?)
     };
     let cache = state.clone();
-    let path = web::block(move || cache.exports.get(&index, format))
-        .await
-        .map_err(|e| AppError::Unexpected(anyhow::anyhow!("the export task failed: {e}")))?
-        .map_err(|e| AppError::Unexpected(anyhow::Error::new(e).context("export failed")))?;
+    // The turn goes with the writing, which finishes even if the client leaves.
+    let path = web::block(move || {
+        let _turn = turn;
+        cache.exports.get(&index, format)
+    })
+    .await
+    .map_err(|e| AppError::Unexpected(anyhow::anyhow!("the export task failed: {e}")))?
+    .map_err(|e| AppError::Unexpected(anyhow::Error::new(e).context("export failed")))?;
     let file = NamedFile::open_async(&path)
         .await
         .map_err(|e| AppError::Unexpected(anyhow::Error::new(e).context("opening the export")))?

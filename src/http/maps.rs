@@ -31,9 +31,13 @@ pub async fn report(
         standfirst: q.standfirst,
     };
     let index = state.current();
-    let _turn = state.heavy.turn("report maps").await?;
-    let bytes = web::block(move || render::render(&index, &request, format))
-        .await
-        .map_err(|e| AppError::Unexpected(anyhow::Error::new(e)))??;
+    // The turn goes with the drawing: if the client leaves, the drawing still holds it.
+    let turn = state.heavy.turn("report maps").await?;
+    let bytes = web::block(move || {
+        let _turn = turn;
+        render::render(&index, &request, format)
+    })
+    .await
+    .map_err(|e| AppError::Unexpected(anyhow::Error::new(e)))??;
     Ok(respond::bytes(&req, format.content_type(), bytes))
 }

@@ -46,13 +46,14 @@ test('the report links follow the date and the compare date and download a PNG a
 test('the GIS links download every export and lead to the OGC API', async () => {
   const page = await openMap(browser, `${server.url}/`);
   const links = await page.$$eval('#gis-links a', (as) => as.map((a) => a.getAttribute('href')));
-  assert.deepEqual(links, ['/api/export/gpkg', '/api/export/kml', '/api/export/csv', '/api/export/geojson', '/api/export/fgb', '/ogc']);
+  assert.deepEqual(links, ['/api/export/gpkg', '/api/export/kml', '/api/export/csv', '/api/export/geojson', '/api/export/fgb', '/api/export/parquet', '/ogc']);
   const expected = [
     'application/geopackage+sqlite3',
     'application/vnd.google-earth.kml+xml',
     'text/csv; charset=utf-8',
     'application/geo+json',
     'application/vnd.flatgeobuf',
+    'application/vnd.apache.parquet',
     'application/json',
   ];
   for (const [i, href] of links.entries()) {
