@@ -132,10 +132,12 @@ pub fn shared(a: &Geometry<f64>, b: &Geometry<f64>) -> MultiLineString<f64> {
         x: c.x * kx,
         y: c.y * METRES_PER_DEGREE,
     };
-    let b_segments: Vec<(Coord<f64>, Coord<f64>)> = rings(b)
-        .iter()
-        .flat_map(|r| r.lines().map(|l| (to_m(l.start), to_m(l.end))))
-        .collect();
+    let b_segments = Segments::new(
+        rings(b)
+            .iter()
+            .flat_map(|r| r.lines().map(|l| (to_m(l.start), to_m(l.end))))
+            .collect(),
+    );
     let mut out = Vec::new();
     for ring in rings(a) {
         let segments: Vec<_> = ring.lines().collect();
@@ -221,22 +223,46 @@ fn rings(g: &Geometry<f64>) -> Vec<LineString<f64>> {
         .collect()
 }
 
+/// A boundary's segments in metres, with an R-tree of their boxes: the segments near a piece of
+/// another boundary are found in O(log n), so neighbours of a million vertices each are matched in
+/// seconds, not hours.
+struct Segments {
+    list: Vec<(Coord<f64>, Coord<f64>)>,
+    tree: RTree<GeomWithData<Rectangle<[f64; 2]>, usize>>,
+}
+
+impl Segments {
+    fn new(list: Vec<(Coord<f64>, Coord<f64>)>) -> Self {
+        let boxes = list
+            .iter()
+            .enumerate()
+            .map(|(i, (s, t))| {
+                GeomWithData::new(
+                    Rectangle::from_corners(
+                        [s.x.min(t.x), s.y.min(t.y)],
+                        [s.x.max(t.x), s.y.max(t.y)],
+                    ),
+                    i,
+                )
+            })
+            .collect();
+        Self {
+            list,
+            tree: RTree::bulk_load(boxes),
+        }
+    }
+}
+
 /// Parameter intervals `u ∈ [0, 1]` along `p→q` whose points lie within the tolerance of any
 /// segment in `others`, merged and sorted.
-fn near_intervals(
-    p: Coord<f64>,
-    q: Coord<f64>,
-    others: &[(Coord<f64>, Coord<f64>)],
-) -> Vec<(f64, f64)> {
+fn near_intervals(p: Coord<f64>, q: Coord<f64>, others: &Segments) -> Vec<(f64, f64)> {
     let tol = BORDER_TOLERANCE_M;
     let (lo_x, hi_x) = (p.x.min(q.x) - tol, p.x.max(q.x) + tol);
     let (lo_y, hi_y) = (p.y.min(q.y) - tol, p.y.max(q.y) + tol);
     let mut found: Vec<(f64, f64)> = Vec::new();
-    for &(s, t) in others {
-        if s.x.max(t.x) < lo_x || s.x.min(t.x) > hi_x || s.y.max(t.y) < lo_y || s.y.min(t.y) > hi_y
-        {
-            continue;
-        }
+    let near = AABB::from_corners([lo_x, lo_y], [hi_x, hi_y]);
+    for candidate in others.tree.locate_in_envelope_intersecting(&near) {
+        let (s, t) = others.list[candidate.data];
         if !roughly_parallel(p, q, s, t) {
             continue;
         }

@@ -11,7 +11,7 @@
 
 use std::collections::BTreeMap;
 
-use geo::{Coord, Intersects, LineString, MultiLineString, Point, Simplify};
+use geo::{Coord, LineString, MultiLineString, Simplify};
 use rstar::{AABB, RTree, primitives::GeomWithData, primitives::Line, primitives::Rectangle};
 
 use super::borders::BORDER_TOLERANCE_M;
@@ -113,15 +113,37 @@ impl<'a> World<'a> {
         }
     }
 
-    /// Whether any district contains `p`.
+    /// Whether any district contains `p`: an even-odd count of the boundary segments that a ray
+    /// from `p` to the east crosses, per district whose envelope holds `p`, found in the segment
+    /// tree (a point-in-polygon test on the rings would cost a walk around each ring: hours for
+    /// boundaries of a million vertices).
     fn covered(&self, p: Coord<f64>) -> bool {
-        let point = Point::from(p);
-        self.envelopes.locate_all_at_point(&[p.x, p.y]).any(|e| {
-            self.districts[e.data as usize]
-                .district
-                .geometry
-                .intersects(&point)
-        })
+        let mut inside: Vec<(u32, bool)> = self
+            .envelopes
+            .locate_all_at_point(&[p.x, p.y])
+            .map(|e| (e.data, false))
+            .collect();
+        let Some(east) = inside
+            .iter()
+            .map(|(i, _)| self.districts[*i as usize].envelope.max().x)
+            .max_by(f64::total_cmp)
+        else {
+            return false;
+        };
+        let ray = AABB::from_corners([p.x, p.y], [east, p.y]);
+        for s in self.segments.locate_in_envelope_intersecting(&ray) {
+            let (a, b) = (s.geom().from, s.geom().to);
+            if (a[1] > p.y) == (b[1] > p.y) {
+                continue;
+            }
+            let x = a[0] + (p.y - a[1]) * (b[0] - a[0]) / (b[1] - a[1]);
+            if x > p.x
+                && let Some(entry) = inside.iter_mut().find(|(i, _)| *i == s.data)
+            {
+                entry.1 = !entry.1;
+            }
+        }
+        inside.iter().any(|(_, odd)| *odd)
     }
 
     /// The first boundary of another district that the ray from `p` along `normal` (a unit
@@ -219,8 +241,12 @@ impl<'a> World<'a> {
         gap_m: f64,
         step_m: f64,
     ) -> Vec<(u32, LineString<f64>)> {
-        // One sample list around the ring; `None` where the boundary faces no gap.
+        // One sample every `step_m` along the ring, in the middle of each step, however long its
+        // segments are (a boundary of a million short segments gets a sample per step, not per
+        // segment); `None` where the boundary faces no gap.
         let mut samples: Vec<Option<Facing>> = Vec::new();
+        // Metres from the ring's start to this segment's start, and to the next sample.
+        let (mut walked, mut next) = (0.0, step_m / 2.0);
         for seg in ring.lines() {
             let frame = Frame::at(seg.start);
             let (s, e) = (frame.to_m(seg.start), frame.to_m(seg.end));
@@ -229,6 +255,11 @@ impl<'a> World<'a> {
                 y: e.y - s.y,
             };
             let len = dir.x.hypot(dir.y);
+            let end = walked + len;
+            if next >= end {
+                walked = end;
+                continue;
+            }
             let at = |t: f64| Coord {
                 x: seg.start.x + t * (seg.end.x - seg.start.x),
                 y: seg.start.y + t * (seg.end.y - seg.start.y),
@@ -239,6 +270,10 @@ impl<'a> World<'a> {
                 .any(|&t| self.open_outside(at(t), dir))
             {
                 samples.push(None);
+                while next < end {
+                    next += step_m;
+                }
+                walked = end;
                 continue;
             }
             // Outward: to the right of the ring's direction (exteriors run counter-clockwise).
@@ -246,11 +281,11 @@ impl<'a> World<'a> {
                 x: dir.y / len,
                 y: -dir.x / len,
             };
-            let n = (len / step_m).ceil().max(1.0) as usize;
-            for k in 0..n {
-                let t = (k as f64 + 0.5) / n as f64;
-                samples.push(self.facing(own, at(t), normal, gap_m));
+            while next < end {
+                samples.push(self.facing(own, at((next - walked) / len), normal, gap_m));
+                next += step_m;
             }
+            walked = end;
         }
         runs(samples, step_m)
     }
@@ -404,70 +439,5 @@ fn ray_hit(ray: Coord<f64>, u: Coord<f64>, v: Coord<f64>) -> Option<f64> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::domain::model::District;
-    use approx::assert_relative_eq;
-    use geo::{Geometry, polygon};
-
-    fn entry(id: &str, x0: f64, x1: f64, y0: f64, y1: f64) -> DistrictEntry {
-        let geometry = Geometry::Polygon(
-            polygon![(x: x0, y: y0), (x: x1, y: y0), (x: x1, y: y1), (x: x0, y: y1)],
-        );
-        DistrictEntry {
-            area_km2: geometry::area_km2(&geometry),
-            envelope: geometry::envelope(&geometry),
-            geometry_json: serde_json::value::to_raw_value(&geojson::Geometry::from(&geometry))
-                .unwrap(),
-            district: District {
-                id: id.into(),
-                name: id.into(),
-                alt_names: vec![],
-                group: None,
-                geometry,
-                properties: serde_json::Map::new(),
-            },
-        }
-    }
-
-    #[test]
-    fn two_banks_of_a_river_face_each_other_along_its_centre_line() {
-        // 0.002° of longitude at 36° N is about 180 m of river between two 1.1 km-tall banks.
-        let west = entry("west", 43.0, 43.01, 36.0, 36.01);
-        let east = entry("east", 43.012, 43.02, 36.0, 36.01);
-        let found = gap_borders(&[west, east], 1000.0);
-        assert_eq!(found.len(), 1);
-        let (a, b, lines) = &found[0];
-        assert_eq!((*a, *b), (0, 1));
-        // The whole facing side, less a little at the ends, on the river's centre line.
-        assert_relative_eq!(geometry::length_km(lines), 1.11, epsilon = 0.05);
-        for c in lines.0.iter().flat_map(|l| l.0.iter()) {
-            assert_relative_eq!(c.x, 43.011, epsilon = 1e-6);
-        }
-    }
-
-    #[test]
-    fn a_gap_wider_than_the_setting_is_no_border() {
-        let west = entry("west", 43.0, 43.01, 36.0, 36.01);
-        let east = entry("east", 43.03, 43.04, 36.0, 36.01);
-        assert!(gap_borders(&[west, east], 1000.0).is_empty());
-    }
-
-    #[test]
-    fn a_district_in_between_blocks_the_gap() {
-        // An island in the river: each bank faces the island, not the other bank.
-        let west = entry("west", 43.0, 43.01, 36.0, 36.01);
-        let island = entry("island", 43.0105, 43.0115, 35.99, 36.02);
-        let east = entry("east", 43.012, 43.02, 36.0, 36.01);
-        let found = gap_borders(&[west, island, east], 1000.0);
-        let pairs: Vec<(u32, u32)> = found.iter().map(|f| (f.0, f.1)).collect();
-        assert_eq!(pairs, vec![(0, 1), (1, 2)]);
-    }
-
-    #[test]
-    fn districts_sharing_an_edge_have_no_gap_border() {
-        let west = entry("west", 43.0, 43.01, 36.0, 36.01);
-        let east = entry("east", 43.01, 43.02, 36.0, 36.01);
-        assert!(gap_borders(&[west, east], 1000.0).is_empty());
-    }
-}
+#[path = "gaps_tests.rs"]
+mod tests;

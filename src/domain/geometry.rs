@@ -8,7 +8,7 @@ use std::str::FromStr;
 
 use geo::{
     Area, BooleanOps, BoundingRect, Geodesic, Geometry, Length, LinesIter, MultiPolygon, Orient,
-    Rect, Validation, coord, orient::Direction,
+    Rect, coord, orient::Direction,
 };
 use serde::{Deserialize, Deserializer};
 
@@ -125,12 +125,7 @@ pub fn problems(geometry: &Geometry<f64>) -> Vec<String> {
         ));
         return found;
     }
-    found.extend(
-        geometry
-            .validation_errors()
-            .into_iter()
-            .map(|e| e.to_string()),
-    );
+    found.extend(super::validity::errors(geometry));
     found
 }
 

@@ -99,6 +99,23 @@ pub struct Index {
     pub revision: i64,
 }
 
+impl DistrictEntry {
+    /// A district with its area, envelope and GeoJSON, measured once. The GeoJSON is always a
+    /// MultiPolygon, so clients that take a layer's type from its first feature meet no other.
+    #[must_use]
+    pub fn new(district: District) -> Self {
+        let multi = geo::Geometry::MultiPolygon(geometry::as_multi_polygon(&district.geometry));
+        let geometry_json = serde_json::value::to_raw_value(&geojson::Geometry::from(&multi))
+            .expect("finite geometries serialise");
+        Self {
+            area_km2: geometry::area_km2(&district.geometry),
+            envelope: geometry::envelope(&district.geometry),
+            geometry_json,
+            district,
+        }
+    }
+}
+
 impl Index {
     /// Builds the index from a valid data set.
     ///
@@ -191,24 +208,7 @@ impl Index {
             offsets[d + 1] += offsets[d];
         }
 
-        let districts: Vec<DistrictEntry> = districts
-            .into_iter()
-            .map(|district| {
-                // Always a MultiPolygon, so clients that take a layer's type from its first
-                // feature meet no other.
-                let multi =
-                    geo::Geometry::MultiPolygon(geometry::as_multi_polygon(&district.geometry));
-                let geometry_json =
-                    serde_json::value::to_raw_value(&geojson::Geometry::from(&multi))
-                        .expect("finite geometries serialise");
-                DistrictEntry {
-                    area_km2: geometry::area_km2(&district.geometry),
-                    envelope: geometry::envelope(&district.geometry),
-                    geometry_json,
-                    district,
-                }
-            })
-            .collect();
+        let districts: Vec<DistrictEntry> = districts.into_iter().map(DistrictEntry::new).collect();
         let tree = RTree::bulk_load(
             districts
                 .iter()

@@ -15,3 +15,4 @@ pub mod synth;
 pub mod time;
 pub mod validate;
 pub mod validate_meta;
+pub mod validity;

@@ -1,6 +1,7 @@
 //! Integration tests, as one binary: import and validation, the HTTP API through the real route
 //! table, the index against an oracle, and the facts of the Mosul data set.
 
+mod big_boundaries;
 mod dataset_meta;
 mod edges;
 mod export;
