@@ -71,6 +71,53 @@ fn benches(c: &mut Criterion) {
         });
     });
     group.finish();
+    tile_benches(c, &index);
+}
+
+/// Dated vector tiles: the tile that holds the whole data set (every district, most of them
+/// under a pixel), and tiles 3, 5 and 7 zooms deeper at its centre. Prints each tile's size.
+fn tile_benches(c: &mut Criterion, index: &Index) {
+    use frontline::domain::tiles::TileId;
+    let extent = index.extent().unwrap();
+    let centre = extent.center();
+    let at = Instant::from_ymd(2021, 6, 1);
+    let tile_at = |z: u32| {
+        let probe = TileId::new(z, 0, 0).unwrap();
+        let p = probe.project(centre);
+        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+        TileId::new(z, (p.x / 4096.0) as u32, (p.y / 4096.0) as u32).unwrap()
+    };
+    // The deepest zoom whose one tile still holds the whole extent.
+    let whole = (0..12)
+        .rev()
+        .find(|&z| {
+            let t = tile_at(z);
+            let b = t.bounds(0);
+            b.min().x <= extent.min().x
+                && b.max().x >= extent.max().x
+                && b.min().y <= extent.min().y
+                && b.max().y >= extent.max().y
+        })
+        .unwrap_or(0);
+    let mut group = c.benchmark_group("tile");
+    group.sample_size(10);
+    for z in [whole, whole + 3, whole + 5, whole + 7] {
+        let tile = tile_at(z);
+        let bytes = frontline::tiles::control_tile(index, tile, at)
+            .unwrap()
+            .unwrap_or_default();
+        println!(
+            "tile {}/{}/{}: {} bytes",
+            tile.z,
+            tile.x,
+            tile.y,
+            bytes.len()
+        );
+        group.bench_function(format!("z{z}"), |b| {
+            b.iter(|| black_box(frontline::tiles::control_tile(index, tile, at).unwrap()));
+        });
+    }
+    group.finish();
 }
 
 criterion_group!(core, benches);

@@ -12,3 +12,4 @@ pub mod http;
 pub mod render;
 pub mod server;
 pub mod storage;
+pub mod tiles;

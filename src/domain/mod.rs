@@ -12,6 +12,7 @@ pub mod meta;
 pub mod model;
 pub mod regions;
 pub mod synth;
+pub mod tiles;
 pub mod time;
 pub mod validate;
 pub mod validate_meta;

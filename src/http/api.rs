@@ -17,7 +17,8 @@ use crate::domain::index::Index;
 use crate::domain::time::Instant;
 use crate::error::{AppError, Result};
 
-fn now() -> Instant {
+/// The instant a request without `at` asks about.
+pub(super) fn now() -> Instant {
     Instant(chrono::Utc::now().timestamp_millis())
 }
 

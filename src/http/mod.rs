@@ -11,6 +11,7 @@ mod maps;
 pub mod ogc;
 mod params;
 mod respond;
+mod tiles;
 mod views;
 
 use std::path::PathBuf;
@@ -106,6 +107,13 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 .service(read!("/context/{id}", about::context))
                 .service(read!("/export/{format}", export::export))
                 .service(read!("/maps/report.{format}", maps::report))
+                .default_service(web::to(api::no_such_endpoint)),
+        )
+        .service(
+            web::scope("/tiles")
+                .wrap(cors())
+                .service(read!("/control.json", tiles::tilejson))
+                .service(read!("/control/{z}/{x}/{y}.mvt", tiles::control))
                 .default_service(web::to(api::no_such_endpoint)),
         )
         .configure(ogc::routes);

@@ -223,3 +223,11 @@ pub struct RegionsQuery {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct NoQuery {}
+
+/// `?at=T` alone; `at` defaults to now.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TileQuery {
+    #[serde(default, deserialize_with = "at")]
+    pub at: Option<Instant>,
+}

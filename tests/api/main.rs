@@ -20,4 +20,5 @@ mod render;
 mod robustness;
 mod routes;
 mod server;
+mod tiles;
 mod truth;

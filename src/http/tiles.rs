@@ -1,0 +1,56 @@
+//! Dated vector tiles: `/tiles/control/{z}/{x}/{y}.mvt?at=T` and their TileJSON,
+//! `/tiles/control.json?at=T`.
+
+use actix_web::{HttpRequest, HttpResponse, web};
+
+use super::params::TileQuery;
+use super::{AppState, respond};
+use crate::domain::tiles::TileId;
+use crate::error::{AppError, Result};
+use crate::tiles;
+
+/// A tile's path numbers, or a problem naming the one that is not a number or not on the grid.
+fn tile_id(z: &str, x: &str, y: &str) -> Result<TileId> {
+    let number = |name: &str, v: &str| {
+        v.parse::<u32>().map_err(|_| {
+            AppError::invalid(
+                name,
+                format!("'{v}' is not a tile {name}: use /tiles/control/{{z}}/{{x}}/{{y}}.mvt with whole numbers"),
+            )
+        })
+    };
+    let (z, x, y) = (number("z", z)?, number("x", x)?, number("y", y)?);
+    TileId::new(z, x, y).map_err(|detail| AppError::invalid("z/x/y", detail))
+}
+
+pub async fn control(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    path: web::Path<(String, String, String)>,
+    q: web::Query<TileQuery>,
+) -> Result<HttpResponse> {
+    let (z, x, y) = path.into_inner();
+    let tile = tile_id(&z, &x, &y)?;
+    let index = state.current();
+    let at = q.at.unwrap_or_else(super::api::now);
+    let bytes = web::block(move || tiles::control_tile(&index, tile, at))
+        .await
+        .map_err(|e| AppError::Unexpected(anyhow::Error::new(e)))?
+        .map_err(|e| AppError::Unexpected(anyhow::Error::new(e).context("tile encoding")))?;
+    Ok(match bytes {
+        Some(bytes) => respond::bytes(&req, tiles::MEDIA_TYPE, bytes),
+        // An empty tile, as tile servers answer it.
+        None => HttpResponse::NoContent().finish(),
+    })
+}
+
+pub async fn tilejson(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    q: web::Query<TileQuery>,
+) -> HttpResponse {
+    let base = super::ogc::base_url(&req);
+    let root = base.strip_suffix("/ogc").unwrap_or(&base);
+    let doc = tiles::tilejson(&state.current(), root, q.at);
+    respond::json(&req, respond::JSON, &doc)
+}

@@ -1,0 +1,132 @@
+//! Vector tiles of the control map: Mapbox Vector Tiles (MVT 2.1) of the districts at an instant,
+//! and the TileJSON 3.0 document that describes them, for QGIS, GDAL, MapLibre and OpenLayers.
+//!
+//! One layer, `control`: a feature per district in the tile, its MVT id the district's index in
+//! the data set, with the district's `id`, `name` and `group` and, at the instant asked for, its
+//! `status`, `faction` (when held), `factions` (`;`-joined: MVT has no lists), `confidence`,
+//! `valid_from` and `valid_to` (RFC 3339; absent while it still holds). A district with no state
+//! at that instant carries no state properties.
+
+use fast_mvt::{MvtError, MvtGeomType, MvtLayerBuilder};
+use serde_json::{Value, json};
+
+use crate::domain::index::Index;
+use crate::domain::tiles::{self, BUFFER, EXTENT, TileId};
+use crate::domain::time::Instant;
+
+/// The one layer's name.
+pub const LAYER: &str = "control";
+/// The MVT media type.
+pub const MEDIA_TYPE: &str = "application/vnd.mapbox-vector-tile";
+
+/// The tile `tile` of the map at `at`: `None` when no district reaches into it.
+///
+/// # Errors
+/// Only if the encoder refuses a value (not expected: every value is a string).
+pub fn control_tile(index: &Index, tile: TileId, at: Instant) -> Result<Option<Vec<u8>>, MvtError> {
+    let bbox = crate::domain::geometry::Bbox(tile.bounds(BUFFER));
+    let mut layer = MvtLayerBuilder::new(LAYER)?;
+    layer.extent(EXTENT.try_into().expect("the extent is not zero"));
+    let mut features = 0;
+    for d in index.districts_in(Some(&bbox)) {
+        let entry = &index.districts[d as usize];
+        let polygons = tile.cut(&entry.district.geometry);
+        if polygons.is_empty() {
+            continue;
+        }
+        let mut f = layer.feature_of(MvtGeomType::Polygon);
+        for polygon in polygons {
+            for (k, ring) in polygon.into_iter().enumerate() {
+                f.ring(ring, k == 0)?;
+            }
+        }
+        f.id(Some(u64::from(d)));
+        f.tag_string("id", entry.district.id.as_str())?;
+        f.tag_string("name", entry.district.name.as_str())?;
+        if let Some(group) = &entry.district.group {
+            f.tag_string("group", group.as_str())?;
+        }
+        if let Some(s) = index.state_at(d, at).map(|s| &index.states[s]) {
+            let faction = |i: &u16| index.factions[usize::from(*i)].id.as_str();
+            f.tag_string("status", s.status.as_str())?;
+            if s.status == crate::domain::model::Status::Held {
+                f.tag_string("faction", faction(&s.factions[0]))?;
+            }
+            let all: Vec<&str> = s.factions.iter().map(faction).collect();
+            f.tag_string("factions", all.join(";"))?;
+            f.tag_string("confidence", s.confidence.as_str())?;
+            f.tag_string("valid_from", s.interval.from.to_rfc3339())?;
+            if let Some(to) = s.interval.to {
+                f.tag_string("valid_to", to.to_rfc3339())?;
+            }
+        }
+        layer = f.end();
+        features += 1;
+    }
+    Ok((features > 0).then(|| layer.encode()))
+}
+
+/// The TileJSON 3.0.0 document of the control tiles at `base` (the server's public URL), for
+/// `at` when given (else the tiles show the current map).
+#[must_use]
+pub fn tilejson(index: &Index, base: &str, at: Option<Instant>) -> Value {
+    let query = at.map_or(String::new(), |t| format!("?at={}", t.to_rfc3339()));
+    let bounds = index
+        .extent()
+        .map_or(json!([-180.0, -85.0511, 180.0, 85.0511]), |r| {
+            json!([r.min().x, r.min().y, r.max().x, r.max().y])
+        });
+    let centre = index.extent().map_or(json!([0.0, 0.0, 2]), |r| {
+        json!([
+            (r.min().x + r.max().x) / 2.0,
+            (r.min().y + r.max().y) / 2.0,
+            10
+        ])
+    });
+    let title = if index.meta.title.is_empty() {
+        "Control"
+    } else {
+        index.meta.title.as_str()
+    };
+    json!({
+        "tilejson": "3.0.0",
+        "name": title,
+        "description": "Who held each district: one feature per district with its state at the tile's instant (`at`, RFC 3339; default now).",
+        "attribution": index
+            .meta
+            .credits
+            .iter()
+            .map(|c| {
+                if c.licence.is_empty() {
+                    c.text.clone()
+                } else {
+                    format!("{} ({})", c.text, c.licence)
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(" · "),
+        "scheme": "xyz",
+        "tiles": [format!("{base}/tiles/control/{{z}}/{{x}}/{{y}}.mvt{query}")],
+        "minzoom": 0,
+        "maxzoom": tiles::MAX_ZOOM,
+        "bounds": bounds,
+        "center": centre,
+        "vector_layers": [{
+            "id": LAYER,
+            "description": "Districts with their control state at the instant.",
+            "minzoom": 0,
+            "maxzoom": tiles::MAX_ZOOM,
+            "fields": {
+                "id": "String: the district's id",
+                "name": "String",
+                "group": "String: the district's group (absent when none)",
+                "status": "String: held or contested (absent when no state holds)",
+                "faction": "String: the holding faction's id (held only)",
+                "factions": "String: faction ids, ;-joined",
+                "confidence": "String: confirmed, reported, claimed or estimated",
+                "valid_from": "String: RFC 3339 start of the state",
+                "valid_to": "String: RFC 3339 end of the state (absent while it holds)"
+            }
+        }]
+    })
+}

@@ -1,0 +1,230 @@
+//! Dated vector tiles of the Mosul map: what they hold equals the index at that instant, GDAL's
+//! MVT driver reads them, and bad tile addresses are problems that say what is valid.
+
+use std::collections::HashMap;
+use std::process::Command;
+
+use actix_web::test;
+use fast_mvt::{MvtReaderRef, MvtValueRef};
+use frontline::domain::time::Instant;
+use tempfile::TempDir;
+
+use crate::helpers::{app, get_json, index_of, mosul_dir};
+
+/// The zoom-12 tile holding the Old City (the Nuri mosque, 43.1268 E 36.3427 N).
+const OLD_CITY: &str = "12/2538/1603";
+
+/// Each feature of the tile's one layer: its id and string properties.
+fn features(bytes: &[u8]) -> Vec<(u64, HashMap<String, String>)> {
+    let reader = MvtReaderRef::new(bytes).expect("a valid vector tile");
+    let layers: Vec<_> = reader.layers().collect();
+    assert_eq!(layers.len(), 1);
+    assert_eq!(layers[0].name(), "control");
+    assert_eq!(layers[0].extent(), 4096);
+    layers[0]
+        .features()
+        .map(|f| {
+            let props = f
+                .properties_vec()
+                .unwrap()
+                .into_iter()
+                .map(|(k, v)| match v {
+                    MvtValueRef::String(s) => (k.to_owned(), s.to_owned()),
+                    other => panic!("{k} is not a string: {other:?}"),
+                })
+                .collect();
+            (f.id().expect("every feature has an id"), props)
+        })
+        .collect()
+}
+
+#[actix_web::test]
+async fn a_dated_tile_gives_each_district_the_state_the_index_holds_at_that_instant() {
+    let (_db, index) = index_of(&mosul_dir());
+    let service = app(index_of(&mosul_dir()).1).await;
+    for day in ["2016-11-01", "2017-01-24", "2017-06-21", "2017-07-10"] {
+        let t = Instant::from_ymd(
+            day[..4].parse().unwrap(),
+            day[5..7].parse().unwrap(),
+            day[8..].parse().unwrap(),
+        );
+        let uri = format!("/tiles/control/{OLD_CITY}.mvt?at={day}");
+        let resp =
+            test::call_service(&service, test::TestRequest::get().uri(&uri).to_request()).await;
+        assert_eq!(resp.status(), 200, "{uri}");
+        assert_eq!(
+            resp.headers().get("content-type").unwrap(),
+            "application/vnd.mapbox-vector-tile"
+        );
+        let found = features(&test::read_body(resp).await);
+        assert!(
+            found.len() > 40,
+            "{day}: the city's districts are in the tile ({})",
+            found.len()
+        );
+        for (id, props) in &found {
+            let d = usize::try_from(*id).unwrap();
+            let entry = &index.districts[d];
+            assert_eq!(
+                props["id"], entry.district.id,
+                "the MVT id is the district's index"
+            );
+            let state = index
+                .state_at(u32::try_from(d).unwrap(), t)
+                .map(|s| &index.states[s]);
+            let faction = state
+                .filter(|s| s.factions.len() == 1)
+                .map(|s| index.factions[usize::from(s.factions[0])].id.clone());
+            assert_eq!(
+                props.get("faction"),
+                faction.as_ref(),
+                "{day} {}",
+                props["id"]
+            );
+            assert_eq!(
+                props.get("status").map(String::as_str),
+                state.map(|s| s.status.as_str()),
+                "{day} {}",
+                props["id"]
+            );
+        }
+        let held_by = |f: &str| {
+            found
+                .iter()
+                .any(|(_, p)| p.get("faction").map(String::as_str) == Some(f))
+        };
+        match day {
+            "2017-01-24" => assert!(held_by("isil") && held_by("isf"), "the two banks"),
+            "2017-07-10" => assert!(!held_by("isil"), "no district held by the Islamic State"),
+            _ => {}
+        }
+    }
+}
+
+#[actix_web::test]
+async fn bad_tile_addresses_say_what_is_valid_and_empty_tiles_are_204() {
+    let service = app(index_of(&mosul_dir()).1).await;
+    for (uri, parameter, says) in [
+        (
+            "/tiles/control/21/0/0.mvt",
+            "z/x/y",
+            "zoom 21 is outside the served range 0–20",
+        ),
+        (
+            "/tiles/control/2/4/1.mvt",
+            "z/x/y",
+            "at zoom 2 columns and rows run 0–3",
+        ),
+        ("/tiles/control/2/x/1.mvt", "x", "'x' is not a tile x"),
+        ("/tiles/control/12/2538/1603.mvt?at=June", "at", "June"),
+        (
+            "/tiles/control/12/2538/1603.mvt?bbox=1,2,3,4",
+            "bbox",
+            "bbox",
+        ),
+    ] {
+        let (status, content_type, body) = get_json(&service, uri).await;
+        assert_eq!(status, 400, "{uri}: {body}");
+        assert_eq!(content_type, "application/problem+json", "{uri}");
+        assert_eq!(body["parameter"], parameter, "{uri}: {body}");
+        assert!(
+            body["detail"].as_str().unwrap().contains(says),
+            "{uri}: {body}"
+        );
+    }
+    let resp = test::call_service(
+        &service,
+        test::TestRequest::get()
+            .uri("/tiles/control/12/0/0.mvt")
+            .to_request(),
+    )
+    .await;
+    assert_eq!(resp.status(), 204, "nothing in the Pacific");
+}
+
+#[actix_web::test]
+async fn the_tilejson_points_at_the_dated_tiles_and_describes_their_fields() {
+    let service = app(index_of(&mosul_dir()).1).await;
+    let (status, _, doc) = get_json(&service, "/tiles/control.json?at=2017-01-24").await;
+    assert_eq!(status, 200);
+    assert_eq!(doc["tilejson"], "3.0.0");
+    assert_eq!(doc["name"], "Battle of Mosul");
+    let template = doc["tiles"][0].as_str().unwrap();
+    assert!(
+        template.ends_with("/tiles/control/{z}/{x}/{y}.mvt?at=2017-01-24T00:00:00Z"),
+        "{template}"
+    );
+    assert_eq!(doc["vector_layers"][0]["id"], "control");
+    for field in [
+        "id",
+        "name",
+        "status",
+        "faction",
+        "factions",
+        "valid_from",
+        "valid_to",
+    ] {
+        assert!(
+            doc["vector_layers"][0]["fields"].get(field).is_some(),
+            "{field}"
+        );
+    }
+    assert!(
+        doc["attribution"].as_str().unwrap().contains("CC BY-IGO"),
+        "{doc}"
+    );
+}
+
+#[actix_web::test]
+async fn gdal_reads_a_dated_tile_with_each_district_s_faction() {
+    let (_db, index) = index_of(&mosul_dir());
+    let service = app(index_of(&mosul_dir()).1).await;
+    let uri = format!("/tiles/control/{OLD_CITY}.mvt?at=2017-01-24");
+    let resp = test::call_service(&service, test::TestRequest::get().uri(&uri).to_request()).await;
+    let bytes = test::read_body(resp).await;
+    // GDAL's MVT driver takes the tile's z/x/y from its path.
+    let dir = TempDir::new().unwrap();
+    let path = dir.path().join(format!("{OLD_CITY}.mvt"));
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(&path, &bytes).unwrap();
+    let out = Command::new("ogr2ogr")
+        .args([
+            "-f",
+            "CSV",
+            "/vsistdout/",
+            path.to_str().unwrap(),
+            "control",
+        ])
+        .output()
+        .expect("ogr2ogr (Debian package gdal-bin) must be installed");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mut reader = csv::Reader::from_reader(out.stdout.as_slice());
+    let headers = reader.headers().unwrap().clone();
+    let column = |name: &str| {
+        headers
+            .iter()
+            .position(|h| h == name)
+            .unwrap_or_else(|| panic!("{name} in {headers:?}"))
+    };
+    let (id, faction) = (column("id"), column("faction"));
+    let t = Instant::from_ymd(2017, 1, 24);
+    let mut rows = 0;
+    for row in reader.records() {
+        let row = row.unwrap();
+        let d = index.district_index(&row[id]).expect("a known district");
+        let expected = index
+            .state_at(d, t)
+            .map(|s| &index.states[s])
+            .filter(|s| s.factions.len() == 1)
+            .map_or("", |s| {
+                index.factions[usize::from(s.factions[0])].id.as_str()
+            });
+        assert_eq!(&row[faction], expected, "{}", &row[id]);
+        rows += 1;
+    }
+    assert!(rows > 40, "{rows} districts read by GDAL");
+}
