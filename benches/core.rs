@@ -118,6 +118,14 @@ fn tile_benches(c: &mut Criterion, index: &Index) {
         });
     }
     group.finish();
+    let stream = frontline::tiles::stream::encode(index);
+    println!("state stream: {} bytes", stream.len());
+    let mut group = c.benchmark_group("state_stream");
+    group.sample_size(10);
+    group.bench_function("encode", |b| {
+        b.iter(|| black_box(frontline::tiles::stream::encode(index).len()));
+    });
+    group.finish();
 }
 
 criterion_group!(core, benches);

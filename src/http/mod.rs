@@ -97,6 +97,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 .service(read!("/snapshot", api::snapshot))
                 .service(read!("/who", api::who))
                 .service(read!("/states", api::states))
+                .service(read!("/states.bin", tiles::state_stream))
                 .service(read!("/borders", api::borders))
                 .service(read!("/frontline", api::frontline))
                 .service(read!("/timeline", changes::timeline))

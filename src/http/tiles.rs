@@ -54,3 +54,17 @@ pub async fn tilejson(
     let doc = tiles::tilejson(&state.current(), root, q.at);
     respond::json(&req, respond::JSON, &doc)
 }
+
+/// Every hand-over as the binary stream of [`tiles::stream`].
+pub async fn state_stream(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    _q: web::Query<super::params::NoQuery>,
+) -> HttpResponse {
+    let index = state.current();
+    respond::bytes(
+        &req,
+        tiles::stream::MEDIA_TYPE,
+        tiles::stream::encode(&index),
+    )
+}

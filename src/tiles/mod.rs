@@ -1,11 +1,14 @@
-//! Vector tiles of the control map: Mapbox Vector Tiles (MVT 2.1) of the districts at an instant,
-//! and the TileJSON 3.0 document that describes them, for QGIS, GDAL, MapLibre and OpenLayers.
+//! What map clients draw from: vector tiles of the control map (Mapbox Vector Tiles 2.1 of the
+//! districts at an instant, and the TileJSON 3.0 document that describes them, for QGIS, GDAL,
+//! MapLibre and OpenLayers), and the binary stream of every hand-over ([`stream`]).
 //!
 //! One layer, `control`: a feature per district in the tile, its MVT id the district's index in
 //! the data set, with the district's `id`, `name` and `group` and, at the instant asked for, its
 //! `status`, `faction` (when held), `factions` (`;`-joined: MVT has no lists), `confidence`,
 //! `valid_from` and `valid_to` (RFC 3339; absent while it still holds). A district with no state
 //! at that instant carries no state properties.
+
+pub mod stream;
 
 use fast_mvt::{MvtError, MvtGeomType, MvtLayerBuilder};
 use serde_json::{Value, json};

@@ -20,5 +20,6 @@ mod render;
 mod robustness;
 mod routes;
 mod server;
+mod stream;
 mod tiles;
 mod truth;
