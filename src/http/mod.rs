@@ -49,10 +49,15 @@ pub struct AppState {
     pub tiles: Option<String>,
     pub exports: export::ExportCache,
     pub heavy: heavy::Heavy,
+    /// Encoded vector tiles, by revision, tile and change interval.
+    pub tile_cache: crate::tiles::cache::TileCache,
     /// The root URL links are built from (`--public-url`); `None` only in tests, where the
     /// request's own host is used.
     pub public_url: Option<String>,
 }
+
+/// Memory kept for encoded vector tiles.
+pub const TILE_CACHE_BYTES: usize = 256 << 20;
 
 impl AppState {
     /// State over `index`, with exports cached in a private temporary directory.
@@ -64,6 +69,7 @@ impl AppState {
             tiles: None,
             exports: export::ExportCache::private(),
             heavy: heavy::Heavy::for_this_machine(),
+            tile_cache: crate::tiles::cache::TileCache::new(TILE_CACHE_BYTES),
             public_url: None,
         }
     }

@@ -33,12 +33,18 @@ pub async fn control(
     let tile = tile_id(&z, &x, &y)?;
     let index = state.current();
     let at = q.at.unwrap_or_else(super::api::now);
-    let bytes = web::block(move || tiles::control_tile(&index, tile, at))
-        .await
-        .map_err(|e| AppError::Unexpected(anyhow::Error::new(e)))?
-        .map_err(|e| AppError::Unexpected(anyhow::Error::new(e).context("tile encoding")))?;
-    Ok(match bytes {
-        Some(bytes) => respond::bytes(&req, tiles::MEDIA_TYPE, bytes),
+    let key = tiles::cache::Key::new(&index, tile, at);
+    let cache = state.clone();
+    let made = web::block(move || {
+        cache
+            .tile_cache
+            .get_or_make(key, || tiles::control_tile(&index, tile, at))
+    })
+    .await
+    .map_err(|e| AppError::Unexpected(anyhow::Error::new(e)))?
+    .map_err(|e| AppError::Unexpected(anyhow::Error::new(e).context("tile encoding")))?;
+    Ok(match made.as_ref() {
+        Some(bytes) => respond::bytes(&req, tiles::MEDIA_TYPE, bytes.clone()),
         // An empty tile, as tile servers answer it.
         None => HttpResponse::NoContent().finish(),
     })

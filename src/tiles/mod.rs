@@ -8,6 +8,7 @@
 //! `valid_from` and `valid_to` (RFC 3339; absent while it still holds). A district with no state
 //! at that instant carries no state properties.
 
+pub mod cache;
 pub mod stream;
 
 use fast_mvt::{MvtError, MvtGeomType, MvtLayerBuilder};

@@ -228,3 +228,22 @@ async fn gdal_reads_a_dated_tile_with_each_district_s_faction() {
     }
     assert!(rows > 40, "{rows} districts read by GDAL");
 }
+
+#[::core::prelude::v1::test]
+fn instants_between_two_changes_share_a_cached_tile_and_a_change_starts_a_new_one() {
+    use frontline::domain::tiles::TileId;
+    use frontline::tiles::cache::Key;
+    let (_db, index) = index_of(&mosul_dir());
+    let tile = TileId::new(12, 2538, 1603).unwrap();
+    let ticks: Vec<Instant> = index.timeline.ticks.iter().map(|t| t.at).collect();
+    let (a, b) = (ticks[10], ticks[11]);
+    let inside = Instant(a.0 + (b.0 - a.0) / 2);
+    assert_eq!(Key::new(&index, tile, a), Key::new(&index, tile, inside));
+    assert_eq!(Key::new(&index, tile, a), Key::new(&index, tile, Instant(b.0 - 1)));
+    assert_ne!(Key::new(&index, tile, a), Key::new(&index, tile, b), "a change is a new tile");
+    let before = Key::new(&index, tile, Instant(ticks[0].0 - 1));
+    assert_eq!(before.since, i64::MIN);
+    // And the tiles themselves agree: the same bytes anywhere in the interval.
+    let bytes = |t: Instant| frontline::tiles::control_tile(&index, tile, t).unwrap();
+    assert_eq!(bytes(a), bytes(inside));
+}
