@@ -43,6 +43,23 @@ test('the report links follow the date and the compare date and download a PNG a
   await page.close();
 });
 
+test('the vector tile link follows the date and its tiles hold the districts of that date', async () => {
+  const page = await openMap(browser, `${server.url}/`);
+  await setDate(page, '2017-01-24');
+  assert.equal(await page.getAttribute('#tilejson', 'href'), '/tiles/control.json?at=2017-01-24');
+  const doc = await (await fetch(`${server.url}/tiles/control.json?at=2017-01-24`)).json();
+  assert.equal(doc.tilejson, '3.0.0');
+  const url = doc.tiles[0].replace('{z}', '12').replace('{x}', '2538').replace('{y}', '1603');
+  assert.match(url, /\/tiles\/control\/12\/2538\/1603\.mvt\?at=2017-01-24T00:00:00Z$/);
+  const tile = await fetch(url.replace(/^https?:\/\/[^/]+/, server.url));
+  assert.equal(tile.status, 200);
+  assert.equal(tile.headers.get('content-type'), 'application/vnd.mapbox-vector-tile');
+  const bytes = Buffer.from(await tile.arrayBuffer());
+  assert.ok(bytes.includes(Buffer.from('control')) && bytes.includes(Buffer.from('isil')), 'the layer and the Islamic State bank');
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
+
 test('the GIS links download every export and lead to the OGC API', async () => {
   const page = await openMap(browser, `${server.url}/`);
   const links = await page.$$eval('#gis-links a', (as) => as.map((a) => a.getAttribute('href')));

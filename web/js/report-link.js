@@ -1,11 +1,13 @@
 // Links to the server's report map (PNG and PDF) of the shown date, and of what changed since the
-// compare date when that is earlier: a print-ready, sourced map for a briefing.
+// compare date when that is earlier: a print-ready, sourced map for a briefing; and to the
+// TileJSON of the shown date's vector tiles, for GIS.
 
 import { dateString, instantString } from './time.js';
 
 export class ReportLinks {
   constructor() {
     this.links = ['png', 'pdf'].map((format) => [format, document.getElementById(`report-${format}`)]);
+    this.tiles = document.getElementById('tilejson');
   }
 
   /** @param {number} at shown instant; @param {number} cmp compare instant or NaN */
@@ -17,5 +19,6 @@ export class ReportLinks {
       a.href = `/api/maps/report.${format}?${query}`;
       a.download = `frontline-${name}.${format}`;
     }
+    this.tiles.href = `/tiles/control.json?${new URLSearchParams({ at: instantString(at) })}`;
   }
 }
