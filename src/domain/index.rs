@@ -89,6 +89,8 @@ pub struct Index {
     tree: RTree<Entry>,
     pub timeline: Timeline,
     borders: OnceLock<Vec<Border>>,
+    /// The borders' envelopes, for finding those in a box.
+    border_tree: OnceLock<RTree<Entry>>,
     fronts: OnceLock<Vec<FrontPiece>>,
     /// Per faction, the side it fights on (factions of one alliance share a side).
     side_of: Vec<u16>,
@@ -235,6 +237,7 @@ impl Index {
             tree,
             timeline,
             borders: OnceLock::new(),
+            border_tree: OnceLock::new(),
             fronts: OnceLock::new(),
             side_of,
             meta,
@@ -346,6 +349,31 @@ impl Index {
             .get_or_init(|| borders::boundaries(&self.districts, self.meta.front_gap_km * 1000.0))
     }
 
+    /// Indices into [`Index::borders`] of the borders whose lines meet `rect`, in order.
+    #[must_use]
+    pub fn borders_in(&self, rect: &Rect<f64>) -> Vec<u32> {
+        let tree = self.border_tree.get_or_init(|| {
+            let boxes = self.borders().iter().enumerate().filter_map(|(i, b)| {
+                let r = geo::BoundingRect::bounding_rect(&b.lines)?;
+                let i = u32::try_from(i).expect("fewer than 2^32 borders");
+                Some(GeomWithData::new(
+                    Rectangle::from_corners([r.min().x, r.min().y], [r.max().x, r.max().y]),
+                    i,
+                ))
+            });
+            RTree::bulk_load(boxes.collect())
+        });
+        let envelope =
+            AABB::from_corners([rect.min().x, rect.min().y], [rect.max().x, rect.max().y]);
+        let mut found: Vec<u32> = tree
+            .locate_in_envelope_intersecting(&envelope)
+            .map(|e| e.data)
+            .filter(|&b| self.borders()[b as usize].lines.intersects(rect))
+            .collect();
+        found.sort_unstable();
+        found
+    }
+
     /// A state's stable identifier: its district and start, e.g. `zanjili@2017-06-10`.
     #[must_use]
     pub fn state_id(&self, s: usize) -> String {
@@ -406,9 +434,17 @@ impl Index {
     /// Borders between districts held by hostile sides at `t` (see [`Index::hostile`]).
     /// Districts with no state at `t` have no front.
     pub fn frontline(&self, t: Instant, bbox: Option<&Bbox>) -> Vec<FrontSegment<'_>> {
-        self.borders()
-            .iter()
-            .filter(|b| bbox.is_none_or(|Bbox(r)| b.lines.intersects(r)))
+        let borders = self.borders();
+        let picked: Vec<&Border> = match bbox {
+            Some(Bbox(r)) => self
+                .borders_in(r)
+                .into_iter()
+                .map(|b| &borders[b as usize])
+                .collect(),
+            None => borders.iter().collect(),
+        };
+        picked
+            .into_iter()
             .filter_map(|border| {
                 let state_a = self.state_at(border.a, t)?;
                 let state_b = self.state_at(border.b, t)?;

@@ -7,7 +7,7 @@
 //! tile pixel (a 100,000-vertex outline seen whole at a low zoom becomes a few hundred points),
 //! and a district smaller than a pixel is left out of that tile.
 
-use geo::{Coord, Geometry, LineString, Polygon, Rect};
+use geo::{Coord, Geometry, LineString, MultiLineString, Polygon, Rect};
 
 use super::geometry;
 
@@ -152,6 +152,88 @@ impl TileId {
         out.push(out[0]);
         Some(out)
     }
+}
+
+impl TileId {
+    /// Lines cut to this tile (with [`BUFFER`]) and snapped to its grid: each stretch inside the
+    /// buffered tile, without repeated points, at least two points long.
+    #[must_use]
+    pub fn cut_lines(self, lines: &MultiLineString<f64>) -> Vec<Vec<Coord<i32>>> {
+        let lo = -f64::from(BUFFER);
+        let hi = f64::from(EXTENT) + f64::from(BUFFER);
+        let mut out: Vec<Vec<Coord<i32>>> = Vec::new();
+        for line in &lines.0 {
+            let pts: Vec<Coord<f64>> = line.0.iter().map(|&c| self.project(c)).collect();
+            // Whether the last stretch pushed is still open (its last point is the previous
+            // segment's end, inside the box).
+            let mut open = false;
+            for w in pts.windows(2) {
+                let Some((a, b, whole_end)) = clip_segment(w[0], w[1], lo, hi) else {
+                    open = false;
+                    continue;
+                };
+                let (a, b) = (snap(a), snap(b));
+                match out.last_mut() {
+                    Some(stretch) if open => {
+                        if stretch.last() != Some(&b) {
+                            stretch.push(b);
+                        }
+                    }
+                    _ => out.push(if a == b { vec![a] } else { vec![a, b] }),
+                }
+                open = whole_end;
+            }
+        }
+        out.retain(|l| l.len() >= 2);
+        out
+    }
+}
+
+#[allow(clippy::cast_possible_truncation)]
+fn snap(c: Coord<f64>) -> Coord<i32> {
+    Coord {
+        x: c.x.round() as i32,
+        y: c.y.round() as i32,
+    }
+}
+
+/// The part of segment `a`–`b` inside the square `lo..=hi` on both axes (Liang–Barsky), and
+/// whether it reaches `b` itself.
+fn clip_segment(
+    a: Coord<f64>,
+    b: Coord<f64>,
+    lo: f64,
+    hi: f64,
+) -> Option<(Coord<f64>, Coord<f64>, bool)> {
+    let (dx, dy) = (b.x - a.x, b.y - a.y);
+    let (mut t0, mut t1) = (0.0_f64, 1.0_f64);
+    for (p, q) in [
+        (-dx, a.x - lo),
+        (dx, hi - a.x),
+        (-dy, a.y - lo),
+        (dy, hi - a.y),
+    ] {
+        if p == 0.0 {
+            if q < 0.0 {
+                return None;
+            }
+        } else {
+            let r = q / p;
+            if p < 0.0 {
+                t0 = t0.max(r);
+            } else {
+                t1 = t1.min(r);
+            }
+        }
+    }
+    if t0 > t1 {
+        return None;
+    }
+    let at = |t: f64| Coord {
+        x: a.x + t * dx,
+        y: a.y + t * dy,
+    };
+    Some((at(t0), at(t1), t1 >= 1.0))
 }
 
 /// One side of the clip box: the half-plane kept.

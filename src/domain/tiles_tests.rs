@@ -122,3 +122,24 @@ fn a_district_under_a_pixel_is_left_out_and_a_hole_is_kept() {
     assert_eq!(cut.len(), 1);
     assert_eq!(cut[0].len(), 2, "exterior and hole");
 }
+
+#[test]
+fn a_line_through_the_tile_is_cut_at_the_buffer_and_a_line_outside_is_dropped() {
+    let tile = TileId::new(12, 2538, 1603).unwrap();
+    let b = tile.bounds(0);
+    let (y, w) = ((b.min().y + b.max().y) / 2.0, b.width());
+    // West to east across the whole tile, with a bend in the middle.
+    let across = geo::MultiLineString::new(vec![LineString::from(vec![
+        (b.min().x - w, y),
+        (b.min().x + w / 2.0, y + b.height() / 4.0),
+        (b.max().x + w, y),
+    ])]);
+    let cut = tile.cut_lines(&across);
+    assert_eq!(cut.len(), 1, "one stretch: {cut:?}");
+    let line = &cut[0];
+    assert_eq!(line.len(), 3, "entry, bend, exit: {line:?}");
+    assert_eq!(line[0].x, -BUFFER);
+    assert_eq!(line[2].x, EXTENT as i32 + BUFFER);
+    let far = geo::MultiLineString::new(vec![LineString::from(vec![(0.0, 0.0), (1.0, 1.0)])]);
+    assert!(tile.cut_lines(&far).is_empty());
+}

@@ -10,7 +10,7 @@ mod fgb;
 mod geoparquet;
 mod gpkg;
 mod kml;
-mod records;
+pub(crate) mod records;
 mod timeline;
 mod wkt_csv;
 

@@ -2,11 +2,13 @@
 //! districts at an instant, and the TileJSON 3.0 document that describes them, for QGIS, GDAL,
 //! MapLibre and OpenLayers), and the binary stream of every hand-over ([`stream`]).
 //!
-//! One layer, `control`: a feature per district in the tile, its MVT id the district's index in
+//! Two layers. `control`: a feature per district in the tile, its MVT id the district's index in
 //! the data set, with the district's `id`, `name` and `group` and, at the instant asked for, its
 //! `status`, `faction` (when held), `factions` (`;`-joined: MVT has no lists), `confidence`,
 //! `valid_from` and `valid_to` (RFC 3339; absent while it still holds). A district with no state
-//! at that instant carries no state properties.
+//! at that instant carries no state properties. `frontline`: the borders between districts held by
+//! hostile sides at that instant, as in `/api/frontline`, with `district_a`, `district_b`,
+//! `side_a`, `side_b` (a faction id or `contested`), `length_km` and `across_gap_km` (numbers).
 
 pub mod cache;
 pub mod stream;
@@ -18,8 +20,10 @@ use crate::domain::index::Index;
 use crate::domain::tiles::{self, BUFFER, EXTENT, TileId};
 use crate::domain::time::Instant;
 
-/// The one layer's name.
+/// The districts' layer.
 pub const LAYER: &str = "control";
+/// The front line's layer.
+pub const FRONT_LAYER: &str = "frontline";
 /// The MVT media type.
 pub const MEDIA_TYPE: &str = "application/vnd.mapbox-vector-tile";
 
@@ -64,6 +68,28 @@ pub fn control_tile(index: &Index, tile: TileId, at: Instant) -> Result<Option<V
                 f.tag_string("valid_to", to.to_rfc3339())?;
             }
         }
+        layer = f.end();
+        features += 1;
+    }
+    let mut layer = layer.layer(FRONT_LAYER)?;
+    layer.extent(EXTENT.try_into().expect("the extent is not zero"));
+    for front in index.frontline(at, Some(&bbox)) {
+        let lines = tile.cut_lines(&front.border.lines);
+        if lines.is_empty() {
+            continue;
+        }
+        let mut f = layer.feature_of(MvtGeomType::LineString);
+        for line in lines {
+            f.line(line)?;
+        }
+        let district = |d: u32| index.districts[d as usize].district.id.as_str();
+        let side = |s: usize| crate::export::records::label(index, &index.states[s].side());
+        f.tag_string("district_a", district(front.border.a))?;
+        f.tag_string("district_b", district(front.border.b))?;
+        f.tag_string("side_a", side(front.state_a))?;
+        f.tag_string("side_b", side(front.state_b))?;
+        f.tag_double("length_km", front.border.length_km)?;
+        f.tag_double("across_gap_km", front.border.across_gap_km)?;
         layer = f.end();
         features += 1;
     }
@@ -130,6 +156,19 @@ pub fn tilejson(index: &Index, base: &str, at: Option<Instant>) -> Value {
                 "confidence": "String: confirmed, reported, claimed or estimated",
                 "valid_from": "String: RFC 3339 start of the state",
                 "valid_to": "String: RFC 3339 end of the state (absent while it holds)"
+            }
+        }, {
+            "id": FRONT_LAYER,
+            "description": "The front line at the instant: borders between districts held by hostile sides.",
+            "minzoom": 0,
+            "maxzoom": tiles::MAX_ZOOM,
+            "fields": {
+                "district_a": "String: one district's id",
+                "district_b": "String: the other district's id",
+                "side_a": "String: district_a's side, a faction id or contested",
+                "side_b": "String: district_b's side",
+                "length_km": "Number: the whole border's geodesic length, km",
+                "across_gap_km": "Number: how much of it runs across a gap such as a river, km"
             }
         }]
     })

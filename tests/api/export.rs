@@ -58,7 +58,7 @@ pub fn state_ids_at(index: &Index, t: Instant) -> BTreeSet<String> {
 }
 
 /// Rows of an `ogr2ogr -f CSV` conversion, as header → value maps.
-fn ogr_csv(args: &[&str]) -> Vec<std::collections::HashMap<String, String>> {
+pub(crate) fn ogr_csv(args: &[&str]) -> Vec<std::collections::HashMap<String, String>> {
     let mut all = vec!["-f", "CSV", "/vsistdout/"];
     all.extend_from_slice(args);
     let text = run_ok("ogr2ogr", &all);

@@ -2,10 +2,10 @@
 //! MVT driver reads them, and bad tile addresses are problems that say what is valid.
 
 use std::collections::HashMap;
-use std::process::Command;
 
 use actix_web::test;
 use fast_mvt::{MvtReaderRef, MvtValueRef};
+use frontline::domain::index::Side;
 use frontline::domain::time::Instant;
 use tempfile::TempDir;
 
@@ -14,14 +14,25 @@ use crate::helpers::{app, get_json, index_of, mosul_dir};
 /// The zoom-12 tile holding the Old City (the Nuri mosque, 43.1268 E 36.3427 N).
 const OLD_CITY: &str = "12/2538/1603";
 
-/// Each feature of the tile's one layer: its id and string properties.
+/// Each feature of the tile's `control` layer: its id and string properties.
 fn features(bytes: &[u8]) -> Vec<(u64, HashMap<String, String>)> {
+    layer(bytes, "control")
+        .into_iter()
+        .map(|(id, props)| (id.expect("every district feature has an id"), props))
+        .collect()
+}
+
+/// Each feature of a layer of the tile: its id, if any, and its properties as text.
+fn layer(bytes: &[u8], name: &str) -> Vec<(Option<u64>, HashMap<String, String>)> {
     let reader = MvtReaderRef::new(bytes).expect("a valid vector tile");
     let layers: Vec<_> = reader.layers().collect();
-    assert_eq!(layers.len(), 1);
-    assert_eq!(layers[0].name(), "control");
-    assert_eq!(layers[0].extent(), 4096);
-    layers[0]
+    assert_eq!(
+        layers.iter().map(|l| l.name()).collect::<Vec<_>>(),
+        ["control", "frontline"]
+    );
+    let layer = layers.iter().find(|l| l.name() == name).unwrap();
+    assert_eq!(layer.extent(), 4096);
+    layer
         .features()
         .map(|f| {
             let props = f
@@ -30,10 +41,53 @@ fn features(bytes: &[u8]) -> Vec<(u64, HashMap<String, String>)> {
                 .into_iter()
                 .map(|(k, v)| match v {
                     MvtValueRef::String(s) => (k.to_owned(), s.to_owned()),
-                    other => panic!("{k} is not a string: {other:?}"),
+                    MvtValueRef::Double(x) => (k.to_owned(), x.to_string()),
+                    other => panic!("{k} is neither text nor a number: {other:?}"),
                 })
                 .collect();
-            (f.id().expect("every feature has an id"), props)
+            (f.id(), props)
+        })
+        .collect()
+}
+
+/// The front pieces of a tile, as (district_a, district_b, side_a, side_b).
+type Fronts = std::collections::BTreeSet<(String, String, String, String)>;
+
+fn fronts_in(bytes: &[u8]) -> Fronts {
+    layer(bytes, "frontline")
+        .into_iter()
+        .map(|(_, p)| {
+            let get = |k: &str| p[k].clone();
+            (
+                get("district_a"),
+                get("district_b"),
+                get("side_a"),
+                get("side_b"),
+            )
+        })
+        .collect()
+}
+
+/// The index's hostile borders at `t` that reach into the Old City tile.
+fn expected_fronts(index: &frontline::domain::index::Index, t: Instant) -> Fronts {
+    let tile = frontline::domain::tiles::TileId::new(12, 2538, 1603).unwrap();
+    let bbox = frontline::domain::geometry::Bbox(tile.bounds(64));
+    let id = |d: u32| index.districts[d as usize].district.id.clone();
+    let side = |s: usize| match index.states[s].side() {
+        Side::Held(f) => index.factions[usize::from(f)].id.clone(),
+        Side::Contested(_) => "contested".to_owned(),
+    };
+    index
+        .frontline(t, Some(&bbox))
+        .into_iter()
+        .filter(|f| !tile.cut_lines(&f.border.lines).is_empty())
+        .map(|f| {
+            (
+                id(f.border.a),
+                id(f.border.b),
+                side(f.state_a),
+                side(f.state_b),
+            )
         })
         .collect()
 }
@@ -56,7 +110,14 @@ async fn a_dated_tile_gives_each_district_the_state_the_index_holds_at_that_inst
             resp.headers().get("content-type").unwrap(),
             "application/vnd.mapbox-vector-tile"
         );
-        let found = features(&test::read_body(resp).await);
+        let body = test::read_body(resp).await;
+        let found = features(&body);
+        let fronts = fronts_in(&body);
+        assert_eq!(
+            fronts,
+            expected_fronts(&index, t),
+            "{day}: the front in the tile"
+        );
         assert!(
             found.len() > 40,
             "{day}: the city's districts are in the tile ({})",
@@ -94,8 +155,14 @@ async fn a_dated_tile_gives_each_district_the_state_the_index_holds_at_that_inst
                 .any(|(_, p)| p.get("faction").map(String::as_str) == Some(f))
         };
         match day {
-            "2017-01-24" => assert!(held_by("isil") && held_by("isf"), "the two banks"),
-            "2017-07-10" => assert!(!held_by("isil"), "no district held by the Islamic State"),
+            "2017-01-24" => {
+                assert!(held_by("isil") && held_by("isf"), "the two banks");
+                assert!(!fronts.is_empty(), "the Tigris front is in the tile");
+            }
+            "2017-07-10" => {
+                assert!(!held_by("isil"), "no district held by the Islamic State");
+                assert!(fronts.is_empty(), "and no front");
+            }
             _ => {}
         }
     }
@@ -155,6 +222,7 @@ async fn the_tilejson_points_at_the_dated_tiles_and_describes_their_fields() {
         "{template}"
     );
     assert_eq!(doc["vector_layers"][0]["id"], "control");
+    assert_eq!(doc["vector_layers"][1]["id"], "frontline");
     for field in [
         "id",
         "name",
@@ -187,35 +255,10 @@ async fn gdal_reads_a_dated_tile_with_each_district_s_faction() {
     let path = dir.path().join(format!("{OLD_CITY}.mvt"));
     std::fs::create_dir_all(path.parent().unwrap()).unwrap();
     std::fs::write(&path, &bytes).unwrap();
-    let out = Command::new("ogr2ogr")
-        .args([
-            "-f",
-            "CSV",
-            "/vsistdout/",
-            path.to_str().unwrap(),
-            "control",
-        ])
-        .output()
-        .expect("ogr2ogr (Debian package gdal-bin) must be installed");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let mut reader = csv::Reader::from_reader(out.stdout.as_slice());
-    let headers = reader.headers().unwrap().clone();
-    let column = |name: &str| {
-        headers
-            .iter()
-            .position(|h| h == name)
-            .unwrap_or_else(|| panic!("{name} in {headers:?}"))
-    };
-    let (id, faction) = (column("id"), column("faction"));
     let t = Instant::from_ymd(2017, 1, 24);
-    let mut rows = 0;
-    for row in reader.records() {
-        let row = row.unwrap();
-        let d = index.district_index(&row[id]).expect("a known district");
+    let rows = gdal_rows(&path, "control");
+    for row in &rows {
+        let d = index.district_index(&row["id"]).expect("a known district");
         let expected = index
             .state_at(d, t)
             .map(|s| &index.states[s])
@@ -223,10 +266,20 @@ async fn gdal_reads_a_dated_tile_with_each_district_s_faction() {
             .map_or("", |s| {
                 index.factions[usize::from(s.factions[0])].id.as_str()
             });
-        assert_eq!(&row[faction], expected, "{}", &row[id]);
-        rows += 1;
+        assert_eq!(row["faction"], expected, "{}", row["id"]);
     }
-    assert!(rows > 40, "{rows} districts read by GDAL");
+    assert!(rows.len() > 40, "{} districts read by GDAL", rows.len());
+    let fronts = gdal_rows(&path, "frontline");
+    assert!(!fronts.is_empty(), "GDAL reads the front");
+    assert!(
+        fronts.iter().all(|r| r["side_a"] != r["side_b"]),
+        "{fronts:?}"
+    );
+}
+
+/// The features of one layer of a tile file as GDAL reads them (`ogr2ogr -f CSV`), by column.
+fn gdal_rows(path: &std::path::Path, layer: &str) -> Vec<HashMap<String, String>> {
+    crate::export::ogr_csv(&[path.to_str().unwrap(), layer])
 }
 
 #[::core::prelude::v1::test]
@@ -239,8 +292,15 @@ fn instants_between_two_changes_share_a_cached_tile_and_a_change_starts_a_new_on
     let (a, b) = (ticks[10], ticks[11]);
     let inside = Instant(a.0 + (b.0 - a.0) / 2);
     assert_eq!(Key::new(&index, tile, a), Key::new(&index, tile, inside));
-    assert_eq!(Key::new(&index, tile, a), Key::new(&index, tile, Instant(b.0 - 1)));
-    assert_ne!(Key::new(&index, tile, a), Key::new(&index, tile, b), "a change is a new tile");
+    assert_eq!(
+        Key::new(&index, tile, a),
+        Key::new(&index, tile, Instant(b.0 - 1))
+    );
+    assert_ne!(
+        Key::new(&index, tile, a),
+        Key::new(&index, tile, b),
+        "a change is a new tile"
+    );
     let before = Key::new(&index, tile, Instant(ticks[0].0 - 1));
     assert_eq!(before.since, i64::MIN);
     // And the tiles themselves agree: the same bytes anywhere in the interval.
