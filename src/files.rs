@@ -9,7 +9,8 @@
 use std::io;
 use std::path::Path;
 
-/// The prefix and suffix of every temporary file: `.NAME.XXXXXX.tmp`.
+/// The suffix of every temporary file, which is named `.NAME.` plus six random characters plus
+/// this, e.g. `.mosul.gpkg.a1B2c3.tmp`.
 const SUFFIX: &str = ".tmp";
 
 /// Calls `write` with the path of a fresh, empty, private temporary file beside `path` (which
@@ -39,7 +40,8 @@ pub fn write_replacing<E: From<io::Error>>(
     Ok(())
 }
 
-/// Removes the temporary files a crash left in `dir` (`.NAME.XXXXXX.tmp`), returning how many.
+/// Removes the temporary files a crash left in `dir` (such as `.mosul.gpkg.a1B2c3.tmp`), returning
+/// how many.
 /// For directories only this program writes to, such as the export cache.
 ///
 /// # Errors

@@ -83,6 +83,18 @@ pub struct Credit {
     pub url: String,
 }
 
+impl Credit {
+    /// The credit as one line: its text, then its licence in brackets when it has one.
+    #[must_use]
+    pub fn line(&self) -> String {
+        if self.licence.is_empty() {
+            self.text.clone()
+        } else {
+            format!("{} ({})", self.text, self.licence)
+        }
+    }
+}
+
 /// A layer of geography that gives the control map its bearings. Features are GeoJSON; what
 /// geometry a kind allows is in [`LayerKind::allows`].
 #[derive(Debug, Clone, PartialEq)]

@@ -180,13 +180,7 @@ pub fn footer(out: &mut String, cx: &Context<'_>, page: &Page, scene: &Scene, la
         .meta
         .credits
         .iter()
-        .map(|c| {
-            if c.licence.is_empty() {
-                c.text.clone()
-            } else {
-                format!("{} ({})", c.text, c.licence)
-            }
-        })
+        .map(crate::domain::meta::Credit::line)
         .collect();
     if credits.is_empty() {
         let boundaries: BTreeSet<&str> = scene

@@ -126,13 +126,7 @@ pub fn tilejson(index: &Index, base: &str, at: Option<Instant>) -> Value {
             .meta
             .credits
             .iter()
-            .map(|c| {
-                if c.licence.is_empty() {
-                    c.text.clone()
-                } else {
-                    format!("{} ({})", c.text, c.licence)
-                }
-            })
+            .map(crate::domain::meta::Credit::line)
             .collect::<Vec<_>>()
             .join(" · "),
         "scheme": "xyz",

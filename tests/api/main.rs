@@ -15,6 +15,7 @@ mod index;
 mod mosul;
 mod ogc;
 mod ogc_html;
+mod ogc_meta;
 mod ogc_query;
 mod render;
 mod robustness;
