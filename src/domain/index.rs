@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-use geo::{Intersects, Rect};
+use geo::{Coord, Intersects, Rect};
 use rstar::{AABB, RTree, primitives::GeomWithData, primitives::Rectangle};
 use serde_json::value::RawValue;
 
@@ -24,6 +24,8 @@ pub struct DistrictEntry {
     /// Geodesic area, km².
     pub area_km2: f64,
     pub envelope: Rect<f64>,
+    /// A point inside the district where its name goes (`None` for an empty outline).
+    pub label: Option<Coord<f64>>,
     /// The geometry as GeoJSON, serialised once.
     pub geometry_json: Box<RawValue>,
 }
@@ -92,6 +94,8 @@ pub struct Index {
     /// The borders' envelopes, for finding those in a box.
     border_tree: OnceLock<RTree<Entry>>,
     fronts: OnceLock<Vec<FrontPiece>>,
+    /// Outlines simplified per zoom, for tiles.
+    pub(crate) generalised: super::generalise::Generalised,
     /// Per faction, the side it fights on (factions of one alliance share a side).
     side_of: Vec<u16>,
     /// What the data set says of itself.
@@ -112,6 +116,7 @@ impl DistrictEntry {
         Self {
             area_km2: geometry::area_km2(&district.geometry),
             envelope: geometry::envelope(&district.geometry),
+            label: geo::InteriorPoint::interior_point(&multi).map(|p| p.0),
             geometry_json,
             district,
         }
@@ -239,6 +244,7 @@ impl Index {
             borders: OnceLock::new(),
             border_tree: OnceLock::new(),
             fronts: OnceLock::new(),
+            generalised: super::generalise::Generalised::default(),
             side_of,
             meta,
             layers,

@@ -7,7 +7,7 @@
 //! tile pixel (a 100,000-vertex outline seen whole at a low zoom becomes a few hundred points),
 //! and a district smaller than a pixel is left out of that tile.
 
-use geo::{Coord, Geometry, LineString, MultiLineString, Polygon, Rect};
+use geo::{Coord, Geometry, LineString, MultiLineString, MultiPolygon, Polygon, Rect};
 
 use super::geometry;
 
@@ -95,7 +95,13 @@ impl TileId {
     /// polygons left, without repeated points, rings that collapsed, or parts under a pixel.
     #[must_use]
     pub fn cut(self, geometry: &Geometry<f64>) -> Vec<TilePolygon> {
-        geometry::as_multi_polygon(geometry)
+        self.cut_multi(&geometry::as_multi_polygon(geometry))
+    }
+
+    /// [`cut`](Self::cut) of a `MultiPolygon`, without converting it first.
+    #[must_use]
+    pub fn cut_multi(self, polygons: &MultiPolygon<f64>) -> Vec<TilePolygon> {
+        polygons
             .0
             .iter()
             .filter_map(|p| self.cut_polygon(p))

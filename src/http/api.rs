@@ -6,11 +6,11 @@ use serde::Serialize;
 use serde_json::value::RawValue;
 
 use super::AppState;
-use super::params::{AtQuery, NoQuery, WhoQuery};
+use super::params::{AtQuery, DistrictsQuery, GeometryChoice, NoQuery, WhoQuery};
 use super::respond::{self, GEOJSON, JSON};
 use super::views::{
     DistrictProps, Feature, FeatureCollection, HistoryEntry, SideView, SnapshotProps, StateView,
-    district_feature, lines_json, round3,
+    district_feature, district_summary, lines_json, round3,
 };
 use crate::domain::geometry::Bbox;
 use crate::domain::index::Index;
@@ -41,9 +41,13 @@ pub async fn sources(
 pub async fn districts(
     req: HttpRequest,
     state: web::Data<AppState>,
-    _q: web::Query<NoQuery>,
+    q: web::Query<DistrictsQuery>,
 ) -> HttpResponse {
     let index = state.current();
+    if q.geometry == GeometryChoice::None {
+        let features = index.districts.iter().map(district_summary).collect();
+        return respond::json(&req, GEOJSON, &FeatureCollection::new(None, features));
+    }
     let features = index.districts.iter().map(district_feature).collect();
     respond::json(&req, GEOJSON, &FeatureCollection::new(None, features))
 }

@@ -105,6 +105,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 .service(read!("/states", api::states))
                 .service(read!("/states.bin", tiles::state_stream))
                 .service(read!("/borders", api::borders))
+                .service(read!("/borders.bin", tiles::border_table))
                 .service(read!("/frontline", api::frontline))
                 .service(read!("/timeline", changes::timeline))
                 .service(read!("/changes", changes::changes))
@@ -121,6 +122,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 .wrap(cors())
                 .service(read!("/control.json", tiles::tilejson))
                 .service(read!("/control/{z}/{x}/{y}.mvt", tiles::control))
+                .service(read!("/districts.json", tiles::geometry_tilejson))
+                .service(read!("/districts/{z}/{x}/{y}.mvt", tiles::geometry))
                 .default_service(web::to(api::no_such_endpoint)),
         )
         .configure(ogc::routes);
@@ -145,7 +148,7 @@ pub fn cors() -> actix_cors::Cors {
         .max_age(86_400)
 }
 
-/// The web front end: its page, stylesheet and scripts, and Leaflet from its installed npm
+/// The web front end: its page, stylesheet and scripts, and MapLibre GL JS from its installed npm
 /// packages, nothing else of the directory (not `package.json`, not other packages). Anything
 /// else is a problem+json 404.
 pub fn web_routes(cfg: &mut web::ServiceConfig, web_dir: Option<&std::path::Path>) {
@@ -171,10 +174,10 @@ pub fn web_routes(cfg: &mut web::ServiceConfig, web_dir: Option<&std::path::Path
         .service(
             actix_files::Files::new("/js", dir.join("js")).default_handler(web::to(no_such_file)),
         );
-        let leaflet = dir.join("node_modules/leaflet/dist");
-        if leaflet.is_dir() {
+        let library = dir.join("node_modules/maplibre-gl/dist");
+        if library.is_dir() {
             cfg.service(
-                actix_files::Files::new("/vendor/leaflet", leaflet)
+                actix_files::Files::new("/vendor/maplibre-gl", library)
                     .default_handler(web::to(no_such_file)),
             );
         }

@@ -231,3 +231,40 @@ pub struct TileQuery {
     #[serde(default, deserialize_with = "at")]
     pub at: Option<Instant>,
 }
+
+/// `?v=REVISION` of a geometry tile: the data revision the URL was made for. A tile asked for
+/// with the current revision may be cached for good; any other is answered with the current
+/// geometry, to be revalidated.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GeometryTileQuery {
+    #[serde(default, deserialize_with = "revision")]
+    pub v: Option<i64>,
+}
+
+fn revision<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
+    let s = String::deserialize(d)?;
+    s.parse::<i64>().map(Some).map_err(|_| {
+        serde::de::Error::custom(format!(
+            "parameter `v`: '{s}' is not a data revision: use the whole number the tile URLs of /tiles/districts.json carry"
+        ))
+    })
+}
+
+/// `/api/districts?geometry=full|none`: `none` leaves the outlines out and gives each feature its
+/// `bbox`, for a client that draws from tiles but lists, searches and frames districts.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DistrictsQuery {
+    #[serde(default)]
+    pub geometry: GeometryChoice,
+}
+
+/// Whether district outlines are written out.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum GeometryChoice {
+    #[default]
+    Full,
+    None,
+}

@@ -1,9 +1,11 @@
-//! Dated vector tiles: `/tiles/control/{z}/{x}/{y}.mvt?at=T` and their TileJSON,
-//! `/tiles/control.json?at=T`.
+//! Vector tiles: dated ones, `/tiles/control/{z}/{x}/{y}.mvt?at=T`, and the geometry without
+//! time, `/tiles/districts/{z}/{x}/{y}.mvt?v=REVISION`, with their TileJSON documents; the table
+//! of borders that colours the geometry's borders, `/api/borders.bin`.
 
+use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 
-use super::params::TileQuery;
+use super::params::{GeometryTileQuery, NoQuery, TileQuery};
 use super::{AppState, respond};
 use crate::domain::tiles::TileId;
 use crate::error::{AppError, Result};
@@ -15,7 +17,9 @@ fn tile_id(z: &str, x: &str, y: &str) -> Result<TileId> {
         v.parse::<u32>().map_err(|_| {
             AppError::invalid(
                 name,
-                format!("'{v}' is not a tile {name}: use /tiles/control/{{z}}/{{x}}/{{y}}.mvt with whole numbers"),
+                format!(
+                    "'{v}' is not a tile {name}: tiles are at {{z}}/{{x}}/{{y}}.mvt, whole numbers"
+                ),
             )
         })
     };
@@ -73,4 +77,68 @@ pub async fn state_stream(
         tiles::stream::MEDIA_TYPE,
         tiles::stream::encode(&index),
     )
+}
+
+/// A tile of district outlines, borders and label anchors, the same at every instant. Asked for
+/// with the current revision (`v`, as the TileJSON gives it) it may be cached for good.
+pub async fn geometry(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    path: web::Path<(String, String, String)>,
+    q: web::Query<GeometryTileQuery>,
+) -> Result<HttpResponse> {
+    let (z, x, y) = path.into_inner();
+    let tile = tile_id(&z, &x, &y)?;
+    let index = state.current();
+    let current = q.v == Some(index.revision);
+    let key = tiles::cache::Key::geometry(&index, tile);
+    let cache = state.clone();
+    let made = web::block(move || {
+        cache
+            .tile_cache
+            .get_or_make(key, || tiles::geometry::geometry_tile(&index, tile))
+    })
+    .await
+    .map_err(|e| AppError::Unexpected(anyhow::Error::new(e)))?
+    .map_err(|e| AppError::Unexpected(anyhow::Error::new(e).context("tile encoding")))?;
+    let mut response = match made.as_ref() {
+        Some(bytes) => respond::bytes(&req, tiles::MEDIA_TYPE, bytes.clone()),
+        None => HttpResponse::NoContent().finish(),
+    };
+    if current {
+        response.headers_mut().insert(
+            header::CACHE_CONTROL,
+            header::HeaderValue::from_static("public, max-age=31536000, immutable"),
+        );
+    }
+    Ok(response)
+}
+
+pub async fn geometry_tilejson(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    _q: web::Query<NoQuery>,
+) -> HttpResponse {
+    let base = super::ogc::base_url(&req);
+    let root = base.strip_suffix("/ogc").unwrap_or(&base);
+    let doc = tiles::geometry::tilejson(&state.current(), root);
+    respond::json(&req, respond::JSON, &doc)
+}
+
+/// The districts each border lies between, as [`tiles::geometry::border_table`] lays it out.
+pub async fn border_table(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    _q: web::Query<NoQuery>,
+) -> Result<HttpResponse> {
+    let index = state.current();
+    // The borders are found on first use: seconds for a country, so off the executor.
+    let bytes = web::block(move || tiles::geometry::border_table(&index))
+        .await
+        .map_err(|e| AppError::Unexpected(anyhow::Error::new(e)))?;
+    Ok(respond::bytes(
+        &req,
+        tiles::geometry::BORDERS_MEDIA_TYPE,
+        bytes,
+    ))
 }

@@ -67,6 +67,32 @@ impl<'a> DistrictProps<'a> {
     }
 }
 
+/// A district without its outline: its properties and its box (`[west, south, east, north]`).
+#[derive(Serialize)]
+pub struct DistrictSummary<'a> {
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    pub id: &'a str,
+    pub bbox: [f64; 4],
+    /// A point inside the district for its name (`[lon, lat]`).
+    pub label: Option<[f64; 2]>,
+    pub properties: DistrictProps<'a>,
+    /// Always null: the outline is left out.
+    pub geometry: Option<()>,
+}
+
+pub fn district_summary(d: &DistrictEntry) -> DistrictSummary<'_> {
+    let (lo, hi) = (d.envelope.min(), d.envelope.max());
+    DistrictSummary {
+        kind: "Feature",
+        id: &d.district.id,
+        bbox: [lo.x, lo.y, hi.x, hi.y],
+        label: d.label.map(|p| [p.x, p.y]),
+        properties: DistrictProps::of(d),
+        geometry: None,
+    }
+}
+
 pub fn district_feature(d: &DistrictEntry) -> Feature<'_, DistrictProps<'_>> {
     Feature {
         kind: "Feature",

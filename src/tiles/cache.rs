@@ -32,6 +32,17 @@ impl Key {
             since: after.checked_sub(1).map_or(i64::MIN, |i| ticks[i].at.0),
         }
     }
+
+    /// The key of the geometry tile `tile` of `index` ([`super::geometry`]), the same at every
+    /// instant: `since` is `i64::MAX`, after every change.
+    #[must_use]
+    pub fn geometry(index: &Index, tile: TileId) -> Self {
+        Self {
+            revision: index.revision,
+            tile,
+            since: i64::MAX,
+        }
+    }
 }
 
 /// An encoded tile; `None` for an empty one.

@@ -11,6 +11,7 @@
 //! `side_a`, `side_b` (a faction id or `contested`), `length_km` and `across_gap_km` (numbers).
 
 pub mod cache;
+pub mod geometry;
 pub mod stream;
 
 use fast_mvt::{MvtError, MvtGeomType, MvtLayerBuilder};
@@ -42,15 +43,7 @@ pub fn control_tile(index: &Index, tile: TileId, at: Instant) -> Result<Option<V
         if polygons.is_empty() {
             continue;
         }
-        let mut f = layer.feature_of(MvtGeomType::Polygon);
-        for polygon in polygons {
-            for (k, ring) in polygon.into_iter().enumerate() {
-                f.ring(ring, k == 0)?;
-            }
-        }
-        f.id(Some(u64::from(d)));
-        f.tag_string("id", entry.district.id.as_str())?;
-        f.tag_string("name", entry.district.name.as_str())?;
+        let mut f = district_feature(layer, polygons, d, entry)?;
         if let Some(group) = &entry.district.group {
             f.tag_string("group", group.as_str())?;
         }
@@ -88,12 +81,34 @@ pub fn control_tile(index: &Index, tile: TileId, at: Instant) -> Result<Option<V
         f.tag_string("district_b", district(front.border.b))?;
         f.tag_string("side_a", side(front.state_a))?;
         f.tag_string("side_b", side(front.state_b))?;
-        f.tag_double("length_km", front.border.length_km)?;
-        f.tag_double("across_gap_km", front.border.across_gap_km)?;
+        // Metre precision, as `/api/frontline` gives them.
+        let km = |v: f64| (v * 1000.0).round() / 1000.0;
+        f.tag_double("length_km", km(front.border.length_km))?;
+        f.tag_double("across_gap_km", km(front.border.across_gap_km))?;
         layer = f.end();
         features += 1;
     }
     Ok((features > 0).then(|| layer.encode()))
+}
+
+/// A polygon feature of district `d` (its MVT id) with its outline cut to the tile and its `id`
+/// and `name`, for the caller to add more properties to.
+pub(crate) fn district_feature(
+    layer: MvtLayerBuilder,
+    polygons: Vec<tiles::TilePolygon>,
+    d: u32,
+    entry: &crate::domain::index::DistrictEntry,
+) -> Result<fast_mvt::MvtFeatureBuilder, MvtError> {
+    let mut f = layer.feature_of(MvtGeomType::Polygon);
+    for polygon in polygons {
+        for (k, ring) in polygon.into_iter().enumerate() {
+            f.ring(ring, k == 0)?;
+        }
+    }
+    f.id(Some(u64::from(d)));
+    f.tag_string("id", entry.district.id.as_str())?;
+    f.tag_string("name", entry.district.name.as_str())?;
+    Ok(f)
 }
 
 /// The TileJSON 3.0.0 document of the control tiles at `base` (the server's public URL), for

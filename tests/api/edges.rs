@@ -59,14 +59,19 @@ fn the_web_root_serves_the_page_and_its_scripts_and_nothing_else() {
     let web = TempDir::new().unwrap();
     let w = web.path();
     std::fs::create_dir_all(w.join("js")).unwrap();
-    std::fs::create_dir_all(w.join("node_modules/leaflet/dist")).unwrap();
-    std::fs::create_dir_all(w.join("vendor/leaflet")).unwrap();
+    std::fs::create_dir_all(w.join("node_modules/maplibre-gl/dist")).unwrap();
+    std::fs::create_dir_all(w.join("node_modules/other/dist")).unwrap();
     std::fs::write(w.join("index.html"), "<!doctype html><title>map</title>").unwrap();
     std::fs::write(w.join("style.css"), "body{}").unwrap();
     std::fs::write(w.join("js/app.js"), "export const a = 1;").unwrap();
     std::fs::write(w.join("package.json"), r#"{"name":"private"}"#).unwrap();
     std::fs::write(w.join("package-lock.json"), "{}").unwrap();
-    std::fs::write(w.join("node_modules/leaflet/dist/leaflet.js"), "x").unwrap();
+    std::fs::write(
+        w.join("node_modules/maplibre-gl/dist/maplibre-gl.mjs"),
+        "export const Map = 1;",
+    )
+    .unwrap();
+    std::fs::write(w.join("node_modules/other/dist/other.js"), "x").unwrap();
     let (_db, _seed, port) = serve(w, None);
 
     for (path, marker) in [
@@ -74,6 +79,7 @@ fn the_web_root_serves_the_page_and_its_scripts_and_nothing_else() {
         ("/index.html", "<title>map"),
         ("/style.css", "body{}"),
         ("/js/app.js", "export const a"),
+        ("/vendor/maplibre-gl/maplibre-gl.mjs", "export const Map"),
     ] {
         let (head, body) = get(port, path, "");
         assert!(head.starts_with("http/1.1 200"), "{path}: {head}");
@@ -82,7 +88,8 @@ fn the_web_root_serves_the_page_and_its_scripts_and_nothing_else() {
     for path in [
         "/package.json",
         "/package-lock.json",
-        "/node_modules/leaflet/dist/leaflet.js",
+        "/node_modules/maplibre-gl/dist/maplibre-gl.mjs",
+        "/vendor/other/dist/other.js",
         "/js/missing.js",
         "/js/../package.json",
         "/nothing-here.png",

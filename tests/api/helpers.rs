@@ -185,3 +185,35 @@ pub fn serve(seed: &Path) -> (TempDir, u16) {
     std::thread::spawn(move || actix_web::rt::System::new().block_on(app.run()));
     (tmp, port)
 }
+
+/// One MVT layer's features: each id (if any) and its properties as text.
+pub type MvtFeatures = Vec<(Option<u64>, std::collections::HashMap<String, String>)>;
+
+/// The layers of a vector tile in their order, each with its name, extent and features (numbers
+/// written as text).
+pub fn mvt_layers(bytes: &[u8]) -> Vec<(String, u32, MvtFeatures)> {
+    use fast_mvt::{MvtReaderRef, MvtValueRef};
+    let reader = MvtReaderRef::new(bytes).expect("a valid vector tile");
+    reader
+        .layers()
+        .map(|layer| {
+            let features = layer
+                .features()
+                .map(|f| {
+                    let props = f
+                        .properties_vec()
+                        .unwrap()
+                        .into_iter()
+                        .map(|(k, v)| match v {
+                            MvtValueRef::String(s) => (k.to_owned(), s.to_owned()),
+                            MvtValueRef::Double(x) => (k.to_owned(), x.to_string()),
+                            other => panic!("{k} is neither text nor a number: {other:?}"),
+                        })
+                        .collect();
+                    (f.id(), props)
+                })
+                .collect();
+            (layer.name().to_owned(), layer.extent(), features)
+        })
+        .collect()
+}

@@ -9,6 +9,7 @@ mod export_formats;
 mod fgb;
 mod fronts;
 mod gdal;
+mod geometry_tiles;
 mod helpers;
 mod import;
 mod index;

@@ -4,12 +4,11 @@
 use std::collections::HashMap;
 
 use actix_web::test;
-use fast_mvt::{MvtReaderRef, MvtValueRef};
 use frontline::domain::index::Side;
 use frontline::domain::time::Instant;
 use tempfile::TempDir;
 
-use crate::helpers::{app, get_json, index_of, mosul_dir};
+use crate::helpers::{app, get_json, index_of, mosul_dir, mvt_layers};
 
 /// The zoom-12 tile holding the Old City (the Nuri mosque, 43.1268 E 36.3427 N).
 const OLD_CITY: &str = "12/2538/1603";
@@ -24,30 +23,14 @@ fn features(bytes: &[u8]) -> Vec<(u64, HashMap<String, String>)> {
 
 /// Each feature of a layer of the tile: its id, if any, and its properties as text.
 fn layer(bytes: &[u8], name: &str) -> Vec<(Option<u64>, HashMap<String, String>)> {
-    let reader = MvtReaderRef::new(bytes).expect("a valid vector tile");
-    let layers: Vec<_> = reader.layers().collect();
+    let layers = mvt_layers(bytes);
     assert_eq!(
-        layers.iter().map(|l| l.name()).collect::<Vec<_>>(),
+        layers.iter().map(|l| l.0.as_str()).collect::<Vec<_>>(),
         ["control", "frontline"]
     );
-    let layer = layers.iter().find(|l| l.name() == name).unwrap();
-    assert_eq!(layer.extent(), 4096);
-    layer
-        .features()
-        .map(|f| {
-            let props = f
-                .properties_vec()
-                .unwrap()
-                .into_iter()
-                .map(|(k, v)| match v {
-                    MvtValueRef::String(s) => (k.to_owned(), s.to_owned()),
-                    MvtValueRef::Double(x) => (k.to_owned(), x.to_string()),
-                    other => panic!("{k} is neither text nor a number: {other:?}"),
-                })
-                .collect();
-            (f.id(), props)
-        })
-        .collect()
+    let (_, extent, features) = layers.into_iter().find(|l| l.0 == name).unwrap();
+    assert_eq!(extent, 4096);
+    features
 }
 
 /// The front pieces of a tile, as (district_a, district_b, side_a, side_b).

@@ -1,0 +1,196 @@
+//! The map's geometry without time: vector tiles of the district outlines, their borders and
+//! label anchors, which do not change when the date does and so are cached for as long as the
+//! data revision stands. A map colours them at any instant from the state stream
+//! ([`super::stream`]) and the border table ([`border_table`]), with no tile request per date.
+//!
+//! Three layers, each feature's MVT id the row it stands for:
+//! - `districts`: polygons, id the district's index (as in the state stream), with `id` and
+//!   `name`; up to zoom [`generalise::LAST_ZOOM`] simplified to a quarter pixel with shared
+//!   borders kept shared, so neighbours stay closed at every zoom;
+//! - `borders`: lines, id the border's index in [`border_table`], with `district_a` and
+//!   `district_b` (ids); shared stretches and, across gaps such as a river, their centre lines;
+//!   only the borders the front runs along at some instant (the rest are never drawn as front,
+//!   and the districts' own outlines draw them);
+//! - `labels`: one point per district wide enough on screen at the tile's zoom to carry its name
+//!   (at least [`LABEL_MIN_PX`] of a 512-pixel tile), inside the district, with `id`, `name` and
+//!   `area_km2`, in the one tile that holds the point.
+
+use fast_mvt::{MvtError, MvtGeomType, MvtLayerBuilder};
+use geo::{Coord, Simplify};
+use serde_json::{Value, json};
+
+use crate::domain::generalise;
+use crate::domain::geometry::Bbox;
+use crate::domain::index::Index;
+use crate::domain::tiles::{self, BUFFER, EXTENT, TileId};
+
+/// The outlines' layer.
+pub const DISTRICTS: &str = "districts";
+/// The borders' layer.
+pub const BORDERS: &str = "borders";
+/// The label anchors' layer.
+pub const LABELS: &str = "labels";
+/// The media type of [`border_table`].
+pub const BORDERS_MEDIA_TYPE: &str = "application/vnd.frontline.borders";
+/// A district gets a label anchor at a zoom where its box is at least this many pixels wide,
+/// on tiles drawn 512 pixels across.
+pub const LABEL_MIN_PX: f64 = 40.0;
+
+fn layer(name: &str) -> Result<MvtLayerBuilder, MvtError> {
+    let mut layer = MvtLayerBuilder::new(name)?;
+    layer.extent(EXTENT.try_into().expect("the extent is not zero"));
+    Ok(layer)
+}
+
+/// The geometry tile `tile`: `None` when no district or border reaches into it.
+///
+/// # Runtime
+/// O(k log n) to find the k districts and borders near the tile, then linear in their vertices.
+///
+/// # Errors
+/// Only if the encoder refuses a value (not expected).
+pub fn geometry_tile(index: &Index, tile: TileId) -> Result<Option<Vec<u8>>, MvtError> {
+    let bbox = Bbox(tile.bounds(BUFFER));
+    let mut districts = layer(DISTRICTS)?;
+    let mut features = 0;
+    let near = index.districts_in(Some(&bbox));
+    let outlines = index.outlines_at(tile.z);
+    for &d in &near {
+        let entry = &index.districts[d as usize];
+        let polygons = match outlines {
+            Some(simplified) => tile.cut_multi(&simplified[d as usize]),
+            None => tile.cut(&entry.district.geometry),
+        };
+        if polygons.is_empty() {
+            continue;
+        }
+        districts = super::district_feature(districts, polygons, d, entry)?.end();
+        features += 1;
+    }
+    let mut borders = districts.layer(BORDERS)?;
+    borders.extent(EXTENT.try_into().expect("the extent is not zero"));
+    let tolerance = (tile.z <= generalise::LAST_ZOOM).then(|| generalise::tolerance(tile.z));
+    let on_front = index.ever_on_front();
+    for i in index.borders_in(&bbox.0) {
+        if !on_front[i as usize] {
+            continue;
+        }
+        let border = &index.borders()[i as usize];
+        // Simplified as the outlines are, so the front stays on their edges to a quarter pixel.
+        let lines = match tolerance {
+            Some(t) => tile.cut_lines(&border.lines.simplify(t)),
+            None => tile.cut_lines(&border.lines),
+        };
+        if lines.is_empty() {
+            continue;
+        }
+        let mut f = borders.feature_of(MvtGeomType::LineString);
+        for line in lines {
+            f.line(line)?;
+        }
+        f.id(Some(u64::from(i)));
+        let id = |d: u32| index.districts[d as usize].district.id.as_str();
+        f.tag_string("district_a", id(border.a))?;
+        f.tag_string("district_b", id(border.b))?;
+        borders = f.end();
+        features += 1;
+    }
+    let mut labels = borders.layer(LABELS)?;
+    labels.extent(EXTENT.try_into().expect("the extent is not zero"));
+    let min_width = LABEL_MIN_PX * f64::from(EXTENT) / 512.0;
+    for &d in &near {
+        let entry = &index.districts[d as usize];
+        let (lo, hi) = (entry.envelope.min(), entry.envelope.max());
+        let (west, east) = (tile.project(lo), tile.project(hi));
+        if east.x - west.x < min_width {
+            continue;
+        }
+        let Some(anchor) = entry.label else {
+            continue;
+        };
+        let p = tile.project(anchor);
+        let inside = |v: f64| (0.0..f64::from(EXTENT)).contains(&v);
+        if !inside(p.x) || !inside(p.y) {
+            continue;
+        }
+        let mut f = labels.feature_of(MvtGeomType::Point);
+        #[expect(
+            clippy::cast_possible_truncation,
+            reason = "the point is inside the tile, 0..EXTENT"
+        )]
+        f.points([Coord {
+            x: p.x.round() as i32,
+            y: p.y.round() as i32,
+        }])?;
+        f.id(Some(u64::from(d)));
+        f.tag_string("id", entry.district.id.as_str())?;
+        f.tag_string("name", entry.district.name.as_str())?;
+        f.tag_double("area_km2", entry.area_km2)?;
+        labels = f.end();
+        features += 1;
+    }
+    Ok((features > 0).then(|| labels.encode()))
+}
+
+/// Which two districts each border of the `borders` layer lies between, by border index. The byte
+/// layout (little-endian) is:
+///
+/// | offset | size | content |
+/// |---|---|---|
+/// | 0 | 4 | ASCII `FLBD` |
+/// | 4 | 2 | u16 version, 1 |
+/// | 6 | 2 | u16, 0 |
+/// | 8 | 4 | u32 border count B |
+/// | 12 | 4 | u32 district count D |
+/// | 16 | 8 × B | u32 district a, u32 district b (indices as in the state stream), a < b |
+#[must_use]
+pub fn border_table(index: &Index) -> Vec<u8> {
+    let borders = index.borders();
+    let count = |n: usize| u32::try_from(n).expect("counts fit in 32 bits");
+    let mut out = Vec::with_capacity(16 + 8 * borders.len());
+    out.extend_from_slice(b"FLBD");
+    out.extend_from_slice(&1u16.to_le_bytes());
+    out.extend_from_slice(&0u16.to_le_bytes());
+    out.extend_from_slice(&count(borders.len()).to_le_bytes());
+    out.extend_from_slice(&count(index.districts.len()).to_le_bytes());
+    for b in borders {
+        out.extend_from_slice(&b.a.to_le_bytes());
+        out.extend_from_slice(&b.b.to_le_bytes());
+    }
+    out
+}
+
+/// The TileJSON 3.0.0 document of the geometry tiles at `base`; the tile URLs carry the data
+/// revision, so a client may keep a tile for as long as it asks for that revision.
+#[must_use]
+pub fn tilejson(index: &Index, base: &str) -> Value {
+    let bounds = index
+        .extent()
+        .map_or(json!([-180.0, -85.0511, 180.0, 85.0511]), |r| {
+            json!([r.min().x, r.min().y, r.max().x, r.max().y])
+        });
+    json!({
+        "tilejson": "3.0.0",
+        "name": format!("{} (outlines)", if index.meta.title.is_empty() { "Districts" } else { index.meta.title.as_str() }),
+        "description": "District outlines, borders and label anchors, without time: colour them from /api/states.bin and /api/borders.bin.",
+        "version": index.revision.to_string(),
+        "scheme": "xyz",
+        "tiles": [format!("{base}/tiles/districts/{{z}}/{{x}}/{{y}}.mvt?v={}", index.revision)],
+        "minzoom": 0,
+        "maxzoom": tiles::MAX_ZOOM,
+        "bounds": bounds,
+        "vector_layers": [{
+            "id": DISTRICTS,
+            "description": "District outlines; MVT id the district's index in /api/districts and /api/states.bin.",
+            "fields": { "id": "String: the district's id", "name": "String" }
+        }, {
+            "id": BORDERS,
+            "description": "Borders between neighbouring districts; MVT id the border's index in /api/borders.bin.",
+            "fields": { "district_a": "String: one district's id", "district_b": "String: the other's" }
+        }, {
+            "id": LABELS,
+            "description": "Label anchors inside districts wide enough on screen at the zoom.",
+            "fields": { "id": "String", "name": "String", "area_km2": "Number: geodesic area, km²" }
+        }]
+    })
+}
