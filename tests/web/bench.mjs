@@ -1,59 +1,100 @@
-// Measures the map's speed in headless Chromium: slider input → repainted map (ms per step), and
-// page load → first map. Not part of the test run: `node tests/web/bench.mjs`.
+// The web map's speed in headless Chromium (WebGL in software, as in CI), on Mosul and on a
+// generated data set: page load → map ready (tiles in view drawn in the date's colours), slider
+// step → the map's next frame drawn (median, p95), JS heap after scrubbing, bytes the page
+// downloaded (compressed), and the server's tiles over the data set (largest, encode time p95).
+// Not part of the test run: `scripts/bench-web [DISTRICTS] [STATES]` (defaults 50,000 / 1,000,000).
 // Steps are deterministic: 60 evenly spaced slider positions across the whole range, twice.
 
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { ROOT, launchBrowser, startServer } from './helpers.mjs';
+import { BIN, ROOT, launchBrowser, startServer } from './helpers.mjs';
 
-const BIN = process.env.FRONTLINE_BIN ?? path.join(ROOT, 'target/release/frontline');
 const STEPS = 60;
+const [DISTRICTS = 50_000, STATES = 1_000_000] = process.argv.slice(2).map(Number);
 
 const quantile = (xs, q) => xs.slice().sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))];
+const ms = (x) => `${x.toFixed(0)} ms`;
+
+/** Every tile over the data set's bounds at zooms 2–12 (capped per zoom): sizes and times. */
+async function tiles(url) {
+  const meta = await (await fetch(`${url}/api/meta`)).json();
+  const [w, s, e, n] = meta.default_view ?? meta.bbox;
+  const tileOf = (lon, lat, z) => {
+    const k = 2 ** z;
+    const r = (lat * Math.PI) / 180;
+    return [Math.floor(((lon + 180) / 360) * k), Math.floor(((1 - Math.log(Math.tan(r) + 1 / Math.cos(r)) / Math.PI) / 2) * k)];
+  };
+  const out = [];
+  for (let z = 2; z <= 12; z += 1) {
+    const [x0, y0] = tileOf(w, n, z);
+    const [x1, y1] = tileOf(e, s, z);
+    let count = 0;
+    for (let x = x0; x <= x1 && count < 40; x += 1) {
+      for (let y = y0; y <= y1 && count < 40; y += 1, count += 1) {
+        const t0 = performance.now();
+        const res = await fetch(`${url}/tiles/districts/${z}/${x}/${y}.mvt?v=${meta.revision ?? 0}`);
+        const bytes = (await res.arrayBuffer()).byteLength;
+        out.push({ z, bytes, ms: performance.now() - t0 });
+      }
+    }
+  }
+  const biggest = out.reduce((a, b) => (b.bytes > a.bytes ? b : a));
+  return `${out.length} outline tiles z2–12 over the data set (first request, encoded then): largest ${(biggest.bytes / 1024).toFixed(0)} KB at z${biggest.z}, `
+    + `${out.filter((t) => t.bytes > 500 * 1024).length} over 500 KB, served in p50 ${ms(quantile(out.map((t) => t.ms), 0.5))}, p95 ${ms(quantile(out.map((t) => t.ms), 0.95))}`;
+}
 
 async function measure(label, dataDir) {
   const server = await startServer(dataDir);
   const browser = await launchBrowser();
   try {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('Network.enable');
+    let downloaded = 0;
+    cdp.on('Network.loadingFinished', (e) => { downloaded += e.encodedDataLength; });
     const loads = [];
     let phases;
+    let firstDownload = 0;
     for (let i = 0; i < 3; i += 1) {
+      downloaded = 0;
       await page.goto(`${server.url}/?run=${i}`);
-      await page.waitForSelector('body[data-ready="true"]', { state: 'attached', timeout: 60_000 });
-      loads.push(await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => {
-        resolve(performance.getEntriesByName('frontline:first-map')[0].startTime);
-      }))));
-      phases = await page.evaluate(() => ['data', 'districts', 'states', 'borders', 'first-map']
+      await page.waitForSelector('body[data-ready="true"]', { state: 'attached', timeout: 120_000 });
+      if (i === 0) firstDownload = downloaded;
+      loads.push(await page.evaluate(() => performance.getEntriesByName('frontline:first-map')[0].startTime));
+      phases = await page.evaluate(() => ['map', 'data', 'painted', 'first-map']
         .map((n) => `${n} ${performance.getEntriesByName(`frontline:${n}`)[0].startTime.toFixed(0)}`).join(', '));
     }
     const steps = await page.evaluate(async (n) => {
+      const { map } = window.frontline;
       const slider = document.getElementById('slider');
       const [min, max] = [Number(slider.min), Number(slider.max)];
-      const frame = () => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
-      const script = [];
-      const painted = [];
+      const drawn = () => new Promise((r) => map.once('render', r));
+      const out = [];
       for (let round = 0; round < 2; round += 1) {
         for (let i = 0; i <= n; i += 1) {
-          await frame();
+          await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
           const t0 = performance.now();
-          slider.value = String(min + ((max - min) * i) / n);
+          const frame = drawn();
+          slider.value = String(min + ((max - min) * (round ? n - i : i)) / n);
           slider.dispatchEvent(new Event('input', { bubbles: true }));
-          script.push(performance.now() - t0);
-          await frame();
-          painted.push(performance.now() - t0);
+          // A step that changes nothing draws nothing: ask for the frame, so every step is timed
+          // to a drawn frame.
+          map.triggerRepaint();
+          await frame;
+          out.push(performance.now() - t0);
         }
       }
-      return { script, painted };
+      return out;
     }, STEPS);
-    const fmt = (xs) => `median ${quantile(xs, 0.5).toFixed(1)} ms, p95 ${quantile(xs, 0.95).toFixed(1)} ms, max ${Math.max(...xs).toFixed(1)} ms`;
+    await cdp.send('HeapProfiler.collectGarbage');
+    const heap = await cdp.send('Runtime.getHeapUsage');
     console.log(`${label}:`);
-    console.log(`  load → first map: ${loads.map((x) => x.toFixed(0)).join(', ')} ms (cold, warm, warm)`);
-    console.log(`  load phases of the last run (ms since navigation): ${phases}`);
-    console.log(`  slider input → map updated (script): ${fmt(steps.script)}`);
-    console.log(`  slider input → next frame painted:   ${fmt(steps.painted)}`);
+    console.log(`  load → map ready: ${loads.map(ms).join(', ')} (cold, warm, warm); phases of the last: ${phases}`);
+    console.log(`  slider step → next frame drawn: median ${ms(quantile(steps, 0.5))}, p95 ${ms(quantile(steps, 0.95))}, max ${ms(Math.max(...steps))} (${steps.length} steps, forwards then back)`);
+    console.log(`  JS heap after scrubbing: ${(heap.usedSize / 2 ** 20).toFixed(0)} MB; downloaded on a cold load: ${(firstDownload / 2 ** 20).toFixed(2)} MB`);
+    console.log(`  ${await tiles(server.url)}`);
   } finally {
     await browser.close();
     await server.stop();
@@ -63,8 +104,10 @@ async function measure(label, dataDir) {
 await measure('Mosul (data/mosul)', path.join(ROOT, 'data/mosul'));
 const synth = mkdtempSync(path.join(tmpdir(), 'frontline-synth-'));
 try {
-  execFileSync(BIN, ['synth', '--districts', '5000', '--states', '100000', '--seed', '1', synth], { stdio: 'ignore' });
-  await measure('synth 5,000 districts / 100,000 states (seed 1)', synth);
+  // `scripts/bench-web 0` measures Mosul alone.
+  if (DISTRICTS === 0) process.exit(0);
+  execFileSync(BIN, ['synth', '--districts', String(DISTRICTS), '--states', String(STATES), '--seed', '1', synth], { stdio: 'ignore' });
+  await measure(`synth ${DISTRICTS.toLocaleString('en')} districts / ${STATES.toLocaleString('en')} states (seed 1)`, synth);
 } finally {
   rmSync(synth, { recursive: true, force: true });
 }

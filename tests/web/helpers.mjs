@@ -10,9 +10,11 @@ import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const BIN = process.env.FRONTLINE_BIN ?? path.join(ROOT, 'target/release/frontline');
+export const BIN = process.env.FRONTLINE_BIN ?? path.join(ROOT, 'target/release/frontline');
 const CHROMIUM = process.env.CHROMIUM_BIN ?? '/usr/bin/chromium';
-export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+// WebGL in software: ANGLE on SwiftShader, as on a machine without a GPU.
+export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--use-angle=swiftshader', '--enable-unsafe-swiftshader',
+  '--ignore-gpu-blocklist', '--disable-quic', '--no-first-run',
   '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 function freePort() {
@@ -83,14 +85,86 @@ export async function setDate(page, date) {
   await page.waitForFunction((d) => document.body.dataset.date?.startsWith(d), date);
 }
 
-/** What a district's path shows: status attributes and the computed fill. */
+/** What a district shows: its side as painted, the fill colour and the stripes set for it. */
 export function districtLook(page, id) {
-  return page.$eval(`path[data-district="${id}"]`, (p) => ({
-    status: p.dataset.status,
-    faction: p.dataset.faction,
-    factions: p.dataset.factions.split(' ').filter(Boolean),
-    fill: getComputedStyle(p).fill,
+  return page.evaluate((d) => window.frontline.layer.look(d), id);
+}
+
+/** Resolves once the map has drawn what was last asked of it (tiles loaded, states applied). */
+export function drawn(page) {
+  return page.evaluate(() => new Promise((resolve) => {
+    const { map } = window.frontline;
+    map.once('idle', () => resolve());
+    map.triggerRepaint();
   }));
+}
+
+/** The colour drawn at `lonLat` (an `rgb(r, g, b)` string), read from the WebGL canvas in the
+ * frame it was drawn. */
+export async function pixelAt(page, lonLat) {
+  await drawn(page);
+  return page.evaluate((at) => new Promise((resolve) => {
+    const { map } = window.frontline;
+    map.once('render', () => {
+      const canvas = map.getCanvas();
+      const gl = canvas.getContext('webgl2') ?? canvas.getContext('webgl');
+      const p = map.project(at);
+      const ratio = canvas.width / canvas.clientWidth;
+      const px = new Uint8Array(4);
+      gl.readPixels(Math.round(p.x * ratio), Math.round(canvas.height - p.y * ratio), 1, 1, gl.RGBA, gl.UNSIGNED_BYTE, px);
+      resolve(`rgb(${px[0]}, ${px[1]}, ${px[2]})`);
+    });
+    map.triggerRepaint();
+  }), lonLat);
+}
+
+/** Where district `id`'s name anchor is on the page, in CSS pixels. */
+export function districtPoint(page, id) {
+  return page.evaluate((d) => {
+    const { map, layer } = window.frontline;
+    const p = map.project(layer.anchor[layer.slotOf.get(d)]);
+    const box = map.getCanvas().getBoundingClientRect();
+    return { x: box.left + p.x, y: box.top + p.y };
+  }, id);
+}
+
+/** Clicks district `id` on the map, at its name anchor (centring the map on it first when it is
+ * out of view, as a user would pan to it). */
+export async function clickDistrict(page, id) {
+  await page.evaluate((d) => {
+    const { map, layer } = window.frontline;
+    const at = layer.anchor[layer.slotOf.get(d)];
+    const p = map.project(at);
+    const c = map.getCanvas();
+    if (p.x < 20 || p.y < 20 || p.x > c.clientWidth - 20 || p.y > c.clientHeight - 20) map.jumpTo({ center: at });
+  }, id);
+  await drawn(page);
+  const p = await districtPoint(page, id);
+  await page.mouse.click(p.x, p.y);
+}
+
+/** The borders drawn as front line now, as `a|b` district id pairs. */
+export function frontShown(page) {
+  return page.evaluate(() => window.frontline.front.pairsShown(window.frontline.layer.ids));
+}
+
+/** The colour `hex` takes at `opacity` over `ground` (both `#rrggbb`), as `[r, g, b]`. */
+export function blend(hex, opacity, ground) {
+  const c = (h) => { const n = parseInt(h.slice(1), 16); return [(n >> 16) & 255, (n >> 8) & 255, n & 255]; };
+  const [a, g] = [c(hex), c(ground)];
+  return a.map((v, i) => Math.round(v * opacity + g[i] * (1 - opacity)));
+}
+
+/** Which of `candidates` ({name: [r, g, b]}) `rgbText` is nearest to. */
+export function nearest(rgbText, candidates) {
+  const got = rgbText.match(/\d+/g).map(Number);
+  let best = null;
+  let bestD = Infinity;
+  for (const [name, c] of Object.entries(candidates)) {
+    const d = c.reduce((sum, v, i) => sum + (v - got[i]) ** 2, 0);
+    if (d < bestD) { bestD = d; best = name; }
+  }
+  return best;
 }
 
 /** `#rrggbb` as the `rgb(r, g, b)` a computed style gives. */

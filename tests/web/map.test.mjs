@@ -4,13 +4,15 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { ROOT, districtLook, launchBrowser, openMap, rgb, setDate, startServer } from './helpers.mjs';
+import { ROOT, blend, districtLook, frontShown, launchBrowser, nearest, openMap, pixelAt, setDate, startServer } from './helpers.mjs';
 
 let server;
 let browser;
 let page;
 let colour;
 let oldCity;
+let anchors;
+const GROUND = '#eceae4';
 
 before(async () => {
   server = await startServer();
@@ -19,6 +21,8 @@ before(async () => {
   colour = Object.fromEntries(factions.map((f) => [f.id, f.color]));
   const districts = await (await fetch(`${server.url}/api/districts`)).json();
   oldCity = districts.features.filter((f) => /Old City/.test(f.properties.name)).map((f) => String(f.id));
+  const summaries = await (await fetch(`${server.url}/api/districts?geometry=none`)).json();
+  anchors = Object.fromEntries(summaries.features.map((f) => [f.id, f.label]));
   page = await openMap(browser, `${server.url}/`);
 });
 
@@ -32,7 +36,17 @@ test('the map opens on the data set\'s own date, inside the battle, with every d
   const opened = await page.inputValue('#date');
   assert.equal(opened, meta.default_date.slice(0, 10));
   assert.ok(meta.period[0].slice(0, 10) <= opened && opened <= meta.period[1].slice(0, 10), `${opened} is inside the battle`);
-  assert.equal(await page.locator('path[data-district]').count(), meta.districts);
+  const drawn = await page.evaluate(() => {
+    const { map } = window.frontline;
+    return new Set(map.querySourceFeatures('geometry', { sourceLayer: 'districts' }).map((f) => f.id)).size;
+  });
+  const inView = await page.evaluate(() => {
+    const { map, layer } = window.frontline;
+    const b = map.getBounds();
+    return layer.bbox.filter(([w, s, e, n]) => e >= b.getWest() && w <= b.getEast() && n >= b.getSouth() && s <= b.getNorth()).length;
+  });
+  assert.ok(inView > 50 && drawn >= inView, `${drawn} districts in the loaded tiles, ${inView} in view`);
+  assert.equal(await page.evaluate(() => window.frontline.layer.ids.length), meta.districts);
   assert.deepEqual(page.errors, []);
 });
 
@@ -43,11 +57,11 @@ test('on 3 June 2017 Zanjili and the Old City are held or contested by isil', as
     const look = await districtLook(page, id);
     if (look.status === 'held') {
       assert.equal(look.faction, 'isil', `${id} held by ${look.faction}`);
-      assert.equal(look.fill, rgb(colour.isil), `${id} fill`);
+      assert.equal(look.fill, colour.isil, `${id} fill`);
     } else {
       assert.equal(look.status, 'contested', `${id} is ${look.status}`);
       assert.ok(look.factions.includes('isil'), `${id} contested by ${look.factions}`);
-      assert.match(look.fill, /url\(.*hatch-.*isil/, `${id} is striped with isil`);
+      assert.ok(look.fill === colour.isil || look.stripes.includes('isil'), `${id} is filled or striped with isil`);
     }
   }
 });
@@ -57,13 +71,35 @@ test('on 3 June 2017 Rashidiya is held by isf, in the isf colour', async () => {
   const look = await districtLook(page, 'rashidiya');
   assert.equal(look.status, 'held');
   assert.equal(look.faction, 'isf');
-  assert.equal(look.fill, rgb(colour.isf));
+  assert.equal(look.fill, colour.isf);
+});
+
+test('the colours drawn on the canvas are the factions the API gives, at a date and after a step back', async () => {
+  const candidates = Object.fromEntries(Object.entries(colour).map(([id, c]) => [id, blend(c, 0.72, GROUND)]));
+  candidates.unknown = blend('#9a9a9a', 0.35, GROUND);
+  for (const date of ['2017-06-03', '2016-11-20']) {
+    await setDate(page, date);
+    const snapshot = await (await fetch(`${server.url}/api/snapshot?at=${date}T00:00:00Z`)).json();
+    const held = snapshot.features.filter((f) => f.properties.status === 'held' && anchors[f.id]);
+    // Six districts spread over the list, whoever holds them.
+    const step = Math.max(1, Math.floor(held.length / 6));
+    const probe = held.filter((_, i) => i % step === 0).slice(0, 6);
+    assert.ok(probe.length >= 3, `districts to probe on ${date}: ${probe.map((f) => f.id)}`);
+    for (const f of probe) {
+      await page.evaluate((at) => window.frontline.map.jumpTo({ center: at, zoom: 13 }), anchors[f.id]);
+      const got = await pixelAt(page, anchors[f.id]);
+      assert.equal(nearest(got, candidates), f.properties.faction, `${f.id} on ${date}: drawn ${got}, held by ${f.properties.faction}`);
+    }
+  }
 });
 
 test('the front line is drawn between Islamic State and Iraqi forces districts on 3 June 2017', async () => {
   await setDate(page, '2017-06-03');
-  const shown = await page.$$eval('path[data-border]', (ps) => ps.filter((p) => p.style.display !== 'none').length);
-  assert.ok(shown > 0, 'some front segments are shown');
+  const shown = await frontShown(page);
+  assert.ok(shown.length > 0, 'some front segments are shown');
+  const rendered = await page.evaluate(() => window.frontline.map.queryRenderedFeatures({ layers: ['front-core'] })
+    .filter((f) => f.state.front).length);
+  assert.ok(rendered > 0, 'and drawn in view');
 });
 
 test('download gives the GeoJSON of the shown date and view', async () => {

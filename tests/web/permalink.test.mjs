@@ -19,7 +19,7 @@ after(async () => {
 
 const view = (page) => page.evaluate(() => {
   const { map } = window.frontline;
-  return { z: map.getZoom(), lat: map.getCenter().lat, lon: map.getCenter().lng };
+  return { z: window.frontline.zoom(), lat: map.getCenter().lat, lon: map.getCenter().lng };
 });
 
 test('opening a permalink restores its date and view', async () => {

@@ -4,7 +4,7 @@
 
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { launchBrowser, openMap, setDate, shownDate, startServer } from './helpers.mjs';
+import { clickDistrict, frontShown, launchBrowser, openMap, setDate, shownDate, startServer } from './helpers.mjs';
 
 let server;
 let browser;
@@ -29,7 +29,7 @@ test('the page names the battle and opens inside it, framed on the city', async 
   const framed = await page.evaluate(() => {
     const { map, layer } = window.frontline;
     const view = map.getBounds();
-    const inView = (id) => view.contains(layer.layers[layer.ids.indexOf(id)].getBounds().getCenter());
+    const inView = (id) => view.contains(layer.bounds(layer.slotOf.get(id)).getCenter());
     return {
       width: view.getEast() - view.getWest(),
       rashidiya: inView('rashidiya'), tanak: inView('tanak'), gogjali: inView('gogjali'), raqqa: inView('raqqa'),
@@ -44,8 +44,19 @@ test('the page names the battle and opens inside it, framed on the city', async 
 
 test('the Tigris, its bridges, key terrain and the names of the two banks are drawn', async () => {
   const page = await openMap(browser, `${server.url}/#date=2017-01-24&z=13&lat=36.345&lon=43.13`);
-  assert.ok(await page.locator('.leaflet-water-pane path').count() >= 1, 'the river is drawn');
-  assert.equal(await page.locator('.leaflet-bridges-pane path').count(), 5, 'five bridges');
+  const drawnIn = (prefix) => page.evaluate((p) => {
+    const { map } = window.frontline;
+    const layers = map.getStyle().layers.map((l) => l.id).filter((id) => id.startsWith(p));
+    return map.queryRenderedFeatures({ layers });
+  }, prefix);
+  const water = await page.evaluate(() => window.frontline.map.getStyle().layers.filter((l) => l.id.includes('tigris') || l.paint?.['fill-color'] === '#9cc3e0').length);
+  assert.ok(water >= 1, 'a water layer is on the map');
+  const meta = await (await fetch(`${server.url}/api/meta`)).json();
+  const bridgeLayer = meta.layers.find((l) => l.kind === 'bridge');
+  const bridges = await drawnIn(`context-${bridgeLayer.id}-line`);
+  assert.equal(new Set(bridges.map((f) => f.properties.name)).size, 5, 'five bridges are drawn in view');
+  const waterLayer = meta.layers.find((l) => l.kind === 'water');
+  assert.ok((await drawnIn(`context-${waterLayer.id}-`)).length >= 1, 'the river is drawn in view');
   const landmarks = await page.$$eval('.landmark-name', (els) => els.map((e) => e.textContent));
   for (const name of ['al-Nuri mosque', 'Mosul Museum']) assert.ok(landmarks.includes(name), `${name} in ${landmarks}`);
   const places = await page.$$eval('.place-label span', (els) => els
@@ -56,10 +67,10 @@ test('the Tigris, its bridges, key terrain and the names of the two banks are dr
 
 test('every data source is credited, and no flag or other political mark is shown', async () => {
   const page = await openMap(browser, `${server.url}/`);
-  const attribution = await page.textContent('.leaflet-control-attribution');
+  const attribution = await page.textContent('.maplibregl-ctrl-attrib');
   assert.match(attribution, /OCHA/);
   assert.match(attribution, /GeoNames/);
-  assert.equal(await page.locator('.leaflet-control-attribution svg').count(), 0, 'no flag in the attribution');
+  assert.equal(await page.locator('.maplibregl-ctrl-attrib svg, .maplibregl-ctrl-logo').count(), 0, 'no flag or logo in the attribution');
   await page.click('.credits-link');
   assert.equal(await page.getAttribute('#credits-box', 'open'), '');
   const credits = await page.textContent('#credits');
@@ -97,7 +108,7 @@ test('the history panel lists states oldest first, marks the one in force, and i
   assert.equal(await current.count(), 1);
   assert.equal(await current.getAttribute('data-status'), 'contested', 'on 5 June Zanjili was fought over');
   assert.match(await current.textContent(), /in force on 2017-06-05/);
-  assert.equal(await page.locator('path[data-district="zanjili"].selected').count(), 1, 'the district is outlined');
+  assert.deepEqual(await page.evaluate(() => window.frontline.map.getFilter('district-selected')), ['==', ['id'], await page.evaluate(() => window.frontline.layer.slotOf.get('zanjili'))], 'the district is outlined');
   await page.locator('#panel tr.state[data-faction="isf"] button.date-link').first().click();
   assert.equal(await shownDate(page), '2017-06-13');
   assert.equal(await page.locator('#panel tr.state.current').getAttribute('data-faction'), 'isf');
@@ -135,8 +146,7 @@ test('the date fields read and take ISO dates', async () => {
 
 test('on 24 January 2017 the front runs along the Tigris, and on 10 July none is left', async () => {
   const page = await openMap(browser, `${server.url}/#date=2017-01-24&z=12.5&lat=36.345&lon=43.13`);
-  const shown = () => page.$$eval('path[data-border]', (ps) => ps
-    .filter((p) => p.style.display !== 'none').map((p) => p.dataset.border));
+  const shown = () => frontShown(page);
   const river = await shown();
   assert.ok(river.includes('dhubbat|jawsaq'), `across the river: ${river}`);
   assert.ok(river.length >= 15, `${river.length} stretches of front along the river`);
@@ -148,13 +158,17 @@ test('on 24 January 2017 the front runs along the Tigris, and on 10 July none is
 test('on a phone the history panel leaves the district it describes in sight', async () => {
   const page = await openMap(browser, `${server.url}/#date=2017-06-21&z=14&lat=36.345&lon=43.125`,
     { width: 375, height: 700 });
-  await page.locator('path[data-district="old-city-nuri-mosque"]').click({ force: true });
+  await clickDistrict(page, 'old-city-nuri-mosque');
   await page.waitForSelector('#panel:not([hidden]) table.history');
   await page.waitForTimeout(300);
-  const [district, sheet] = await Promise.all([
-    page.locator('path[data-district="old-city-nuri-mosque"]').boundingBox(),
-    page.locator('#panel').boundingBox(),
-  ]);
+  const district = await page.evaluate(() => {
+    const { map, layer } = window.frontline;
+    const b = layer.bounds(layer.slotOf.get('old-city-nuri-mosque'));
+    const [nw, se] = [map.project(b.getNorthWest()), map.project(b.getSouthEast())];
+    const box = map.getCanvas().getBoundingClientRect();
+    return { y: box.top + nw.y, height: se.y - nw.y };
+  });
+  const sheet = await page.locator('#panel').boundingBox();
   assert.ok(district.y + district.height <= sheet.y, `the district (bottom ${district.y + district.height}) is above the sheet (top ${sheet.y})`);
   assert.ok(district.y >= 36, 'and below the header');
   await page.close();

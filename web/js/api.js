@@ -13,9 +13,8 @@ async function getJson(path) {
 
 export const meta = () => getJson('/api/meta');
 export const factions = () => getJson('/api/factions');
-export const districts = () => getJson('/api/districts');
-export const states = () => getJson('/api/states').then((b) => b.states);
-export const borders = () => getJson('/api/borders');
+/** Every district without its outline (drawn from tiles): names, area, box and label anchor. */
+export const districts = () => getJson('/api/districts?geometry=none');
 export const timeline = () => getJson('/api/timeline');
 /** Area per side over time within a region: `selector` is {region}, {group} or {bbox: [w,s,e,n]}. */
 export const areaStats = (selector = {}) => getJson(`/api/stats/area?${selectorQuery(selector)}`);

@@ -4,13 +4,13 @@
 import { snapshotUrl } from './api.js';
 import { dateString } from './time.js';
 
-const L = window.L;
-
-/** Adds the XYZ basemap when the server has one; otherwise the plain background stands. */
-export function baseMap(map, tiles) {
+/** Adds the XYZ basemap (256-pixel raster tiles) when the server has one, under everything
+ * else; otherwise the plain background stands. */
+export function baseMap(map, tiles, before) {
   if (!tiles) return;
   const [template, attribution = ''] = tiles.split('\u001f');
-  L.tileLayer(template, { attribution, maxZoom: 19 }).addTo(map);
+  map.addSource('basemap', { type: 'raster', tiles: [template], tileSize: 256, maxzoom: 19, attribution });
+  map.addLayer({ id: 'basemap', type: 'raster', source: 'basemap' }, before);
   document.body.classList.add('has-basemap');
 }
 

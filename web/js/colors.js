@@ -1,8 +1,26 @@
-// Fills for each side: a faction's colour, stripes for a contested set, grey for unknown. Stripe
-// patterns live in one hidden SVG in the document; `url(#id)` fills reach them from any SVG.
+// Fills for each side: a faction's colour, stripes for a contested set, grey for unknown. The map
+// draws stripes with pattern images (hatchImage); swatches with CSS gradients of the same bands.
 
-const SVG = 'http://www.w3.org/2000/svg';
 export const UNKNOWN_FILL = '#9a9a9a';
+/** Stripes run at 45° in bands of BAND pixels: the first faction, the others, a pale band. */
+const BAND = 4;
+const PERIOD = 3 * BAND;
+
+/** A square pattern image with diagonal stripes of `colour` in band `band` (0, 1 or 2) of three,
+ * transparent elsewhere; it tiles seamlessly. */
+export function hatchImage(colour, band) {
+  const n = parseInt(colour.slice(1), 16);
+  const [r, g, b] = [(n >> 16) & 255, (n >> 8) & 255, n & 255];
+  const size = PERIOD;
+  const data = new Uint8Array(size * size * 4);
+  for (let y = 0; y < size; y += 1) {
+    for (let x = 0; x < size; x += 1) {
+      if (Math.floor(((x + y) % PERIOD) / BAND) !== band) continue;
+      data.set([r, g, b, 255], (y * size + x) * 4);
+    }
+  }
+  return { width: size, height: size, data };
+}
 
 export class Palette {
   /** @param {{id:string,name:string,color:string}[]} factions */
@@ -10,50 +28,18 @@ export class Palette {
     this.factions = factions;
     this.color = new Map(factions.map((f) => [f.id, f.color]));
     this.name = new Map(factions.map((f) => [f.id, f.name]));
-    this.defs = document.createElementNS(SVG, 'defs');
-    const svg = document.createElementNS(SVG, 'svg');
-    svg.setAttribute('aria-hidden', 'true');
-    svg.setAttribute('class', 'pattern-defs');
-    svg.append(this.defs);
-    document.body.append(svg);
-    this.patterns = new Map();
   }
 
   colorOf(faction) {
     return this.color.get(faction) ?? '#777777';
   }
 
-  /** The SVG fill for a side key: a colour, or a stripe pattern for `contested:a+b`. */
+  /** The fill colour of a side key; a contested side is filled with its first faction's colour
+   * under the stripes of the others. */
   fillOf(key) {
     if (key === 'unknown') return UNKNOWN_FILL;
     if (!key.startsWith('contested:')) return this.colorOf(key);
-    return `url(#${this.stripes(key.slice('contested:'.length).split('+'))})`;
-  }
-
-  stripes(factions) {
-    const id = `hatch-${factions.join('-').replace(/[^\w-]/g, '_')}`;
-    if (this.patterns.has(id)) return id;
-    const colours = factions.length ? factions.map((f) => this.colorOf(f)) : [UNKNOWN_FILL];
-    const band = 4;
-    const pattern = document.createElementNS(SVG, 'pattern');
-    pattern.id = id;
-    pattern.setAttribute('patternUnits', 'userSpaceOnUse');
-    pattern.setAttribute('width', String(band * (colours.length + 1)));
-    pattern.setAttribute('height', '8');
-    pattern.setAttribute('patternTransform', 'rotate(45)');
-    // A pale band between the factions' bands keeps the stripes readable against any colour.
-    const bands = [...colours, '#ffffff'];
-    bands.forEach((c, i) => {
-      const rect = document.createElementNS(SVG, 'rect');
-      rect.setAttribute('x', String(i * band));
-      rect.setAttribute('width', String(band));
-      rect.setAttribute('height', '8');
-      rect.setAttribute('fill', c);
-      pattern.append(rect);
-    });
-    this.defs.append(pattern);
-    this.patterns.set(id, pattern);
-    return id;
+    return this.colorOf(key.slice('contested:'.length).split('+')[0]);
   }
 
   /** A CSS background for a swatch of a side key: the colour, or stripes of the factions'. */

@@ -6,42 +6,34 @@
 import * as api from './api.js';
 import { escapeHtml } from './map-layer.js';
 
-const L = window.L;
+import * as maplibregl from './gl.js';
+
 const WATER = '#9cc3e0';
 
-/** The panes, bottom to top, around Leaflet's overlay pane (400) that holds the districts. */
-function panes(map) {
-  const make = (name, z) => { map.createPane(name).style.zIndex = String(z); };
-  make('admin', 350);
-  make('water', 420);
-  make('bridges', 430);
-  make('landmarks', 470);
-  make('places', 475);
-  map.getPane('admin').style.pointerEvents = 'none';
-  map.getPane('water').style.pointerEvents = 'none';
-  map.getPane('places').style.pointerEvents = 'none';
-}
+/** Where each kind of layer goes: under the districts (`admin`) or over them (the rest), in the
+ * order of the map's empty slot layers (see main.js). */
+const SLOT = { admin: 'slot-admin', water: 'slot-water', bridge: 'slot-bridges', road: 'slot-bridges' };
 
 /** Places of rank 1 (a city's own name) show zoomed out, parts of a city (rank 2) at city scale,
- * quarters (3) closer in: the zoom below which each rank is hidden. */
+ * quarters (3) closer in: the zoom below which each rank is hidden, in zooms of 256-pixel tiles
+ * (MapLibre's zoom + 1), as the permalink counts them. */
 const PLACE_MIN_ZOOM = { 1: 0, 2: 11.5, 3: 13.5 };
 const PLACE_MAX_ZOOM = { 1: 12, 2: 22, 3: 22 };
 
 export class ContextLayers {
-  /** @param {L.Map} map; @param {object[]} layers as /api/meta lists them */
+  /** @param {maplibregl.Map} map; @param {object[]} layers as /api/meta lists them */
   constructor(map, layers) {
     this.map = map;
     this.entries = layers.filter((l) => l.kind !== 'locator');
-    this.groups = new Map();
+    this.drawn = new Map();
     this.legend = [];
-    panes(map);
   }
 
   /** Loads and draws every layer; resolves when all are on the map. */
   async load() {
     const loaded = await Promise.all(this.entries.map(async (l) => [l, await api.context(l.url)]));
     for (const [layer, geojson] of loaded) this.draw(layer, geojson);
-    this.map.on('zoomend', () => this.zoomed());
+    this.map.on('zoom', () => this.zoomed());
     this.zoomed();
     this.showLegend();
     return this;
@@ -63,68 +55,78 @@ export class ContextLayers {
 
   draw(layer, geojson) {
     const map = this.map;
-    let group;
+    const source = `context-${layer.id}`;
+    const add = (suffix, spec) => map.addLayer({ id: `${source}-${suffix}`, source, ...spec }, SLOT[layer.kind]);
+    const polygons = ['match', ['geometry-type'], ['Polygon', 'MultiPolygon'], true, false];
+    const lines = ['match', ['geometry-type'], ['LineString', 'MultiLineString'], true, false];
+    const markers = [];
     switch (layer.kind) {
       case 'admin':
-        group = L.geoJSON(geojson, {
-          pane: 'admin', interactive: false,
-          style: { color: '#8c8c8c', weight: 1, dashArray: '5 3', fill: true, fillColor: '#ebeae5', fillOpacity: 0.5 },
-        });
+        map.addSource(source, { type: 'geojson', data: geojson });
+        add('fill', { type: 'fill', paint: { 'fill-color': '#ebeae5', 'fill-opacity': 0.5 } });
+        add('line', { type: 'line', paint: { 'line-color': '#8c8c8c', 'line-width': 1, 'line-dasharray': [5, 3] } });
         this.legend.push({ kind: 'admin', name: `${layer.name}: no control shown` });
         break;
       case 'water':
-        group = L.geoJSON(geojson, {
-          pane: 'water', interactive: false,
-          style: (f) => (f.geometry.type.includes('Polygon')
-            ? { stroke: false, fill: true, fillColor: WATER, fillOpacity: 1 }
-            : { color: WATER, weight: 3, fill: false }),
-        });
+        map.addSource(source, { type: 'geojson', data: geojson });
+        add('fill', { type: 'fill', filter: polygons, paint: { 'fill-color': WATER } });
+        add('line', { type: 'line', filter: lines, paint: { 'line-color': WATER, 'line-width': 3 } });
         this.legend.push({ kind: 'water', name: layer.name });
         break;
       case 'bridge':
       case 'road':
-        group = L.geoJSON(geojson, {
-          pane: 'bridges',
-          style: { color: '#555555', weight: layer.kind === 'bridge' ? 4 : 2, lineCap: 'butt', opacity: 0.95 },
-          pointToLayer: (f, at) => L.circleMarker(at, { pane: 'bridges', radius: 3, color: '#555555' }),
-          onEachFeature: (f, l) => l.bindTooltip(tip(f), { sticky: true }),
+        map.addSource(source, { type: 'geojson', data: geojson, generateId: true });
+        add('line', {
+          type: 'line', filter: lines,
+          paint: { 'line-color': '#555555', 'line-width': layer.kind === 'bridge' ? 4 : 2, 'line-opacity': 0.95 },
         });
+        add('point', { type: 'circle', filter: ['==', ['geometry-type'], 'Point'], paint: { 'circle-radius': 3, 'circle-color': '#555555' } });
+        this.tips(`${source}-line`);
         this.legend.push({ kind: layer.kind, name: layer.name });
         break;
       case 'landmark':
-        group = L.geoJSON(geojson, {
-          pointToLayer: (f, at) => L.marker(at, {
-            pane: 'landmarks', keyboard: false, title: f.properties.name,
-            icon: L.divIcon({
-              className: 'landmark', iconSize: null,
-              html: `<span class="landmark-dot"></span><span class="landmark-name" data-rank="${Number(f.properties.rank) || 3}"${f.properties.district ? ` data-district="${escapeHtml(f.properties.district)}"` : ''}>${escapeHtml(f.properties.name)}</span>`,
-            }),
-          }).bindTooltip(tip(f), { direction: 'top', offset: [0, -6] }),
-        });
+        for (const f of geojson.features) {
+          const el = document.createElement('div');
+          el.className = 'landmark';
+          el.title = f.properties.name;
+          el.dataset.layer = layer.id;
+          el.innerHTML = `<span class="landmark-dot"></span><span class="landmark-name" data-rank="${Number(f.properties.rank) || 3}"${f.properties.district ? ` data-district="${escapeHtml(f.properties.district)}"` : ''}>${escapeHtml(f.properties.name)}</span>`;
+          const popup = new maplibregl.Popup({ closeButton: false, offset: 8 }).setHTML(tip(f));
+          markers.push(new maplibregl.Marker({ element: el, anchor: 'top-left' }).setLngLat(f.geometry.coordinates).setPopup(popup));
+          el.addEventListener('mouseenter', () => popup.setLngLat(f.geometry.coordinates).addTo(map));
+          el.addEventListener('mouseleave', () => popup.remove());
+        }
         this.legend.push({ kind: 'landmark', name: layer.name });
         break;
       case 'place':
-        group = L.geoJSON(geojson, {
-          pointToLayer: (f, at) => L.marker(at, {
-            pane: 'places', interactive: false, keyboard: false,
-            icon: L.divIcon({
-              className: 'place-label', iconSize: null,
-              html: `<span data-rank="${Number(f.properties.rank) || 3}">${escapeHtml(f.properties.name)}</span>`,
-            }),
-          }),
-        });
+        for (const f of geojson.features) {
+          const el = document.createElement('div');
+          el.className = 'place-label';
+          el.dataset.layer = layer.id;
+          el.innerHTML = `<span data-rank="${Number(f.properties.rank) || 3}">${escapeHtml(f.properties.name)}</span>`;
+          markers.push(new maplibregl.Marker({ element: el, anchor: 'top-left' }).setLngLat(f.geometry.coordinates));
+        }
         break;
       default:
         return;
     }
-    group.addTo(map);
-    group.getLayers().forEach((l) => l.getElement?.()?.setAttribute('data-layer', layer.id));
-    this.groups.set(layer.id, { layer, group });
+    for (const m of markers) m.addTo(map);
+    this.drawn.set(layer.id, { layer, markers });
+  }
+
+  /** A name on hover over the features of map layer `id`. */
+  tips(id) {
+    const popup = new maplibregl.Popup({ closeButton: false, closeOnClick: false });
+    this.map.on('mousemove', id, (e) => {
+      const f = e.features?.[0];
+      if (f) popup.setLngLat(e.lngLat).setHTML(tip(f)).addTo(this.map);
+    });
+    this.map.on('mouseleave', id, () => popup.remove());
   }
 
   /** Shows each place name and landmark name only at the zooms it belongs to. */
   zoomed() {
-    const z = this.map.getZoom();
+    const z = this.map.getZoom() + 1;
     const root = this.map.getContainer();
     for (const rank of [1, 2, 3]) {
       const visible = z >= PLACE_MIN_ZOOM[rank] && z <= PLACE_MAX_ZOOM[rank];
@@ -138,7 +140,9 @@ export class ContextLayers {
 function tip(f) {
   const p = f.properties ?? {};
   const parts = [`<strong>${escapeHtml(p.name ?? '')}</strong>`];
-  if (p.alt_names?.length) parts.push(escapeHtml(p.alt_names.join(', ')));
+  // Map features carry arrays as JSON text.
+  const alt = typeof p.alt_names === 'string' ? JSON.parse(p.alt_names) : p.alt_names;
+  if (alt?.length) parts.push(escapeHtml(alt.join(', ')));
   if (p.position_confidence) {
     const grade = { A: 'position stated by a source', B: 'derived from a landmark', C: 'estimated' }[p.position_confidence];
     parts.push(`<span class="muted">${escapeHtml(grade ?? p.position_confidence)}</span>`);

@@ -5,7 +5,9 @@
 
 import { escapeHtml } from './map-layer.js';
 
-/** @param {L.Map} map; @param {object} meta /api/meta */
+import * as maplibregl from './gl.js';
+
+/** @param {maplibregl.Map} map; @param {object} meta /api/meta */
 export function showCredits(map, meta) {
   const list = document.getElementById('credits');
   const items = (meta.credits ?? []).map((c) => {
@@ -18,11 +20,10 @@ export function showCredits(map, meta) {
   if (meta.licence) items.push(`<li>Data set licence: ${escapeHtml(meta.licence)}</li>`);
   items.push('<li>Every control state cites its reports: click a district, or see <a href="/api/sources">/api/sources</a>.</li>');
   list.innerHTML = items.join('');
-  map.attributionControl.setPrefix('<a href="https://leafletjs.com" title="Map library">Leaflet</a>');
   const short = (meta.credits ?? []).filter((c) => c.licence).map((c) => escapeHtml(c.text.replace(/^[^:]*:\s*/, '')));
   const line = short.length ? `Data: ${short.join(' · ')} · <a href="#credits" class="credits-link">all credits</a>`
     : '<a href="#credits" class="credits-link">Credits</a>';
-  map.attributionControl.addAttribution(line);
+  map.addControl(new maplibregl.AttributionControl({ compact: false, customAttribution: line }), 'bottom-right');
   map.getContainer().addEventListener('click', (e) => {
     if (!e.target.closest?.('.credits-link')) return;
     e.preventDefault();

@@ -1,63 +1,47 @@
 // The front line: every border (shared, or across a gap such as a river) whose two districts are
 // held by hostile sides: factions of different alliances. Allies have no front between them, and
-// a contested district is the front zone itself (drawn hatched), not one side of a line.
-// A border gets its SVG paths the first time it is on the front and is then only shown or hidden,
-// so a repaint touches just the borders next to a changed district, and borders never on the
-// front cost nothing.
+// a contested district is the front zone itself (drawn striped), not one side of a line.
+// Borders come with the geometry tiles; which two districts each lies between comes from
+// /api/borders.bin. A repaint sets the state of just the borders next to a changed district.
 
-const L = window.L;
+import { SOURCE } from './map-layer.js';
+
+/** Decodes /api/borders.bin (layout in the README): district slots a and b by border index. */
+export function decodeBorders(buffer) {
+  const view = new DataView(buffer);
+  const magic = String.fromCharCode(...new Uint8Array(buffer, 0, 4));
+  if (magic !== 'FLBD' || view.getUint16(4, true) !== 1) throw new Error('/api/borders.bin: not a version 1 border table');
+  const count = view.getUint32(8, true);
+  const pairs = new Uint32Array(buffer.slice(16, 16 + 8 * count));
+  return { count, pairs };
+}
 
 export class FrontLine {
   /**
-   * @param {L.Map} map
-   * @param {object} geojson /api/borders (MultiLineString features)
-   * @param {string[]} districtIds slot order of the district layer
+   * @param {maplibregl.Map} map
+   * @param {{count:number,pairs:Uint32Array}} table as decodeBorders gives it
+   * @param {number} districts how many districts
    * @param {{id:string,alliance?:string}[]} factions
+   * @param {string} before the layer the line goes under
    */
-  constructor(map, geojson, districtIds, factions) {
+  constructor(map, table, districts, factions, before) {
+    this.map = map;
     this.side = new Map(factions.map((f) => [f.id, f.alliance ?? f.id]));
-    const slot = new Map(districtIds.map((id, i) => [id, i]));
-    map.createPane('front').style.zIndex = '450';
-    // Two SVGs, halos first, so every halo lies under every core whatever order borders appear in.
-    this.haloRenderer = L.svg({ pane: 'front', padding: 0.5 });
-    this.coreRenderer = L.svg({ pane: 'front', padding: 0.5 });
-    // A dark halo under a white core: legible on every faction colour and on grey, without an
-    // SVG filter (a drop-shadow on the pane costs ~40 ms a frame with 5,000 districts).
-    this.haloGroup = L.layerGroup().addTo(map);
-    this.coreGroup = L.layerGroup().addTo(map);
-    this.ids = districtIds;
-    this.a = [];
-    this.b = [];
-    this.coords = [];
-    this.core = [];
-    this.halo = [];
-    this.shown = [];
-    this.touching = districtIds.map(() => []);
-    for (const f of geojson.features) {
-      const [a, b] = [slot.get(f.properties.district_a), slot.get(f.properties.district_b)];
-      if (a === undefined || b === undefined || !f.geometry) continue;
-      const i = this.a.length;
-      this.a.push(a);
-      this.b.push(b);
-      this.coords.push(f.geometry.type === 'LineString' ? [f.geometry.coordinates] : f.geometry.coordinates);
-      this.core.push(null);
-      this.halo.push(null);
-      this.shown.push(false);
-      this.touching[a].push(i);
-      this.touching[b].push(i);
-    }
-  }
-
-  /** Creates border `i`'s two paths, on its first appearance in the front. */
-  draw(i) {
-    const latlngs = L.GeoJSON.coordsToLatLngs(this.coords[i], 1);
-    const common = { interactive: false, lineCap: 'round' };
-    this.halo[i] = L.polyline(latlngs, { ...common, renderer: this.haloRenderer, color: '#111111', weight: 5, opacity: 0.9 })
-      .addTo(this.haloGroup);
-    this.core[i] = L.polyline(latlngs, {
-      ...common, renderer: this.coreRenderer, color: '#ffffff', weight: 2.5, opacity: 1, className: 'front',
-    }).addTo(this.coreGroup);
-    this.core[i]._path.setAttribute('data-border', `${this.ids[this.a[i]]}|${this.ids[this.b[i]]}`);
+    this.pairs = table.pairs;
+    this.shown = new Uint8Array(table.count);
+    // The borders touching each district (CSR).
+    this.first = new Uint32Array(districts + 1);
+    for (const d of this.pairs) this.first[d + 1] += 1;
+    for (let i = 0; i < districts; i += 1) this.first[i + 1] += this.first[i];
+    const fill = this.first.slice(0, districts);
+    this.touching = new Uint32Array(this.pairs.length);
+    for (let k = 0; k < this.pairs.length; k += 1) this.touching[fill[this.pairs[k]]++] = k >> 1;
+    const common = { type: 'line', source: SOURCE, 'source-layer': 'borders', layout: { 'line-cap': 'round', 'line-join': 'round' } };
+    // Borders off the front are zero-width lines: nothing to rasterise.
+    const width = (w) => ['case', ['boolean', ['feature-state', 'front'], false], w, 0];
+    // A dark halo under a white core: legible on every faction colour and on grey.
+    map.addLayer({ ...common, id: 'front-halo', paint: { 'line-color': '#111111', 'line-width': width(5), 'line-opacity': 0.9 } }, before);
+    map.addLayer({ ...common, id: 'front-core', paint: { 'line-color': '#ffffff', 'line-width': width(2.5) } }, before);
   }
 
   /** Whether side keys `a` and `b` are both held, by factions of different alliances. */
@@ -68,21 +52,21 @@ export class FrontLine {
 
   /** Updates the borders next to `changedSlots` from the side keys by slot. */
   update(keys, changedSlots) {
-    const seen = new Set();
     for (const s of changedSlots) {
-      for (const i of this.touching[s]) {
-        if (seen.has(i)) continue;
-        seen.add(i);
-        const ka = keys[this.a[i]];
-        const kb = keys[this.b[i]];
-        const front = this.hostile(ka, kb);
+      for (let k = this.first[s]; k < this.first[s + 1]; k += 1) {
+        const i = this.touching[k];
+        const front = this.hostile(keys[this.pairs[2 * i]], keys[this.pairs[2 * i + 1]]) ? 1 : 0;
         if (front === this.shown[i]) continue;
         this.shown[i] = front;
-        if (!this.core[i]) { this.draw(i); continue; }
-        const display = front ? '' : 'none';
-        this.core[i]._path.style.display = display;
-        this.halo[i]._path.style.display = display;
+        this.map.setFeatureState({ source: SOURCE, sourceLayer: 'borders', id: i }, { front: front === 1 });
       }
     }
+  }
+
+  /** The borders on the front now, as `a|b` district id pairs. */
+  pairsShown(ids) {
+    const out = [];
+    this.shown.forEach((on, i) => { if (on) out.push(`${ids[this.pairs[2 * i]]}|${ids[this.pairs[2 * i + 1]]}`); });
+    return out;
   }
 }

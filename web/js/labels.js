@@ -2,7 +2,8 @@
 // they do not collide with a bigger district's label, so names appear as you zoom in to city
 // scale and never pile up.
 
-const L = window.L;
+import * as maplibregl from './gl.js';
+
 const MIN_PIXELS = 48;
 const MAX_LABELS = 250;
 const CHAR_PX = 6.4;
@@ -12,35 +13,37 @@ const LINE_PX = 13;
 export const shortName = (name) => name.replace(/\s*\([^)]*\)\s*$/, '') || name;
 
 export class Labels {
-  /** @param {L.Map} map; @param {import('./map-layer.js').DistrictLayer} districts */
+  /** @param {maplibregl.Map} map; @param {import('./map-layer.js').DistrictLayer} districts */
   constructor(map, districts) {
     this.map = map;
     this.districts = districts;
-    map.createPane('labels').style.zIndex = '460';
-    this.group = L.layerGroup().addTo(map);
-    map.on('moveend zoomend', () => this.refresh());
+    this.markers = [];
+    map.on('moveend', () => this.refresh());
     this.refresh();
   }
 
   refresh() {
-    this.group.clearLayers();
+    for (const m of this.markers) m.remove();
+    this.markers = [];
     const placed = [];
-    const candidates = this.districts.labelCandidates(this.map, MIN_PIXELS).sort((a, b) => b.width - a.width);
+    const candidates = this.districts.labelCandidates(MIN_PIXELS).sort((a, b) => b.width - a.width);
     for (const c of candidates) {
       if (placed.length >= MAX_LABELS) break;
       const text = shortName(c.name);
       const maxWidth = Math.max(c.width * 0.9, 40);
       const width = Math.min(text.length * CHAR_PX, maxWidth);
       const lines = Math.ceil((text.length * CHAR_PX) / maxWidth);
-      const p = this.map.latLngToContainerPoint(c.at);
+      const p = this.map.project(c.at);
       const box = { x0: p.x - width / 2 - 2, x1: p.x + width / 2 + 2, y0: p.y - (lines * LINE_PX) / 2, y1: p.y + (lines * LINE_PX) / 2 };
       if (placed.some((b) => b.x0 < box.x1 && box.x0 < b.x1 && b.y0 < box.y1 && box.y0 < b.y1)) continue;
       placed.push(box);
-      const el = document.createElement('span');
-      el.textContent = text;
-      el.style.maxWidth = `${Math.round(maxWidth)}px`;
-      const icon = L.divIcon({ className: 'district-label', html: el.outerHTML, iconSize: null });
-      L.marker(c.at, { icon, pane: 'labels', interactive: false, keyboard: false }).addTo(this.group);
+      const el = document.createElement('div');
+      el.className = 'district-label';
+      const span = document.createElement('span');
+      span.textContent = text;
+      span.style.maxWidth = `${Math.round(maxWidth)}px`;
+      el.append(span);
+      this.markers.push(new maplibregl.Marker({ element: el, anchor: 'top-left' }).setLngLat(c.at).addTo(this.map));
     }
   }
 }

@@ -13,7 +13,7 @@ export class Legend {
     this.approximate = false;
     this.root = document.getElementById('legend-rows');
     const rows = palette.factions.map((f) => [f.id, palette.cssBackground(f.id), f.name]);
-    rows.push(['contested', 'repeating-linear-gradient(45deg,#666 0 3px,#fff 3px 6px)', 'Contested: the front zone']);
+    rows.push(['contested', 'repeating-linear-gradient(45deg,#666 0 3px,#fff 3px 6px)', 'Contested: the front zone (striped when zoomed in)']);
     rows.push(['unknown', palette.fillOf('unknown'), 'Unknown']);
     this.root.innerHTML = rows.map(([id, bg, name]) => `<li data-side="${escapeHtml(id)}">
       <span class="swatch" style="background:${bg}"></span><span class="name">${escapeHtml(name)}</span>

@@ -1,18 +1,21 @@
-// Wires the page: loads everything scrubbing needs once, then repaints from memory on every
-// change of date; the URL follows the date and the view. The page opens on the data set's own
-// date and view (its `dataset.json`), named after it, with its geography and credits.
+// Wires the page: loads what scrubbing needs once (district list, the binary state stream and
+// border table; outlines come as vector tiles, drawn by WebGL), then repaints from memory on every
+// change of date, touching only what changed; the URL follows the date and the view. The page
+// opens on the data set's own date and view (its `dataset.json`), named after it, with its
+// geography and credits.
 
 import * as api from './api.js';
 import { Palette } from './colors.js';
 import { Compare } from './compare.js';
 import { ContextLayers } from './context-layers.js';
-import { ControlStates } from './control.js';
+import { ControlStates, decodeStream } from './control.js';
 import { AreaChart } from './chart.js';
 import { showCredits } from './credits.js';
-import { FrontLine } from './front-line.js';
+import { FrontLine, decodeBorders } from './front-line.js';
 import { Labels } from './labels.js';
 import { Legend } from './legend.js';
-import { DistrictLayer, escapeHtml } from './map-layer.js';
+import { DistrictLayer, SOURCE, escapeHtml } from './map-layer.js';
+import * as maplibregl from './gl.js';
 import { Panel } from './panel.js';
 import { RegionPicker } from './regions.js';
 import { ReportLinks } from './report-link.js';
@@ -21,8 +24,52 @@ import { Timeline } from './timeline.js';
 import { readHash, record } from './url-state.js';
 import { baseMap, downloadSnapshot } from './basemap.js';
 
-const L = window.L;
 const DAY = 86_400_000;
+/** Empty layers that mark where each kind of layer goes, bottom to top. */
+const SLOTS = ['slot-basemap', 'slot-admin', 'slot-districts', 'slot-water', 'slot-bridges', 'slot-front'];
+
+/** The map's style before any data: a plain ground, the outline tiles and the slots. */
+function style() {
+  const ground = getComputedStyle(document.documentElement).getPropertyValue('--ground').trim() || '#f4f3ef';
+  return {
+    version: 8,
+    sources: { [SOURCE]: { type: 'vector', url: `${window.location.origin}/tiles/districts.json` } },
+    layers: [
+      { id: 'ground', type: 'background', paint: { 'background-color': ground } },
+      ...SLOTS.map((id) => ({ id, type: 'background', layout: { visibility: 'none' } })),
+    ],
+  };
+}
+
+/** The map, framed on `view` ([w, s, e, n]); resolves once its style and tile index are loaded.
+ * Zooms in URLs count 256-pixel tiles (as Leaflet, OSM and QGIS do): MapLibre's zoom + 1. */
+function makeMap(view, hash) {
+  const [w, s, e, n] = view;
+  // Open straight on a permalink's view, so no tile of the default view is fetched for nothing.
+  const at = hash.z !== undefined ? { center: [hash.lon, hash.lat], zoom: hash.z - 1 } : { bounds: [[w, s], [e, n]] };
+  const map = new maplibregl.Map({
+    container: 'map', style: style(), ...at, attributionControl: false, keyboard: false,
+    dragRotate: false, pitchWithRotate: false, touchPitch: false, fadeDuration: 0, maxZoom: 19,
+  });
+  map.touchZoomRotate.disableRotation();
+  // ← / → belong to the timeline; the map keeps ↑ / ↓ to pan and + / − to zoom.
+  map.getCanvas().addEventListener('keydown', (ev) => {
+    const pan = { ArrowUp: -100, ArrowDown: 100 }[ev.key];
+    if (pan) { ev.preventDefault(); map.panBy([0, pan], { duration: 0 }); }
+    if (ev.key === '+' || ev.key === '=') map.zoomIn({ duration: 0 });
+    if (ev.key === '-' || ev.key === '_') map.zoomOut({ duration: 0 });
+  });
+  return new Promise((resolve, reject) => {
+    map.once('load', () => { performance.mark('frontline:map'); resolve(map); });
+    map.once('error', (ev) => { if (!map.loaded()) reject(ev.error ?? new Error('the map did not load')); });
+  });
+}
+
+const binary = async (path) => {
+  const res = await fetch(path);
+  if (!res.ok) throw new Error(`${path}: ${res.status} ${res.statusText}`);
+  return res.arrayBuffer();
+};
 
 /** Names the page after the data set: "Battle of Mosul", with what the map shows. */
 function nameThePage(meta) {
@@ -46,8 +93,11 @@ function openingDate(meta, timeline) {
 
 async function start() {
   const status = document.getElementById('status');
-  const [meta, factions, districts, states, borders, timeline, regions] = await Promise.all([
-    api.meta(), api.factions(), api.districts(), api.states(), api.borders(), api.timeline(), api.regions(),
+  const metaLoaded = api.meta();
+  const mapLoaded = metaLoaded.then((m) => makeMap(m.default_view ?? m.bbox ?? [-180, -85, 180, 85], readHash()));
+  const [meta, factions, districts, stream, borders, timeline, regions, map] = await Promise.all([
+    metaLoaded, api.factions(), api.districts(), binary('/api/states.bin'), binary('/api/borders.bin'),
+    api.timeline(), api.regions(), mapLoaded,
   ]);
   performance.mark('frontline:data');
   nameThePage(meta);
@@ -55,15 +105,8 @@ async function start() {
   // On a phone the legend starts folded, leaving the map visible.
   const phone = window.matchMedia('(max-width: 640px)').matches;
   if (phone) document.querySelector('#side details').open = false;
-  const map = L.map('map', { zoomSnap: 0.25, preferCanvas: false, attributionControl: true, keyboard: true });
-  // ← / → belong to the timeline; the map keeps ↑ / ↓ to pan and + / − to zoom.
-  map.keyboard.keyCodes = { ...map.keyboard.keyCodes, left: [], right: [] };
-  map.keyboard._setPanDelta(map.options.keyboardPanDelta);
-  baseMap(map, meta.tiles);
+  baseMap(map, meta.tiles, 'slot-basemap');
   showCredits(map, meta);
-  // Leaflet adds layers only once the map has a view; the exact view is set below.
-  const [w, s, e, n] = meta.default_view ?? meta.bbox ?? [-180, -85, 180, 85];
-  map.fitBounds([[s, w], [n, e]], { animate: false });
   const palette = new Palette(factions);
   const context = new ContextLayers(map, meta.layers ?? []);
   let layer;
@@ -73,12 +116,12 @@ async function start() {
     onOpen: (id) => layer.select(id),
     onShown: (id) => revealUnderPanel(id),
   });
-  layer = new DistrictLayer(map, districts, palette, (id) => { panel.open(id); settle(true); });
+  layer = new DistrictLayer(map, districts, palette, (id) => { panel.open(id); settle(true); }, 'slot-districts');
   performance.mark('frontline:districts');
   const contextLoaded = context.load();
-  const control = new ControlStates(layer.ids, states);
+  const control = new ControlStates(layer.ids, decodeStream(stream, factions.map((f) => f.id)));
   performance.mark('frontline:states');
-  const front = new FrontLine(map, borders, layer.ids, factions);
+  const front = new FrontLine(map, decodeBorders(borders), layer.ids.length, factions, 'slot-front');
   performance.mark('frontline:borders');
   const legend = new Legend(palette);
   const reports = new ReportLinks();
@@ -104,7 +147,7 @@ async function start() {
   /** Repaints everything that depends on the date; cheap enough to run on every slider input. */
   function show(at) {
     t = at;
-    const changed = layer.paint(control.snapshot(at));
+    const changed = layer.paint(control.seek(at), (slot) => control.sides[control.code[slot]]);
     front.update(layer.keys, changed);
     legend.update(layer.keys);
     chart.mark(at);
@@ -117,14 +160,14 @@ async function start() {
   /** On a phone the panel is a bottom sheet: keep the district it describes in sight above it. */
   function revealUnderPanel(id) {
     if (!window.matchMedia('(max-width: 640px)').matches) return;
-    const slot = layer.ids.indexOf(id);
-    if (slot < 0) return;
+    const slot = layer.slotOf.get(id);
+    if (slot === undefined) return;
     const sheet = document.getElementById('panel');
     requestAnimationFrame(() => {
       // What the sheet hides: from its top edge to the bottom of the map.
       const covered = map.getContainer().getBoundingClientRect().bottom - sheet.getBoundingClientRect().top;
-      map.fitBounds(layer.layers[slot].getBounds(), {
-        paddingTopLeft: [16, 16], paddingBottomRight: [16, Math.max(covered, 0) + 16], maxZoom: map.getZoom(), animate: false,
+      map.fitBounds(layer.bounds(slot), {
+        padding: { top: 16, left: 16, right: 16, bottom: Math.max(covered, 0) + 16 }, maxZoom: map.getZoom(), duration: 0,
       });
     });
   }
@@ -132,7 +175,7 @@ async function start() {
   function settle(push) {
     if (restoring) return;
     const c = map.getCenter();
-    record({ date: t, z: map.getZoom(), lat: c.lat, lon: c.lng, cmp: compare.cmp, district: panel.id }, push);
+    record({ date: t, z: map.getZoom() + 1, lat: c.lat, lon: c.lng, cmp: compare.cmp, district: panel.id }, push);
   }
 
   const tl = new Timeline(timeline, (at, settled) => { show(at); if (settled) settle(true); });
@@ -140,7 +183,7 @@ async function start() {
   function restore() {
     restoring = true;
     const h = readHash();
-    if (h.z !== undefined) map.setView([h.lat, h.lon], h.z, { animate: false });
+    if (h.z !== undefined) map.jumpTo({ center: [h.lon, h.lat], zoom: h.z - 1 });
     compare.setDate(h.cmp);
     tl.set(h.date ?? openingDate(meta, timeline), false);
     compare.update(t);
@@ -150,8 +193,9 @@ async function start() {
   }
 
   const initial = readHash();
-  if (initial.z === undefined && !meta.default_view) map.fitBounds(layer.mainBounds(), { animate: false, padding: [8, 8] });
+  if (initial.z === undefined && !meta.default_view) map.fitBounds(layer.mainBounds(), { duration: 0, padding: 8 });
   restore();
+  performance.mark('frontline:painted');
   await Promise.all([picker.pick(), contextLoaded]);
   new Labels(map, layer);
   new DistrictSearch(map, layer, (id) => { panel.open(id); settle(true); });
@@ -160,11 +204,17 @@ async function start() {
   window.addEventListener('hashchange', restore);
   document.getElementById('download').addEventListener('click', () => downloadSnapshot(map, t));
   settle(false);
+  // Ready once the tiles in view are loaded and drawn in the shown date's colours.
+  await new Promise((resolve) => { if (map.loaded() && map.areTilesLoaded()) resolve(); else map.once('idle', resolve); });
 
   status.hidden = true;
   document.body.dataset.ready = 'true';
   performance.mark('frontline:first-map');
-  window.frontline = { map, layer, front, control, timeline: tl, show, picker, get t() { return t; } };
+  window.frontline = {
+    map, layer, front, control, timeline: tl, show, picker, get t() { return t; },
+    /** The zoom as the URL counts it (256-pixel tiles). */
+    zoom: () => map.getZoom() + 1,
+  };
   window.dispatchEvent(new CustomEvent('frontline:ready'));
 }
 

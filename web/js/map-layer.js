@@ -1,131 +1,210 @@
-// The districts on the map, one SVG path each. A repaint touches only the paths whose side changed
-// since the last one, so scrubbing costs O(changed districts) in the DOM.
+// The districts on the map: outlines from the server's geometry tiles (drawn by WebGL, whatever
+// the number of districts), coloured by feature state. A repaint sets the state of only the
+// districts whose side changed, so scrubbing costs O(changed districts), not O(all).
+// Contested districts are striped: the first faction's colour with bands of the others' and a
+// pale band between them.
 
-const L = window.L;
+import { hatchImage, UNKNOWN_FILL } from './colors.js';
+
+import * as maplibregl from './gl.js';
+export const SOURCE = 'geometry';
+/** Stripes are drawn from this zoom (MapLibre's, 512-px tiles) in: further out a contested
+ * district is a few pixels wide, stripes would not read, and they cost a pass over every
+ * district; there it is filled in one front-zone colour instead. */
+export const STRIPES_FROM_ZOOM = 9;
+export const FRONT_ZONE_FILL = '#4b4b63b8';
 
 export class DistrictLayer {
   /**
-   * @param {L.Map} map
-   * @param {object} geojson /api/districts
+   * @param {maplibregl.Map} map
+   * @param {object} summaries /api/districts?geometry=none (bbox and label anchor per district)
    * @param {import('./colors.js').Palette} palette
    * @param {(id: string) => void} onSelect called with a district id when one is clicked
+   * @param {string} before the layer the districts go under
    */
-  constructor(map, geojson, palette, onSelect) {
+  constructor(map, summaries, palette, onSelect, before) {
+    this.map = map;
     this.palette = palette;
-    this.ids = geojson.features.map((f) => String(f.id));
-    this.names = geojson.features.map((f) => f.properties.name);
-    this.altNames = geojson.features.map((f) => f.properties.alt_names ?? []);
+    const features = summaries.features;
+    this.ids = features.map((f) => String(f.id));
+    this.slotOf = new Map(this.ids.map((id, i) => [id, i]));
+    this.names = features.map((f) => f.properties.name);
+    this.altNames = features.map((f) => f.properties.alt_names ?? []);
+    this.area = features.map((f) => f.properties.area_km2 ?? 0);
+    this.bbox = features.map((f) => f.bbox);
+    this.anchor = features.map((f) => f.label ?? [(f.bbox[0] + f.bbox[2]) / 2, (f.bbox[1] + f.bbox[3]) / 2]);
+    this.keys = this.ids.map(() => 'unknown');
+    this.gained = this.ids.map(() => null);
     this.selected = -1;
-    this.area = geojson.features.map((f) => f.properties.area_km2 ?? 0);
-    this.layers = [];
-    this.keys = [];
-    const renderer = L.svg({ padding: 0.5 });
-    this.group = L.geoJSON(geojson, {
-      renderer,
-      style: () => ({ color: '#ffffff', weight: 1, opacity: 0.9, fillColor: '#9a9a9a', fillOpacity: 0.6 }),
-      onEachFeature: (feature, layer) => {
-        const slot = this.layers.length;
-        this.layers.push(layer);
-        this.keys.push(null);
-        layer.on('click', () => onSelect(this.ids[slot]));
-        layer.bindTooltip(() => this.tooltip(slot), { sticky: true, direction: 'top', className: 'district-tip' });
+    this.addLayers(before);
+    this.popup = new maplibregl.Popup({ closeButton: false, closeOnClick: false, className: 'district-tip', offset: 12 });
+    map.on('click', 'district-fill', (e) => { if (e.features?.length) onSelect(this.ids[e.features[0].id]); });
+    map.on('mousemove', 'district-fill', (e) => {
+      const slot = e.features?.[0]?.id;
+      if (slot === undefined) return;
+      map.getCanvas().style.cursor = 'pointer';
+      this.popup.setLngLat(e.lngLat).setHTML(this.tooltip(slot)).addTo(map);
+    });
+    map.on('mouseleave', 'district-fill', () => { map.getCanvas().style.cursor = ''; this.popup.remove(); });
+  }
+
+  addLayers(before) {
+    const map = this.map;
+    const fromTiles = { source: SOURCE, 'source-layer': 'districts' };
+    const state = (name, fallback) => ['coalesce', ['feature-state', name], fallback];
+    // One feature-state attribute per district: the colour with its opacity as alpha. Each step
+    // uploads every attribute of every loaded district, so fewer is faster.
+    const fill = ['to-color', state('fill', UNKNOWN_RGBA)];
+    const contested = ['!=', state('stripes', ''), ''];
+    map.addLayer({
+      id: 'district-fill', type: 'fill', ...fromTiles,
+      paint: {
+        'fill-color': ['step', ['zoom'], ['case', contested, FRONT_ZONE_FILL, fill], STRIPES_FROM_ZOOM, fill],
+        'fill-antialias': false,
       },
-    }).addTo(map);
-    for (let slot = 0; slot < this.layers.length; slot += 1) {
-      const path = this.layers[slot]._path;
-      path.setAttribute('data-district', this.ids[slot]);
-      path.setAttribute('tabindex', '-1');
-      path.classList.add('district');
+    }, before);
+    // One striped layer per faction: shown where that faction contests a district with another.
+    for (const f of this.palette.factions) {
+      map.addImage(`hatch-${f.id}`, hatchImage(this.palette.colorOf(f.id), 1), { pixelRatio: 1 });
+      map.addLayer({
+        id: `hatch-${f.id}`, type: 'fill', ...fromTiles, minzoom: STRIPES_FROM_ZOOM,
+        paint: { 'fill-pattern': `hatch-${f.id}`, 'fill-opacity': ['case', ['in', `|${f.id}|`, state('stripes', '')], 1, 0] },
+      }, before);
     }
+    map.addImage('hatch-pale', hatchImage('#ffffff', 2), { pixelRatio: 1 });
+    map.addLayer({
+      id: 'hatch-pale', type: 'fill', ...fromTiles, minzoom: STRIPES_FROM_ZOOM,
+      paint: { 'fill-pattern': 'hatch-pale', 'fill-opacity': ['case', ['!=', state('stripes', ''), ''], 1, 0] },
+    }, before);
+    map.addLayer({
+      id: 'district-outline', type: 'line', ...fromTiles, minzoom: 8,
+      paint: { 'line-color': '#ffffff', 'line-opacity': 0.9, 'line-width': ['interpolate', ['linear'], ['zoom'], 4, 0.1, 9, 0.5, 12, 1] },
+    }, before);
+    map.addLayer({
+      id: 'district-selected', type: 'line', ...fromTiles, filter: ['==', ['id'], -1],
+      paint: { 'line-color': '#ffd400', 'line-width': 4 },
+    }, before);
+  }
+
+  /** The outlines of what changed hands, on the map only while comparing: its feature state
+   * would otherwise cost every step an upload. */
+  showGainLayer(on) {
+    const shown = Boolean(this.map.getLayer('district-gained'));
+    if (on === shown) return;
+    if (!on) { this.map.removeLayer('district-gained'); return; }
+    const state = (name, fallback) => ['coalesce', ['feature-state', name], fallback];
+    // Zero-width lines for the unchanged: nothing to rasterise.
+    this.map.addLayer({
+      id: 'district-gained', type: 'line', source: SOURCE, 'source-layer': 'districts',
+      paint: { 'line-color': ['to-color', state('gain', '#000000')], 'line-width': ['case', ['==', state('gain', ''), ''], 0, 3.5], 'line-dasharray': [2, 1] },
+    }, 'district-selected');
+  }
+
+  feature(slot) {
+    return { source: SOURCE, sourceLayer: 'districts', id: slot };
   }
 
   /** Outlines district `id` (or nothing, for null) as the one whose history is open. */
   select(id) {
-    if (this.selected >= 0) this.layers[this.selected]._path.classList.remove('selected');
-    this.selected = id === null ? -1 : this.ids.indexOf(id);
-    if (this.selected < 0) return;
-    const layer = this.layers[this.selected];
-    layer._path.classList.add('selected');
-    layer.bringToFront();
+    this.selected = id === null ? -1 : (this.slotOf.get(id) ?? -1);
+    this.map.setFilter('district-selected', ['==', ['id'], this.selected]);
   }
 
   tooltip(slot) {
-    const key = this.keys[slot] ?? 'unknown';
-    return `<strong>${escapeHtml(this.names[slot])}</strong><br>${escapeHtml(this.palette.labelOf(key))}`;
+    return `<strong>${escapeHtml(this.names[slot])}</strong><br>${escapeHtml(this.palette.labelOf(this.keys[slot]))}`;
   }
 
   /**
-   * Paints each district by its state. Returns the slots whose side changed.
-   * @param {(object|null)[]} states by slot, as `ControlStates.snapshot` gives them
+   * Paints the districts in `slots` by their side in `sides` (a side by slot; see
+   * ControlStates). Returns the slots whose side changed.
    */
-  paint(states) {
+  paint(slots, sideOf) {
     const changed = [];
-    for (let slot = 0; slot < states.length; slot += 1) {
-      const state = states[slot];
-      const key = state ? state.key : 'unknown';
-      if (key === this.keys[slot]) continue;
-      this.keys[slot] = key;
+    for (const slot of slots) {
+      const side = sideOf(slot);
+      if (side.key === this.keys[slot]) continue;
+      this.keys[slot] = side.key;
       changed.push(slot);
-      const path = this.layers[slot]._path;
-      const fill = this.palette.fillOf(key);
-      this.layers[slot].options.fillColor = fill;
-      path.setAttribute('fill', fill);
-      path.setAttribute('data-status', state ? state.status : 'unknown');
-      path.setAttribute('data-faction', state?.status === 'held' ? state.faction : '');
-      path.setAttribute('data-factions', state ? state.factions.join(' ') : '');
-      path.setAttribute('fill-opacity', key === 'unknown' ? '0.35' : '0.72');
+      const contested = side.status === 'contested';
+      const [first, ...others] = contested ? side.key.slice(10).split('+') : [];
+      this.map.setFeatureState(this.feature(slot), {
+        fill: withAlpha(contested ? this.palette.colorOf(first) : this.palette.fillOf(side.key), side.key === 'unknown' ? 0.35 : 0.72),
+        stripes: contested ? `|${(others.length ? others : [first]).join('|')}|` : '',
+      });
     }
     return changed;
   }
 
+  /** What district `id` shows: its side as painted and the fill colour and stripes set for it. */
+  look(id) {
+    const slot = this.slotOf.get(id);
+    const key = this.keys[slot];
+    const state = this.map.getFeatureState(this.feature(slot));
+    const held = key !== 'unknown' && !key.startsWith('contested:');
+    return {
+      status: key === 'unknown' ? 'unknown' : held ? 'held' : 'contested',
+      faction: held ? key : '',
+      factions: key === 'unknown' ? [] : held ? [key] : key.slice(10).split('+'),
+      fill: state.fill?.slice(0, 7), stripes: (state.stripes ?? '').split('|').filter(Boolean), gain: state.gain ?? null,
+    };
+  }
+
   /**
-   * Outlines the districts that changed hands in the side that gained them and fades the rest;
+   * Outlines the districts that changed hands in the colour of the side that gained them;
    * `gains` holds a side key (or null) by slot; null clears the comparison.
    */
   showChanges(gains) {
-    this.group.getPane().classList.toggle('comparing', Boolean(gains));
-    for (let slot = 0; slot < this.layers.length; slot += 1) {
-      const path = this.layers[slot]._path;
+    this.showGainLayer(Boolean(gains));
+    for (let slot = 0; slot < this.gained.length; slot += 1) {
       const gained = gains ? gains[slot] : null;
-      if (gained) {
-        path.setAttribute('data-gained', gained);
-        path.setAttribute('stroke', gained.startsWith('contested:') || gained === 'unknown'
-          ? '#555555' : this.palette.colorOf(gained));
-      } else if (path.hasAttribute('data-gained')) {
-        path.removeAttribute('data-gained');
-        path.setAttribute('stroke', '#ffffff');
-      }
+      if (gained === this.gained[slot]) continue;
+      this.gained[slot] = gained;
+      const colour = !gained ? '' : gained.startsWith('contested:') || gained === 'unknown' ? '#555555' : this.palette.colorOf(gained);
+      this.map.setFeatureState(this.feature(slot), { gain: colour });
     }
+  }
+
+  /** District slot `slot`'s box as [[west, south], [east, north]]. */
+  bounds(slot) {
+    const [w, s, e, n] = this.bbox[slot];
+    return new maplibregl.LngLatBounds([w, s], [e, n]);
   }
 
   /** Bounds of the main cluster of districts: far outliers (another city) are left out. */
   mainBounds() {
-    const centres = this.layers.map((l) => l.getBounds().getCenter());
+    const centres = this.anchor;
     const median = (xs) => xs.slice().sort((a, b) => a - b)[xs.length >> 1];
-    const mid = L.latLng(median(centres.map((c) => c.lat)), median(centres.map((c) => c.lng)));
-    const dist = centres.map((c) => Math.hypot(c.lat - mid.lat, c.lng - mid.lng));
+    const mid = [median(centres.map((c) => c[0])), median(centres.map((c) => c[1]))];
+    const dist = centres.map((c) => Math.hypot(c[0] - mid[0], c[1] - mid[1]));
     const limit = Math.max(median(dist) * 4, 1e-6);
-    const bounds = L.latLngBounds([]);
-    this.layers.forEach((l, i) => { if (dist[i] <= limit) bounds.extend(l.getBounds()); });
+    const bounds = new maplibregl.LngLatBounds();
+    this.bbox.forEach((b, i) => { if (dist[i] <= limit) bounds.extend([[b[0], b[1]], [b[2], b[3]]]); });
     return bounds;
   }
 
   /** Screen-space label anchors for districts large enough on screen to carry a name. */
-  labelCandidates(map, minPixels) {
-    const view = map.getBounds();
+  labelCandidates(minPixels) {
+    const view = this.map.getBounds();
+    const [vw, vs, ve, vn] = [view.getWest(), view.getSouth(), view.getEast(), view.getNorth()];
     const out = [];
-    for (let slot = 0; slot < this.layers.length; slot += 1) {
-      const b = this.layers[slot].getBounds();
-      if (!view.intersects(b)) continue;
-      const nw = map.latLngToContainerPoint(b.getNorthWest());
-      const se = map.latLngToContainerPoint(b.getSouthEast());
+    for (let slot = 0; slot < this.bbox.length; slot += 1) {
+      const [w, s, e, n] = this.bbox[slot];
+      if (e < vw || w > ve || n < vs || s > vn) continue;
+      const nw = this.map.project([w, n]);
+      const se = this.map.project([e, s]);
       const width = se.x - nw.x;
       if (width < minPixels || se.y - nw.y < 14) continue;
-      out.push({ slot, name: this.names[slot], at: this.layers[slot].getCenter(), width });
+      out.push({ slot, name: this.names[slot], at: this.anchor[slot], width });
     }
     return out;
   }
 }
+
+/** `#rrggbb` with `alpha` (0–1) as `#rrggbbaa`. */
+function withAlpha(hex, alpha) {
+  return `${hex.slice(0, 7)}${Math.round(alpha * 255).toString(16).padStart(2, '0')}`;
+}
+const UNKNOWN_RGBA = withAlpha(UNKNOWN_FILL, 0.35);
 
 export function escapeHtml(s) {
   return String(s).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);

@@ -9,7 +9,7 @@ const IN_VIEW = 'in-view';
 
 export class RegionPicker {
   /**
-   * @param {L.Map} map
+   * @param {maplibregl.Map} map
    * @param {object[]} regions /api/regions
    * @param {string[]} ids district slot order
    * @param {(region: object) => void} onChange called with the region whenever it changes

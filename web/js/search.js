@@ -15,7 +15,7 @@ export function fold(s) {
 
 export class DistrictSearch {
   /**
-   * @param {L.Map} map
+   * @param {maplibregl.Map} map
    * @param {import('./map-layer.js').DistrictLayer} districts
    * @param {(id: string) => void} onPick
    */
@@ -103,7 +103,7 @@ export class DistrictSearch {
   }
 
   pick(slot) {
-    this.map.fitBounds(this.districts.layers[slot].getBounds(), { maxZoom: 15, animate: false });
+    this.map.fitBounds(this.districts.bounds(slot), { maxZoom: 14, duration: 0, padding: 16 });
     this.onPick(this.districts.ids[slot]);
     this.input.value = '';
     this.results = [];

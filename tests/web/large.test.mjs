@@ -1,0 +1,95 @@
+// The map at country scale: a generated data set of 20,000 districts and 200,000 states. After
+// dates are set (forwards and back), every district is painted in the side the API gives for it,
+// the colours on the canvas are those factions', and the front line is the API's front.
+
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import { BIN, blend, frontShown, launchBrowser, nearest, openMap, pixelAt, setDate, startServer } from './helpers.mjs';
+
+const DISTRICTS = 20_000;
+const GROUND = '#eceae4';
+let data;
+let server;
+let browser;
+let page;
+let colour;
+
+before(async () => {
+  data = mkdtempSync(path.join(tmpdir(), 'frontline-large-'));
+  execFileSync(BIN, ['synth', '--districts', String(DISTRICTS), '--states', '200000', '--seed', '3', '--river-m', '300', data], { stdio: 'ignore' });
+  server = await startServer(data);
+  browser = await launchBrowser();
+  const factions = await (await fetch(`${server.url}/api/factions`)).json();
+  colour = Object.fromEntries(factions.map((f) => [f.id, f.color]));
+  page = await openMap(browser, `${server.url}/`);
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+  if (data) rmSync(data, { recursive: true, force: true });
+});
+
+/** The side key of each district at `date` as the API's snapshot gives it. */
+async function sidesFromApi(date) {
+  const snapshot = await (await fetch(`${server.url}/api/snapshot?at=${date}T00:00:00Z`)).json();
+  return new Map(snapshot.features.map((f) => {
+    const p = f.properties;
+    const key = p.status === 'held' ? p.faction : p.status === 'contested' ? `contested:${[...p.factions].sort().join('+')}` : 'unknown';
+    return [String(f.id), key];
+  }));
+}
+
+/** Dates inside the generated timeline: a quarter, half and three quarters of the way. */
+async function datesInside() {
+  const timeline = await (await fetch(`${server.url}/api/timeline`)).json();
+  const [start, end] = [Date.parse(timeline.start), Date.parse(timeline.end)];
+  return [0.5, 0.25, 0.75].map((f) => new Date(start + (end - start) * f).toISOString().slice(0, 10));
+}
+
+test('every one of 20,000 districts is painted in the side the API gives, forwards and back', async () => {
+  assert.equal(await page.evaluate(() => window.frontline.layer.ids.length), DISTRICTS);
+  for (const date of await datesInside()) {
+    await setDate(page, date);
+    const expected = await sidesFromApi(date);
+    const painted = await page.evaluate(() => {
+      const { layer } = window.frontline;
+      return layer.ids.map((id, i) => [id, layer.keys[i]]);
+    });
+    const wrong = painted.filter(([id, key]) => expected.get(id) !== key);
+    assert.deepEqual(wrong.slice(0, 5), [], `${wrong.length} districts painted wrongly on ${date}`);
+    assert.ok(new Set(painted.map(([, k]) => k)).size >= 3, 'several sides are on the map');
+  }
+  assert.deepEqual(page.errors, []);
+});
+
+test('the colours drawn where districts lie are their factions\', zoomed in anywhere', async () => {
+  const [date] = await datesInside();
+  await setDate(page, date);
+  const expected = await sidesFromApi(date);
+  const summaries = await (await fetch(`${server.url}/api/districts?geometry=none`)).json();
+  const candidates = Object.fromEntries(Object.entries(colour).map(([id, c]) => [id, blend(c, 0.72, GROUND)]));
+  const held = summaries.features.filter((f) => !expected.get(String(f.id)).startsWith('contested:') && expected.get(String(f.id)) !== 'unknown');
+  const probe = held.filter((_, i) => i % Math.floor(held.length / 8) === 0).slice(0, 8);
+  for (const f of probe) {
+    await page.evaluate((at) => window.frontline.map.jumpTo({ center: at, zoom: 12 }), f.label);
+    const got = await pixelAt(page, f.label);
+    assert.equal(nearest(got, candidates), expected.get(String(f.id)), `${f.id}: drawn ${got}`);
+  }
+  assert.ok(new Set(probe.map((f) => expected.get(String(f.id)))).size >= 2, 'the probes cover more than one faction');
+});
+
+test('the front line drawn is the API\'s front line at the date', async () => {
+  const [date] = await datesInside();
+  await setDate(page, date);
+  const front = await (await fetch(`${server.url}/api/frontline?at=${date}T00:00:00Z`)).json();
+  const expected = new Set(front.features.map((f) => [f.properties.district_a, f.properties.district_b].sort().join('|')));
+  const shown = new Set((await frontShown(page)).map((p) => p.split('|').sort().join('|')));
+  assert.ok(expected.size > 10, `a front on ${date}: ${expected.size} borders`);
+  assert.deepEqual([...shown].filter((p) => !expected.has(p)).slice(0, 5), [], 'no border drawn that the API does not have');
+  assert.deepEqual([...expected].filter((p) => !shown.has(p)).slice(0, 5), [], 'every border of the API is drawn');
+});
