@@ -5,12 +5,12 @@
 //!
 //! Three layers, each feature's MVT id the row it stands for:
 //! - `districts`: polygons, id the district's index (as in the state stream), with `id` and
-//!   `name`; up to zoom [`generalise::LAST_ZOOM`] simplified to a quarter pixel with shared
-//!   borders kept shared, so neighbours stay closed at every zoom;
+//!   `name` from zoom [`NAMED_FROM_ZOOM`]; up to zoom [`generalise::LAST_ZOOM`] simplified to
+//!   a quarter pixel with shared borders kept shared, so neighbours stay closed at every zoom;
 //! - `borders`: lines, id the border's index in [`border_table`], with `district_a` and
-//!   `district_b` (ids); shared stretches and, across gaps such as a river, their centre lines;
-//!   only the borders the front runs along at some instant (the rest are never drawn as front,
-//!   and the districts' own outlines draw them);
+//!   `district_b` (ids) from zoom [`NAMED_FROM_ZOOM`]; shared stretches and, across gaps such as
+//!   a river, their centre lines; only the borders the front runs along at some instant (the
+//!   rest are never drawn as front, and the districts' own outlines draw them);
 //! - `labels`: one point per district wide enough on screen at the tile's zoom to carry its name
 //!   (at least [`LABEL_MIN_PX`] of a 512-pixel tile), inside the district, with `id`, `name` and
 //!   `area_km2`, in the one tile that holds the point.
@@ -30,6 +30,10 @@ pub const DISTRICTS: &str = "districts";
 pub const BORDERS: &str = "borders";
 /// The label anchors' layer.
 pub const LABELS: &str = "labels";
+/// Features carry their ids and names from this zoom in; further out a tile of a country holds
+/// tens of thousands of districts a few pixels wide, and the ids (the MVT feature ids, with
+/// `/api/districts` and [`border_table`]) say which is which at half the bytes.
+pub const NAMED_FROM_ZOOM: u8 = 8;
 /// The media type of [`border_table`].
 pub const BORDERS_MEDIA_TYPE: &str = "application/vnd.frontline.borders";
 /// A district gets a label anchor at a zoom where its box is at least this many pixels wide,
@@ -55,6 +59,7 @@ pub fn geometry_tile(index: &Index, tile: TileId) -> Result<Option<Vec<u8>>, Mvt
     let mut features = 0;
     let near = index.districts_in(Some(&bbox));
     let outlines = index.outlines_at(tile.z);
+    let named = tile.z >= NAMED_FROM_ZOOM;
     for &d in &near {
         let entry = &index.districts[d as usize];
         let polygons = match outlines {
@@ -64,7 +69,7 @@ pub fn geometry_tile(index: &Index, tile: TileId) -> Result<Option<Vec<u8>>, Mvt
         if polygons.is_empty() {
             continue;
         }
-        districts = super::district_feature(districts, polygons, d, entry)?.end();
+        districts = super::district_feature(districts, polygons, d, entry, named)?.end();
         features += 1;
     }
     let mut borders = districts.layer(BORDERS)?;
@@ -89,9 +94,11 @@ pub fn geometry_tile(index: &Index, tile: TileId) -> Result<Option<Vec<u8>>, Mvt
             f.line(line)?;
         }
         f.id(Some(u64::from(i)));
-        let id = |d: u32| index.districts[d as usize].district.id.as_str();
-        f.tag_string("district_a", id(border.a))?;
-        f.tag_string("district_b", id(border.b))?;
+        if named {
+            let id = |d: u32| index.districts[d as usize].district.id.as_str();
+            f.tag_string("district_a", id(border.a))?;
+            f.tag_string("district_b", id(border.b))?;
+        }
         borders = f.end();
         features += 1;
     }

@@ -43,7 +43,7 @@ pub fn control_tile(index: &Index, tile: TileId, at: Instant) -> Result<Option<V
         if polygons.is_empty() {
             continue;
         }
-        let mut f = district_feature(layer, polygons, d, entry)?;
+        let mut f = district_feature(layer, polygons, d, entry, true)?;
         if let Some(group) = &entry.district.group {
             f.tag_string("group", group.as_str())?;
         }
@@ -91,13 +91,14 @@ pub fn control_tile(index: &Index, tile: TileId, at: Instant) -> Result<Option<V
     Ok((features > 0).then(|| layer.encode()))
 }
 
-/// A polygon feature of district `d` (its MVT id) with its outline cut to the tile and its `id`
-/// and `name`, for the caller to add more properties to.
+/// A polygon feature of district `d` (its MVT id) with its outline cut to the tile and, when
+/// `named`, its `id` and `name`, for the caller to add more properties to.
 pub(crate) fn district_feature(
     layer: MvtLayerBuilder,
     polygons: Vec<tiles::TilePolygon>,
     d: u32,
     entry: &crate::domain::index::DistrictEntry,
+    named: bool,
 ) -> Result<fast_mvt::MvtFeatureBuilder, MvtError> {
     let mut f = layer.feature_of(MvtGeomType::Polygon);
     for polygon in polygons {
@@ -106,8 +107,10 @@ pub(crate) fn district_feature(
         }
     }
     f.id(Some(u64::from(d)));
-    f.tag_string("id", entry.district.id.as_str())?;
-    f.tag_string("name", entry.district.name.as_str())?;
+    if named {
+        f.tag_string("id", entry.district.id.as_str())?;
+        f.tag_string("name", entry.district.name.as_str())?;
+    }
     Ok(f)
 }
 

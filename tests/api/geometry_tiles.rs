@@ -127,6 +127,24 @@ async fn outline_tiles_carry_each_district_and_border_under_the_ids_the_stream_a
 }
 
 #[actix_web::test]
+async fn below_zoom_8_outline_tiles_identify_districts_and_borders_by_their_ids_alone() {
+    let (_db, index) = index_of(&mosul_dir());
+    let service = app(index_of(&mosul_dir()).1).await;
+    let (status, _, body) = get(&service, "/tiles/districts/7/79/50.mvt").await;
+    assert_eq!(status, 200);
+    let tile = layers(&body);
+    let city: BTreeSet<u64> = tile["districts"].iter().map(|(id, _)| *id).collect();
+    assert!(city.len() > 90, "the city's districts are in the zoom-7 tile");
+    assert!(city.iter().all(|&d| (d as usize) < index.districts.len()));
+    for layer in ["districts", "borders"] {
+        assert!(
+            tile[layer].iter().all(|(_, props)| props.is_empty()),
+            "{layer}: no names at zoom 7"
+        );
+    }
+}
+
+#[actix_web::test]
 async fn an_outline_tile_of_another_revision_is_not_cached_for_good() {
     let service = app(index_of(&mosul_dir()).1).await;
     for uri in [
