@@ -38,7 +38,10 @@ export class FrontLine {
     for (let k = 0; k < this.pairs.length; k += 1) this.touching[fill[this.pairs[k]]++] = k >> 1;
     const common = { type: 'line', source: SOURCE, 'source-layer': 'borders', layout: { 'line-cap': 'round', 'line-join': 'round' } };
     // Borders off the front are zero-width lines: nothing to rasterise.
-    const width = (w) => ['case', ['boolean', ['feature-state', 'front'], false], w, 0];
+    // Thinner zoomed out, where districts are a few pixels wide and a full-width line would
+    // bury the front zone under it.
+    const on = (w) => ['case', ['boolean', ['feature-state', 'front'], false], w, 0];
+    const width = (w) => ['interpolate', ['linear'], ['zoom'], 5, on(w * 0.25), 10, on(w)];
     // A dark halo under a white core: legible on every faction colour and on grey.
     map.addLayer({ ...common, id: 'front-halo', paint: { 'line-color': '#111111', 'line-width': width(5), 'line-opacity': 0.9 } }, before);
     map.addLayer({ ...common, id: 'front-core', paint: { 'line-color': '#ffffff', 'line-width': width(2.5) } }, before);
