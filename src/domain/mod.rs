@@ -3,6 +3,7 @@
 
 pub mod borders;
 pub mod changes;
+pub mod front_at;
 pub mod fronts;
 pub mod gaps;
 pub mod generalise;
