@@ -134,7 +134,10 @@ async fn below_zoom_8_outline_tiles_identify_districts_and_borders_by_their_ids_
     assert_eq!(status, 200);
     let tile = layers(&body);
     let city: BTreeSet<u64> = tile["districts"].iter().map(|(id, _)| *id).collect();
-    assert!(city.len() > 90, "the city's districts are in the zoom-7 tile");
+    assert!(
+        city.len() > 90,
+        "the city's districts are in the zoom-7 tile"
+    );
     assert!(city.iter().all(|&d| (d as usize) < index.districts.len()));
     for layer in ["districts", "borders"] {
         assert!(
