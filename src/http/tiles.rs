@@ -38,18 +38,27 @@ pub async fn control(
     let index = state.current();
     let at = q.at.unwrap_or_else(super::api::now);
     let key = tiles::cache::Key::new(&index, tile, at);
-    let cache = state.clone();
-    let made = web::block(move || {
-        cache
-            .tile_cache
-            .get_or_make(key, || tiles::control_tile(&index, tile, at))
+    cached_tile(&req, &state, key, move || {
+        tiles::control_tile(&index, tile, at)
     })
     .await
-    .map_err(|e| AppError::Unexpected(anyhow::Error::new(e)))?
-    .map_err(|e| AppError::Unexpected(anyhow::Error::new(e).context("tile encoding")))?;
+}
+
+/// The tile of `key` from the cache, made off the executor by `make` when it is not kept: 200
+/// with its bytes, or 204 for an empty tile, as tile servers answer it.
+async fn cached_tile(
+    req: &HttpRequest,
+    state: &web::Data<AppState>,
+    key: tiles::cache::Key,
+    make: impl FnOnce() -> std::result::Result<Option<Vec<u8>>, fast_mvt::MvtError> + Send + 'static,
+) -> Result<HttpResponse> {
+    let cache = state.clone();
+    let made = web::block(move || cache.tile_cache.get_or_make(key, make))
+        .await
+        .map_err(|e| AppError::Unexpected(anyhow::Error::new(e)))?
+        .map_err(|e| AppError::Unexpected(anyhow::Error::new(e).context("tile encoding")))?;
     Ok(match made.as_ref() {
-        Some(bytes) => respond::bytes(&req, tiles::MEDIA_TYPE, bytes.clone()),
-        // An empty tile, as tile servers answer it.
+        Some(bytes) => respond::bytes(req, tiles::MEDIA_TYPE, bytes.clone()),
         None => HttpResponse::NoContent().finish(),
     })
 }
@@ -92,19 +101,10 @@ pub async fn geometry(
     let index = state.current();
     let current = q.v == Some(index.revision);
     let key = tiles::cache::Key::geometry(&index, tile);
-    let cache = state.clone();
-    let made = web::block(move || {
-        cache
-            .tile_cache
-            .get_or_make(key, || tiles::geometry::geometry_tile(&index, tile))
+    let mut response = cached_tile(&req, &state, key, move || {
+        tiles::geometry::geometry_tile(&index, tile)
     })
-    .await
-    .map_err(|e| AppError::Unexpected(anyhow::Error::new(e)))?
-    .map_err(|e| AppError::Unexpected(anyhow::Error::new(e).context("tile encoding")))?;
-    let mut response = match made.as_ref() {
-        Some(bytes) => respond::bytes(&req, tiles::MEDIA_TYPE, bytes.clone()),
-        None => HttpResponse::NoContent().finish(),
-    };
+    .await?;
     if current {
         response.headers_mut().insert(
             header::CACHE_CONTROL,
