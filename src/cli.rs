@@ -24,6 +24,7 @@ pub fn run(command: Command) -> anyhow::Result<()> {
         Command::Export { out, db, format } => export(&out, &db, format),
         Command::Serve(args) => serve(&args),
         Command::Render(args) => render(&args),
+        Command::Token(t) => token(t),
         Command::Synth {
             districts,
             states,
@@ -62,6 +63,49 @@ pub fn run(command: Command) -> anyhow::Result<()> {
     }
 }
 
+fn token(command: crate::config::TokenCommand) -> anyhow::Result<()> {
+    use crate::config::TokenCommand;
+    let now = Instant(chrono::Utc::now().timestamp_millis());
+    let open = |db: &Path| {
+        if !db.is_file() {
+            anyhow::bail!(
+                "no database at {}: start the server or import a data set first",
+                db.display()
+            );
+        }
+        Store::open(db).with_context(|| format!("cannot open database {}", db.display()))
+    };
+    match command {
+        TokenCommand::Create { db, name, role } => {
+            let token = open(&db)?.create_token(&name, role, now)?;
+            println!(
+                "created {} token '{name}'; it is shown only now:",
+                role.as_str()
+            );
+            println!("{token}");
+        }
+        TokenCommand::List { db } => {
+            for t in open(&db)?.tokens()? {
+                let revoked = t
+                    .revoked_at
+                    .map(|r| format!(", revoked {r}"))
+                    .unwrap_or_default();
+                println!(
+                    "{}\t{}\tcreated {}{revoked}",
+                    t.name,
+                    t.role.as_str(),
+                    t.created_at
+                );
+            }
+        }
+        TokenCommand::Revoke { db, name } => {
+            open(&db)?.revoke_token(&name, now)?;
+            println!("revoked token '{name}'");
+        }
+    }
+    Ok(())
+}
+
 fn check(dir: &Path) -> anyhow::Result<()> {
     let data = dataset::read_dir(dir)?;
     println!(
@@ -80,11 +124,16 @@ fn import(dir: &Path, db: &Path) -> anyhow::Result<()> {
     let mut store =
         Store::open(db).with_context(|| format!("cannot open database {}", db.display()))?;
     let summary = store.import(&data, Instant(chrono::Utc::now().timestamp_millis()))?;
+    let edit = summary.edit.map_or_else(
+        || "no state changed, no edit recorded".to_owned(),
+        |e| format!("edit {e}"),
+    );
     println!(
-        "imported {} districts and {} states ({} unchanged) into {} (revision {})",
+        "imported {} districts and {} states ({} unchanged, {} superseded; {edit}) into {} (revision {})",
         summary.districts,
         summary.states,
         summary.unchanged_states,
+        summary.superseded_states,
         db.display(),
         summary.revision
     );

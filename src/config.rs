@@ -20,6 +20,33 @@ pub struct Cli {
 }
 
 #[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Create a token and print it once (its last line is the token alone); only its hash is kept.
+    Create {
+        #[arg(long, env = "FRONTLINE_DB", default_value = "frontline.db")]
+        db: PathBuf,
+        /// Who the token is for; recorded as the author of every edit made with it.
+        #[arg(long)]
+        name: String,
+        /// `editor` (records and corrects control, adds sources) or `admin` (also adds
+        /// districts and factions).
+        #[arg(long)]
+        role: crate::storage::Role,
+    },
+    /// List the tokens (names, roles, when created and revoked; never the tokens).
+    List {
+        #[arg(long, env = "FRONTLINE_DB", default_value = "frontline.db")]
+        db: PathBuf,
+    },
+    /// Revoke a token: requests with it get 401 from now on.
+    Revoke {
+        #[arg(long, env = "FRONTLINE_DB", default_value = "frontline.db")]
+        db: PathBuf,
+        name: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
 pub enum Command {
     /// Load a data set directory into the database, all or nothing.
     Import {
@@ -46,6 +73,9 @@ pub enum Command {
     Serve(ServeArgs),
     /// Draw a report map of one date as SVG, PNG or PDF (from the extension of --out).
     Render(RenderArgs),
+    /// Manage the bearer tokens that writers send (reads need none).
+    #[command(subcommand)]
+    Token(TokenCommand),
     /// Write a large, deterministic synthetic data set (for tests and benchmarks).
     Synth {
         #[arg(long, default_value_t = 1000)]

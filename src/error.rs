@@ -22,6 +22,24 @@ pub enum AppError {
     /// A data set failed validation.
     #[error(transparent)]
     InvalidDataset(#[from] Invalid),
+    /// A write without a valid token (none, unknown or revoked).
+    #[error("{0}")]
+    Unauthorized(String),
+    /// A write whose token has too low a role.
+    #[error("{0}")]
+    Forbidden(String),
+    /// A write whose body is understood but wrong: every problem, each naming its field.
+    #[error("{detail}")]
+    Unprocessable { detail: String, errors: Vec<String> },
+    /// A body that is not JSON, or not sent as JSON.
+    #[error("{0}")]
+    UnsupportedBody(String),
+    /// `If-Match` names a version that is no longer the current one.
+    #[error("{0}")]
+    PreconditionFailed(String),
+    /// The write conflicts with what is stored (a duplicate id).
+    #[error("{0}")]
+    Conflict(String),
     #[error(transparent)]
     Storage(#[from] StorageError),
     #[error(transparent)]
@@ -59,7 +77,14 @@ impl ResponseError for AppError {
             Self::InvalidParameter { .. } => StatusCode::BAD_REQUEST,
             Self::NotFound(_) => StatusCode::NOT_FOUND,
             Self::Busy { .. } => StatusCode::SERVICE_UNAVAILABLE,
-            Self::InvalidDataset(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::InvalidDataset(_) | Self::Unprocessable { .. } => {
+                StatusCode::UNPROCESSABLE_ENTITY
+            }
+            Self::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+            Self::Forbidden(_) => StatusCode::FORBIDDEN,
+            Self::UnsupportedBody(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Self::PreconditionFailed(_) => StatusCode::PRECONDITION_FAILED,
+            Self::Conflict(_) => StatusCode::CONFLICT,
             Self::Storage(_) | Self::Unexpected(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -81,6 +106,14 @@ impl ResponseError for AppError {
                 None,
                 invalid.0.iter().map(ToString::to_string).collect(),
             ),
+            Self::Unauthorized(d) => ("Unauthorized", d.clone(), None, vec![]),
+            Self::Forbidden(d) => ("Forbidden", d.clone(), None, vec![]),
+            Self::Unprocessable { detail, errors } => {
+                ("Invalid edit", detail.clone(), None, errors.clone())
+            }
+            Self::UnsupportedBody(d) => ("Unsupported body", d.clone(), None, vec![]),
+            Self::PreconditionFailed(d) => ("Precondition failed", d.clone(), None, vec![]),
+            Self::Conflict(d) => ("Conflict", d.clone(), None, vec![]),
             Self::Storage(_) | Self::Unexpected(_) => {
                 tracing::error!(error = ?self, "request failed");
                 (
@@ -103,6 +136,9 @@ impl ResponseError for AppError {
         response.insert_header((header::CONTENT_TYPE, "application/problem+json"));
         if let Self::Busy { retry_after_s, .. } = self {
             response.insert_header((header::RETRY_AFTER, retry_after_s.to_string()));
+        }
+        if let Self::Unauthorized(_) = self {
+            response.insert_header((header::WWW_AUTHENTICATE, "Bearer realm=\"frontline\""));
         }
         response.body(serde_json::to_vec(&body).expect("a problem serialises"))
     }

@@ -32,6 +32,17 @@ impl Application {
     pub fn build(args: &ServeArgs) -> anyhow::Result<Self> {
         let index = open_index(&args.db, Some(&args.seed_data))?;
         let mut state = AppState::new(index);
+        let store = Store::open(&args.db)
+            .with_context(|| format!("cannot open database {} for writing", args.db.display()))?;
+        // A write reported done survives a power cut.
+        store
+            .connection()
+            .pragma_update(None, "synchronous", "FULL")
+            .context("cannot set the writer's sync mode")?;
+        state.writer = Some(Arc::new(http::auth::Writer {
+            db: args.db.clone(),
+            store: std::sync::Mutex::new(store),
+        }));
         state.exports = crate::http::export::ExportCache::in_dir(&exports_dir(&args.db))
             .context("cannot open the export cache")?;
         state.web_dir = args.web.is_dir().then(|| args.web.clone());
@@ -144,15 +155,12 @@ pub fn open_index(db: &Path, seed: Option<&Path>) -> anyhow::Result<Index> {
         let summary = store.import(&data, Instant(chrono::Utc::now().timestamp_millis()))?;
         tracing::info!(districts = summary.districts, states = summary.states, from = %seed.display(), "seeded database");
     }
-    let stored = store.load()?;
-    Ok(Index::build(
-        stored.dataset,
-        &stored.recorded_at,
-        stored.revision,
-    ))
+    Ok(Index::from_stored(store.load()?))
 }
 
-/// Rebuilds and swaps the index whenever another process imports into the database.
+/// Rebuilds and swaps the index whenever another process writes to the database (an import, a
+/// second server's edit). The swap takes the writer lock, so it never replaces a newer index an
+/// edit installed.
 fn spawn_reloader(db: std::path::PathBuf, state: Arc<AppState>, every: Duration) {
     std::thread::Builder::new()
         .name("frontline-reload".into())
@@ -168,8 +176,9 @@ fn spawn_reloader(db: std::path::PathBuf, state: Arc<AppState>, every: Duration)
                     Ok(index) => {
                         // Warm the new index before it serves, like the first one.
                         index.fronts();
-                        tracing::info!(revision = index.revision, "reloaded the index after an import");
-                        state.index.store(Arc::new(index));
+                        let _writing = state.writer.as_ref().map(|w| w.store.lock());
+                        tracing::info!(revision = index.revision, "reloaded the index after another process wrote");
+                        http::auth::install(&state, index);
                     }
                     Err(e) => tracing::error!(error = ?e, "reloading the index failed; keeping the old one"),
                 }

@@ -4,7 +4,7 @@
 //! byte-identical.
 
 pub mod context;
-mod read;
+pub mod read;
 mod write;
 
 pub use crate::domain::model::{

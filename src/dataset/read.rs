@@ -310,82 +310,92 @@ fn read_districts(dir: &Path, issues: &mut Vec<Issue>) -> Option<Vec<District>> 
     };
     let mut districts = Vec::new();
     for (i, feature) in collection.features.into_iter().enumerate() {
-        let id = match &feature.id {
-            Some(geojson::feature::Id::String(s)) => s.clone(),
-            _ => {
-                bad(
-                    format!("feature {}", i + 1),
-                    "needs a string 'id' (the district's slug)".into(),
-                );
-                continue;
-            }
-        };
-        let loc = validate::district_location(i, &id);
-        let mut properties = feature.properties.unwrap_or_default();
-        let name = match properties.remove("name") {
-            Some(serde_json::Value::String(s)) => s,
-            _ => {
-                bad(
-                    loc.clone(),
-                    "property 'name' is required and must be a string".into(),
-                );
-                String::new()
-            }
-        };
-        let alt_names = match properties.remove("alt_names") {
-            None | Some(serde_json::Value::Null) => Vec::new(),
-            Some(serde_json::Value::Array(items))
-                if items.iter().all(serde_json::Value::is_string) =>
-            {
-                items
-                    .into_iter()
-                    .filter_map(|v| v.as_str().map(str::to_owned))
-                    .collect()
-            }
-            Some(_) => {
-                bad(
-                    loc.clone(),
-                    "property 'alt_names' must be an array of strings".into(),
-                );
-                Vec::new()
-            }
-        };
-        let group = match properties.remove("group") {
-            None | Some(serde_json::Value::Null) => None,
-            Some(serde_json::Value::String(s)) => Some(s),
-            Some(_) => {
-                bad(loc.clone(), "property 'group' must be a string".into());
-                None
-            }
-        };
-        let Some(geom) = feature.geometry else {
-            bad(
-                loc,
-                "has no geometry: expected a Polygon or MultiPolygon".into(),
-            );
-            continue;
-        };
-        if let Err(message) = check_rings(&geom.value) {
-            bad(loc, format!("invalid geometry: {message}"));
-            continue;
+        if let Some(d) = district_from_feature(feature, i, &mut bad) {
+            districts.push(d);
         }
-        let geometry = match geo::Geometry::<f64>::try_from(geom) {
-            Ok(g) => geometry::normalise_orientation(g),
-            Err(e) => {
-                bad(loc, format!("invalid geometry: {e}"));
-                continue;
-            }
-        };
-        districts.push(District {
-            id,
-            name,
-            alt_names,
-            group,
-            geometry,
-            properties,
-        });
     }
     Some(districts)
+}
+
+/// One feature of `districts.geojson` (the `i`-th) as a district; every problem goes to `bad`
+/// (location, message), and `None` when the feature cannot be used.
+pub fn district_from_feature(
+    feature: geojson::Feature,
+    i: usize,
+    bad: &mut impl FnMut(String, String),
+) -> Option<District> {
+    let id = match &feature.id {
+        Some(geojson::feature::Id::String(s)) => s.clone(),
+        _ => {
+            bad(
+                format!("feature {}", i + 1),
+                "needs a string 'id' (the district's slug)".into(),
+            );
+            return None;
+        }
+    };
+    let loc = validate::district_location(i, &id);
+    let mut properties = feature.properties.unwrap_or_default();
+    let name = match properties.remove("name") {
+        Some(serde_json::Value::String(s)) => s,
+        _ => {
+            bad(
+                loc.clone(),
+                "property 'name' is required and must be a string".into(),
+            );
+            String::new()
+        }
+    };
+    let alt_names = match properties.remove("alt_names") {
+        None | Some(serde_json::Value::Null) => Vec::new(),
+        Some(serde_json::Value::Array(items)) if items.iter().all(serde_json::Value::is_string) => {
+            items
+                .into_iter()
+                .filter_map(|v| v.as_str().map(str::to_owned))
+                .collect()
+        }
+        Some(_) => {
+            bad(
+                loc.clone(),
+                "property 'alt_names' must be an array of strings".into(),
+            );
+            Vec::new()
+        }
+    };
+    let group = match properties.remove("group") {
+        None | Some(serde_json::Value::Null) => None,
+        Some(serde_json::Value::String(s)) => Some(s),
+        Some(_) => {
+            bad(loc.clone(), "property 'group' must be a string".into());
+            None
+        }
+    };
+    let Some(geom) = feature.geometry else {
+        bad(
+            loc,
+            "has no geometry: expected a Polygon or MultiPolygon".into(),
+        );
+        return None;
+    };
+    if let Err(message) = check_rings(&geom.value) {
+        bad(loc, format!("invalid geometry: {message}"));
+        return None;
+    }
+    let geometry = match geo::Geometry::<f64>::try_from(geom) {
+        Ok(g) => geometry::normalise_orientation(g),
+        Err(e) => {
+            bad(loc, format!("invalid geometry: {e}"));
+            return None;
+        }
+    };
+    Some(District {
+        id,
+        name,
+        alt_names,
+        group,
+        geometry,
+        properties,
+    })
 }
 
 /// Checks what converting to `geo` would hide: the kind, unclosed rings and rings under 4 positions.

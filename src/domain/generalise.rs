@@ -21,12 +21,10 @@ pub fn tolerance(z: u8) -> f64 {
     360.0 / f64::from(1u32 << z) / 512.0 / 4.0
 }
 
-/// The lazily filled outline sets, one per zoom 0..=LAST_ZOOM, and which borders the front
-/// ever runs along.
+/// The lazily filled outline sets, one per zoom 0..=LAST_ZOOM.
 #[derive(Debug, Default)]
 pub struct Generalised {
     levels: [OnceLock<Vec<MultiPolygon<f64>>>; LAST_ZOOM as usize + 1],
-    on_front: OnceLock<Vec<bool>>,
 }
 
 impl Index {
@@ -51,7 +49,7 @@ impl Index {
     /// By border index, whether the front runs along it at some instant of the history: the
     /// only borders a map must be able to draw as front line.
     pub fn ever_on_front(&self) -> &[bool] {
-        self.generalised.on_front.get_or_init(|| {
+        self.on_front.get_or_init(|| {
             let mut on = vec![false; self.borders().len()];
             for piece in self.fronts() {
                 on[piece.border as usize] = true;

@@ -1,9 +1,9 @@
 //! The in-memory spatio-temporal index: which district contains a point, and which state holds
-//! at an instant. Built once from a stored data set and never mutated: a write builds a new one
-//! and swaps it in.
+//! at an instant. Built once from a stored data set and never mutated: an edit derives a new one
+//! (sharing everything the edit did not touch, see `knowledge`) and swaps it in.
 
 use std::collections::HashMap;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use geo::{Coord, Intersects, Rect};
 use rstar::{AABB, RTree, primitives::GeomWithData, primitives::Rectangle};
@@ -14,8 +14,9 @@ use super::changes::{self, Timeline};
 use super::fronts::{self, FrontPiece};
 use super::geometry::{self, Bbox};
 use super::meta::{ContextLayer, Meta};
-use super::model::{Confidence, Dataset, District, Faction, Source, Status};
+use super::model::{Confidence, ControlState, Dataset, District, Faction, Source, Status};
 use super::time::{Instant, Interval};
+use crate::storage::RowInfo;
 
 pub use super::front_at::{FrontSegment, GainLoss};
 
@@ -46,13 +47,18 @@ pub struct StateEntry {
     pub district: u32,
     pub status: Status,
     /// Faction indices in the data's order.
-    pub factions: Box<[u16]>,
+    pub factions: Arc<[u16]>,
     pub interval: Interval,
     pub confidence: Confidence,
     /// Source indices.
-    pub sources: Box<[u32]>,
-    pub note: Box<str>,
+    pub sources: Arc<[u32]>,
+    pub note: Arc<str>,
+    /// The store's row; 0 for an index built from files.
+    pub id: i64,
+    /// Transaction time: when the database came to believe this state …
     pub recorded_at: Instant,
+    /// … and when it stopped (`None`: still believed).
+    pub superseded_at: Option<Instant>,
 }
 
 impl StateEntry {
@@ -72,39 +78,50 @@ impl StateEntry {
 type Entry = GeomWithData<Rectangle<[f64; 2]>, u32>;
 
 /// A context layer with its features serialised once, as served.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct LayerEntry {
     pub layer: ContextLayer,
     /// The layer as a GeoJSON FeatureCollection.
     pub geojson: Box<RawValue>,
 }
 
-#[derive(Debug)]
+/// Cloning is cheap: everything large is shared.
+#[derive(Debug, Clone)]
 pub struct Index {
     pub factions: Vec<Faction>,
     pub sources: Vec<Source>,
-    pub districts: Vec<DistrictEntry>,
-    /// All states, grouped by district (in district order), each group sorted by `valid_from`.
-    pub states: Vec<StateEntry>,
+    pub districts: Arc<Vec<DistrictEntry>>,
+    /// The states believed, grouped by district (in district order), each group sorted by
+    /// `valid_from`.
+    pub states: Arc<Vec<StateEntry>>,
     /// `states[offsets[d]..offsets[d + 1]]` are district `d`'s states.
-    offsets: Vec<u32>,
-    district_by_id: HashMap<String, u32>,
-    faction_by_id: HashMap<String, u16>,
-    tree: RTree<Entry>,
-    pub timeline: Timeline,
-    borders: OnceLock<Vec<Border>>,
+    pub(crate) offsets: Arc<Vec<u32>>,
+    /// The states no longer believed (superseded or withdrawn), grouped and sorted like
+    /// `states`; `past[past_offsets[d]..past_offsets[d + 1]]` are district `d`'s.
+    pub past: Arc<Vec<StateEntry>>,
+    pub(crate) past_offsets: Arc<Vec<u32>>,
+    pub(crate) district_by_id: Arc<HashMap<String, u32>>,
+    pub(crate) faction_by_id: HashMap<String, u16>,
+    pub(crate) source_by_id: HashMap<String, u32>,
+    pub(crate) tree: Arc<RTree<Entry>>,
+    pub timeline: Arc<Timeline>,
+    pub(crate) borders: Arc<OnceLock<Vec<Border>>>,
     /// The borders' envelopes, for finding those in a box.
-    border_tree: OnceLock<RTree<Entry>>,
-    fronts: OnceLock<Vec<FrontPiece>>,
+    pub(crate) border_tree: Arc<OnceLock<RTree<Entry>>>,
+    pub(crate) fronts: Arc<OnceLock<Vec<FrontPiece>>>,
     /// Outlines simplified per zoom, for tiles.
-    pub(crate) generalised: super::generalise::Generalised,
+    pub(crate) generalised: Arc<super::generalise::Generalised>,
+    /// By border, whether the front ever runs along it (from `fronts`).
+    pub(crate) on_front: Arc<OnceLock<Vec<bool>>>,
     /// Per faction, the side it fights on (factions of one alliance share a side).
-    side_of: Vec<u16>,
+    pub(crate) side_of: Vec<u16>,
     /// What the data set says of itself.
     pub meta: Meta,
-    pub layers: Vec<LayerEntry>,
+    pub layers: Arc<Vec<LayerEntry>>,
     /// The store revision this index was built from.
     pub revision: i64,
+    /// `None` for what is believed now; `Some(t)` for the map as it was known at `t`.
+    pub knowledge: Option<Instant>,
 }
 
 impl DistrictEntry {
@@ -126,12 +143,38 @@ impl DistrictEntry {
 }
 
 impl Index {
-    /// Builds the index from a valid data set.
+    /// Builds the index from a valid data set; `recorded_at` gives when each state was recorded
+    /// (the state's start where missing).
     ///
     /// # Runtime
     /// O(n log n) in districts and states, plus one GeoJSON serialisation per district.
     #[must_use]
     pub fn build(dataset: Dataset, recorded_at: &[Instant], revision: i64) -> Self {
+        let rows: Vec<RowInfo> = (0..dataset.states.len())
+            .map(|i| RowInfo {
+                id: 0,
+                recorded_at: recorded_at
+                    .get(i)
+                    .copied()
+                    .unwrap_or(dataset.states[i].valid_from),
+                superseded_at: None,
+            })
+            .collect();
+        Self::build_with_past(dataset, &rows, Vec::new(), revision)
+    }
+
+    /// Builds the index of a stored data set, with its history of knowledge.
+    #[must_use]
+    pub fn from_stored(stored: crate::storage::Stored) -> Self {
+        Self::build_with_past(stored.dataset, &stored.rows, stored.past, stored.revision)
+    }
+
+    fn build_with_past(
+        dataset: Dataset,
+        rows: &[RowInfo],
+        past: Vec<(ControlState, RowInfo)>,
+        revision: i64,
+    ) -> Self {
         let Dataset {
             factions,
             sources,
@@ -140,21 +183,6 @@ impl Index {
             meta,
             layers,
         } = dataset;
-        let mut side_names: Vec<&str> = Vec::new();
-        let side_of: Vec<u16> = factions
-            .iter()
-            .map(|f| {
-                let side = f.side();
-                let at = side_names
-                    .iter()
-                    .position(|s| *s == side)
-                    .unwrap_or_else(|| {
-                        side_names.push(side);
-                        side_names.len() - 1
-                    });
-                at as u16
-            })
-            .collect();
         let layers = layers
             .into_iter()
             .map(|layer| {
@@ -168,55 +196,11 @@ impl Index {
                 LayerEntry { layer, geojson }
             })
             .collect();
-        let faction_by_id: HashMap<String, u16> = factions
-            .iter()
-            .enumerate()
-            .map(|(i, f)| (f.id.clone(), i as u16))
-            .collect();
-        let source_by_id: HashMap<&str, u32> = sources
-            .iter()
-            .enumerate()
-            .map(|(i, s)| (s.id.as_str(), i as u32))
-            .collect();
         let district_by_id: HashMap<String, u32> = districts
             .iter()
             .enumerate()
             .map(|(i, d)| (d.id.clone(), i as u32))
             .collect();
-
-        let mut entries: Vec<StateEntry> = states
-            .iter()
-            .enumerate()
-            .filter_map(|(i, s)| {
-                Some(StateEntry {
-                    district: *district_by_id.get(&s.district)?,
-                    status: s.status,
-                    factions: s
-                        .factions
-                        .iter()
-                        .filter_map(|f| faction_by_id.get(f).copied())
-                        .collect(),
-                    interval: s.interval(),
-                    confidence: s.confidence,
-                    sources: s
-                        .sources
-                        .iter()
-                        .filter_map(|x| source_by_id.get(x.as_str()).copied())
-                        .collect(),
-                    note: s.note.as_str().into(),
-                    recorded_at: recorded_at.get(i).copied().unwrap_or(s.valid_from),
-                })
-            })
-            .collect();
-        entries.sort_by_key(|s| (s.district, s.interval.from));
-        let mut offsets = vec![0u32; districts.len() + 1];
-        for s in &entries {
-            offsets[s.district as usize + 1] += 1;
-        }
-        for d in 0..districts.len() {
-            offsets[d + 1] += offsets[d];
-        }
-
         let districts: Vec<DistrictEntry> = districts.into_iter().map(DistrictEntry::new).collect();
         let tree = RTree::bulk_load(
             districts
@@ -231,27 +215,123 @@ impl Index {
                 })
                 .collect(),
         );
-        let area: Vec<f64> = districts.iter().map(|d| d.area_km2).collect();
-        let timeline = changes::build(&entries, &offsets, &area, factions.len());
-        Self {
-            factions,
-            sources,
-            districts,
-            states: entries,
-            offsets,
-            district_by_id,
-            faction_by_id,
-            tree,
-            timeline,
-            borders: OnceLock::new(),
-            border_tree: OnceLock::new(),
-            fronts: OnceLock::new(),
-            generalised: super::generalise::Generalised::default(),
-            side_of,
+        let mut index = Self {
+            factions: Vec::new(),
+            sources: Vec::new(),
+            districts: Arc::new(districts),
+            states: Arc::default(),
+            offsets: Arc::default(),
+            past: Arc::default(),
+            past_offsets: Arc::default(),
+            district_by_id: Arc::new(district_by_id),
+            faction_by_id: HashMap::new(),
+            source_by_id: HashMap::new(),
+            tree: Arc::new(tree),
+            timeline: Arc::default(),
+            borders: Arc::default(),
+            border_tree: Arc::default(),
+            fronts: Arc::default(),
+            generalised: Arc::default(),
+            on_front: Arc::default(),
+            side_of: Vec::new(),
             meta,
-            layers,
+            layers: Arc::new(layers),
             revision,
-        }
+            knowledge: None,
+        };
+        index.set_lists(factions, sources);
+        let current: Vec<StateEntry> = states
+            .iter()
+            .zip(rows)
+            .filter_map(|(s, row)| index.entry(s, row))
+            .collect();
+        let past: Vec<StateEntry> = past
+            .iter()
+            .filter_map(|(s, row)| index.entry(s, row))
+            .collect();
+        index.set_past(past);
+        index.set_states(current);
+        index
+    }
+
+    /// Sets the factions and sources, and what is derived from them.
+    pub(crate) fn set_lists(&mut self, factions: Vec<Faction>, sources: Vec<Source>) {
+        let mut side_names: Vec<&str> = Vec::new();
+        self.side_of = factions
+            .iter()
+            .map(|f| {
+                let side = f.side();
+                let at = side_names
+                    .iter()
+                    .position(|s| *s == side)
+                    .unwrap_or_else(|| {
+                        side_names.push(side);
+                        side_names.len() - 1
+                    });
+                at as u16
+            })
+            .collect();
+        self.faction_by_id = factions
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (f.id.clone(), i as u16))
+            .collect();
+        self.source_by_id = sources
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.id.clone(), i as u32))
+            .collect();
+        self.factions = factions;
+        self.sources = sources;
+    }
+
+    /// A state with its ids resolved; `None` for a state of a district or faction not in the
+    /// index (a past state citing what a re-import retired). Unknown sources are left out.
+    pub(crate) fn entry(&self, s: &ControlState, row: &RowInfo) -> Option<StateEntry> {
+        Some(StateEntry {
+            district: *self.district_by_id.get(&s.district)?,
+            status: s.status,
+            factions: s
+                .factions
+                .iter()
+                .map(|f| self.faction_by_id.get(f).copied())
+                .collect::<Option<_>>()?,
+            interval: s.interval(),
+            confidence: s.confidence,
+            sources: s
+                .sources
+                .iter()
+                .filter_map(|x| self.source_by_id.get(x.as_str()).copied())
+                .collect(),
+            note: s.note.as_str().into(),
+            id: row.id,
+            recorded_at: row.recorded_at,
+            superseded_at: row.superseded_at,
+        })
+    }
+
+    /// Sets the states believed, and derives their offsets and timeline; the front history is
+    /// computed again on first use.
+    pub(crate) fn set_states(&mut self, mut states: Vec<StateEntry>) {
+        states.sort_by_key(|s| (s.district, s.interval.from));
+        self.offsets = Arc::new(group_offsets(&states, self.districts.len()));
+        let area: Vec<f64> = self.districts.iter().map(|d| d.area_km2).collect();
+        self.timeline = Arc::new(changes::build(
+            &states,
+            &self.offsets,
+            &area,
+            self.factions.len(),
+        ));
+        self.states = Arc::new(states);
+        self.fronts = Arc::default();
+        self.on_front = Arc::default();
+    }
+
+    /// Sets the states no longer believed.
+    pub(crate) fn set_past(&mut self, mut past: Vec<StateEntry>) {
+        past.sort_by_key(|s| (s.district, s.interval.from, s.recorded_at, s.id));
+        self.past_offsets = Arc::new(group_offsets(&past, self.districts.len()));
+        self.past = Arc::new(past);
     }
 
     /// Whether a front runs between districts held by these two sides: both held, by factions
@@ -288,6 +368,13 @@ impl Index {
     pub fn history(&self, d: u32) -> &[StateEntry] {
         let d = d as usize;
         &self.states[self.offsets[d] as usize..self.offsets[d + 1] as usize]
+    }
+
+    /// District `d`'s states no longer believed, by start and then when they were recorded.
+    #[must_use]
+    pub fn past_of(&self, d: u32) -> &[StateEntry] {
+        let d = d as usize;
+        &self.past[self.past_offsets[d] as usize..self.past_offsets[d + 1] as usize]
     }
 
     /// Index into `states` of the state holding district `d` at `t`, if any. At a hand-over
@@ -421,4 +508,16 @@ impl Index {
             )
         })
     }
+}
+
+/// Offsets of the groups of `states` (sorted by district) for `districts` districts.
+fn group_offsets(states: &[StateEntry], districts: usize) -> Vec<u32> {
+    let mut offsets = vec![0u32; districts + 1];
+    for s in states {
+        offsets[s.district as usize + 1] += 1;
+    }
+    for d in 0..districts {
+        offsets[d + 1] += offsets[d];
+    }
+    offsets
 }

@@ -3,12 +3,14 @@
 
 pub mod borders;
 pub mod changes;
+pub mod edit;
 pub mod front_at;
 pub mod fronts;
 pub mod gaps;
 pub mod generalise;
 pub mod geometry;
 pub mod index;
+pub mod knowledge;
 pub mod limits;
 pub mod meta;
 pub mod model;

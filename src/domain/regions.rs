@@ -152,7 +152,7 @@ impl Index {
     #[must_use]
     pub fn groups(&self) -> Vec<&str> {
         let mut groups: Vec<&str> = Vec::new();
-        for d in &self.districts {
+        for d in self.districts.iter() {
             if let Some(g) = d.district.group.as_deref()
                 && !groups.contains(&g)
             {

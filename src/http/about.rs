@@ -17,7 +17,7 @@ pub async fn meta(
     state: web::Data<AppState>,
     _q: web::Query<NoQuery>,
 ) -> HttpResponse {
-    let index = state.current();
+    let index = state.view(&req);
     let range = index.timeline.range();
     let extent = index
         .extent()
@@ -80,7 +80,7 @@ pub async fn regions(
         main: bool,
         members: Vec<(&'a str, f64)>,
     }
-    let index = state.current();
+    let index = state.view(&req);
     let mut resolved = Vec::new();
     if let Some(selector) = q.selector()? {
         let parameter = if matches!(selector, Selector::Group(_)) {
@@ -140,7 +140,7 @@ pub async fn context(
     id: web::Path<String>,
     _q: web::Query<NoQuery>,
 ) -> Result<HttpResponse> {
-    let index = state.current();
+    let index = state.view(&req);
     let layer = index
         .layers
         .iter()

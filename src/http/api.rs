@@ -6,7 +6,7 @@ use serde::Serialize;
 use serde_json::value::RawValue;
 
 use super::AppState;
-use super::params::{AtQuery, DistrictsQuery, GeometryChoice, NoQuery, WhoQuery};
+use super::params::{AtQuery, DistrictsQuery, GeometryChoice, HistoryQuery, NoQuery, WhoQuery};
 use super::respond::{self, GEOJSON, JSON};
 use super::views::{
     DistrictProps, Feature, FeatureCollection, HistoryEntry, SideView, SnapshotProps, StateView,
@@ -27,7 +27,7 @@ pub async fn factions(
     state: web::Data<AppState>,
     _q: web::Query<NoQuery>,
 ) -> HttpResponse {
-    respond::json(&req, JSON, &state.current().factions)
+    respond::json(&req, JSON, &state.view(&req).factions)
 }
 
 pub async fn sources(
@@ -35,7 +35,7 @@ pub async fn sources(
     state: web::Data<AppState>,
     _q: web::Query<NoQuery>,
 ) -> HttpResponse {
-    respond::json(&req, JSON, &state.current().sources)
+    respond::json(&req, JSON, &state.view(&req).sources)
 }
 
 pub async fn districts(
@@ -43,7 +43,7 @@ pub async fn districts(
     state: web::Data<AppState>,
     q: web::Query<DistrictsQuery>,
 ) -> HttpResponse {
-    let index = state.current();
+    let index = state.view(&req);
     if q.geometry == GeometryChoice::None {
         let features = index.districts.iter().map(district_summary).collect();
         return respond::json(&req, GEOJSON, &FeatureCollection::new(None, features));
@@ -56,39 +56,51 @@ pub async fn history(
     req: HttpRequest,
     state: web::Data<AppState>,
     id: web::Path<String>,
-    _q: web::Query<NoQuery>,
+    q: web::Query<HistoryQuery>,
 ) -> Result<HttpResponse> {
+    let index = state.view(&req);
+    let d = index
+        .district_index(&id)
+        .ok_or_else(|| unknown_district(&id))?;
+    Ok(respond::bytes(
+        &req,
+        JSON,
+        history_body(&index, d, q.superseded()),
+    ))
+}
+
+/// The body of `GET /api/districts/{id}/history` for district `d`; its ETag is what `If-Match`
+/// of an edit of the district must carry.
+#[must_use]
+pub fn history_body(index: &Index, d: u32, superseded: bool) -> Vec<u8> {
     #[derive(Serialize)]
     struct History<'a> {
         id: &'a str,
         #[serde(flatten)]
         district: DistrictProps<'a>,
         states: Vec<HistoryEntry<'a>>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        superseded: Option<Vec<HistoryEntry<'a>>>,
     }
-    let index = state.current();
-    let d = index
-        .district_index(&id)
-        .ok_or_else(|| unknown_district(&id))?;
     let entry = &index.districts[d as usize];
     let states = index
         .history(d)
         .iter()
-        .map(|s| HistoryEntry {
-            state: StateView::of(&index, Some(s)),
-            recorded_at: s.recorded_at,
-            source_details: s
-                .sources
-                .iter()
-                .map(|&x| &index.sources[x as usize])
-                .collect(),
-        })
+        .map(|s| HistoryEntry::of(index, s))
         .collect();
     let body = History {
         id: &entry.district.id,
         district: DistrictProps::of(entry),
         states,
+        superseded: superseded.then(|| {
+            index
+                .past_of(d)
+                .iter()
+                .map(|s| HistoryEntry::of(index, s))
+                .collect()
+        }),
     };
-    Ok(respond::json(&req, JSON, &body))
+    serde_json::to_vec(&body).expect("views serialise")
 }
 
 pub fn unknown_district(id: &str) -> AppError {
@@ -102,7 +114,7 @@ pub async fn snapshot(
     state: web::Data<AppState>,
     q: web::Query<AtQuery>,
 ) -> HttpResponse {
-    let index = state.current();
+    let index = state.view(&req);
     let body = super::snapshot_json(&index, q.at.unwrap_or_else(now), q.bbox.as_ref());
     respond::bytes(&req, GEOJSON, body)
 }
@@ -148,7 +160,7 @@ pub async fn who(
         props: DistrictProps<'a>,
         state: StateView<'a>,
     }
-    let index = state.current();
+    let index = state.view(&req);
     let at = q.at.unwrap_or_else(now);
     let (d, s) = index.who(q.lon, q.lat, at).ok_or_else(|| {
         AppError::NotFound(format!(
@@ -192,7 +204,7 @@ pub async fn states(
         #[serde(flatten)]
         state: StateView<'a>,
     }
-    let index = state.current();
+    let index = state.view(&req);
     let rows: Vec<Row<'_>> = index
         .states
         .iter()
@@ -229,7 +241,7 @@ pub async fn borders(
     state: web::Data<AppState>,
     _q: web::Query<NoQuery>,
 ) -> HttpResponse {
-    let index = state.current();
+    let index = state.view(&req);
     let features: Vec<_> = index
         .borders()
         .iter()
@@ -282,7 +294,7 @@ pub async fn frontline(
         front_zone: Vec<&'a str>,
         features: Vec<F>,
     }
-    let index = state.current();
+    let index = state.view(&req);
     let at = q.at.unwrap_or_else(now);
     let segments = index.frontline(at, q.bbox.as_ref());
     let length_km = round3(segments.iter().map(|f| f.border.length_km).sum());

@@ -25,7 +25,7 @@ pub async fn timeline(
         changes: u32,
         handovers: u32,
     }
-    let index = state.current();
+    let index = state.view(&req);
     let range = index.timeline.range();
     let ticks: Vec<Tick> = index
         .timeline
@@ -126,7 +126,7 @@ pub async fn changes(
         /// Net change as a share of the region's area, percentage points.
         net_percent: f64,
     }
-    let index = state.current();
+    let index = state.view(&req);
     let (from, to) = range(&index, &q)?;
     let region = region_of(&index, &q)?;
     let inside: std::collections::HashMap<u32, f64> = region.members.iter().copied().collect();
@@ -175,7 +175,7 @@ pub async fn area(
     state: web::Data<AppState>,
     q: web::Query<RangeQuery>,
 ) -> Result<HttpResponse> {
-    let index = state.current();
+    let index = state.view(&req);
     let (from, to) = range(&index, &q)?;
     let region = region_of(&index, &q)?;
     let row = |r: &AreaRow| {

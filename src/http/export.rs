@@ -70,9 +70,18 @@ impl ExportCache {
         cache
     }
 
-    fn path(&self, revision: i64, format: Format) -> PathBuf {
-        self.dir
-            .join(format!("r{revision}.{}", format.download_name()))
+    /// Where the export of `index` as `format` is kept: `r{revision}` and, for the map as known
+    /// at an earlier instant, `-k{ms}`.
+    fn path(&self, index: &Index, format: Format) -> PathBuf {
+        let knowledge = index
+            .knowledge
+            .map(|t| format!("-k{}", t.0))
+            .unwrap_or_default();
+        self.dir.join(format!(
+            "r{}{knowledge}.{}",
+            index.revision,
+            format.download_name()
+        ))
     }
 
     /// The export of `index` as `format`, writing it if this revision has none yet, and removing
@@ -81,7 +90,7 @@ impl ExportCache {
     /// # Errors
     /// Any I/O or SQLite error of writing the export.
     pub fn get(&self, index: &Index, format: Format) -> export::Result<PathBuf> {
-        let path = self.path(index.revision, format);
+        let path = self.path(index, format);
         if path.is_file() {
             return Ok(path);
         }
@@ -98,9 +107,14 @@ impl ExportCache {
         if !path.is_file() {
             export::write_file(index, format, &path)?;
             let suffix = format!(".{}", format.download_name());
+            let (this, views) = (
+                format!("r{}.", index.revision),
+                format!("r{}-", index.revision),
+            );
             for old in std::fs::read_dir(&self.dir)?.flatten() {
                 let name = old.file_name().to_string_lossy().into_owned();
-                if name.starts_with('r') && name.ends_with(&suffix) && old.path() != path {
+                let current = name.starts_with(&this) || name.starts_with(&views);
+                if name.starts_with('r') && name.ends_with(&suffix) && !current {
                     let _ = std::fs::remove_file(old.path());
                 }
             }
@@ -108,10 +122,10 @@ impl ExportCache {
         Ok(path)
     }
 
-    /// Whether this revision's export in `format` is already written.
+    /// Whether the export of `index` in `format` is already written.
     #[must_use]
-    pub fn has(&self, revision: i64, format: Format) -> bool {
-        self.path(revision, format).is_file()
+    pub fn has(&self, index: &Index, format: Format) -> bool {
+        self.path(index, format).is_file()
     }
 }
 
@@ -122,9 +136,9 @@ pub async fn export(
     _q: web::Query<NoQuery>,
 ) -> Result<HttpResponse> {
     let format = parse(&format)?;
-    let index = state.current();
+    let index = state.view(&req);
     // A written export costs nothing to serve; writing one is heavy.
-    let turn = if state.exports.has(index.revision, format) {
+    let turn = if state.exports.has(&index, format) {
         None
     } else {
         Some(state.heavy.turn("exports").await?)

@@ -30,7 +30,7 @@ pub async fn report(
         title: q.title,
         standfirst: q.standfirst,
     };
-    let index = state.current();
+    let index = state.view(&req);
     // The turn goes with the drawing: if the client leaves, the drawing still holds it.
     let turn = state.heavy.turn("report maps").await?;
     let bytes = web::block(move || {

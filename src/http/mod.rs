@@ -4,9 +4,14 @@
 mod about;
 pub mod access_log;
 mod api;
+mod audit;
+pub mod auth;
 mod changes;
+mod edit;
+mod edit_district;
 pub mod export;
 pub mod heavy;
+pub mod knowledge;
 mod maps;
 pub mod ogc;
 mod params;
@@ -54,6 +59,10 @@ pub struct AppState {
     /// The root URL links are built from (`--public-url`); `None` only in tests, where the
     /// request's own host is used.
     pub public_url: Option<String>,
+    /// The single writer connection; `None` for a read-only server (tests and tools).
+    pub writer: Option<Arc<auth::Writer>>,
+    /// The index as known at earlier instants, by revision and instant.
+    pub views: std::sync::Mutex<lru::LruCache<(i64, i64), Arc<Index>>>,
 }
 
 /// Memory kept for encoded vector tiles.
@@ -71,6 +80,10 @@ impl AppState {
             heavy: heavy::Heavy::for_this_machine(),
             tile_cache: crate::tiles::cache::TileCache::new(TILE_CACHE_BYTES),
             public_url: None,
+            writer: None,
+            views: std::sync::Mutex::new(lru::LruCache::new(
+                std::num::NonZeroUsize::new(knowledge::VIEWS_KEPT).expect("non-zero"),
+            )),
         }
     }
 
@@ -92,14 +105,27 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 .route(web::head().to($handler))
         };
     }
+    let known_at = || actix_web::middleware::from_fn(knowledge::take_parameter);
     cfg.app_data(web::QueryConfig::default().error_handler(query_error))
         .service(
             web::scope("/api")
+                .wrap(known_at())
                 .wrap(cors())
-                .service(read!("/factions", api::factions))
-                .service(read!("/sources", api::sources))
-                .service(read!("/districts", api::districts))
+                .service(read!("/factions", api::factions).route(web::post().to(edit::add_record)))
+                .service(read!("/sources", api::sources).route(web::post().to(edit::add_record)))
+                .service(
+                    read!("/districts", api::districts).route(web::post().to(edit::add_record)),
+                )
                 .service(read!("/districts/{id}/history", api::history))
+                .service(
+                    web::resource("/districts/{id}/states")
+                        .route(web::post().to(edit::record_state)),
+                )
+                .service(
+                    read!("/states/{id}", edit::state_by_id)
+                        .route(web::delete().to(edit::retract_state)),
+                )
+                .service(read!("/edits", audit::edits))
                 .service(read!("/snapshot", api::snapshot))
                 .service(read!("/who", api::who))
                 .service(read!("/states", api::states))
@@ -119,6 +145,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         )
         .service(
             web::scope("/tiles")
+                .wrap(known_at())
                 .wrap(cors())
                 .service(read!("/control.json", tiles::tilejson))
                 .service(read!("/control/{z}/{x}/{y}.mvt", tiles::control))

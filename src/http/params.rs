@@ -219,6 +219,28 @@ pub struct RegionsQuery {
     pub bbox: Option<Bbox>,
 }
 
+/// `?include=superseded` on a district's history.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HistoryQuery {
+    #[serde(default)]
+    include: Option<Include>,
+}
+
+#[derive(Debug, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+enum Include {
+    Superseded,
+}
+
+impl HistoryQuery {
+    /// Whether the states no longer believed are listed too.
+    #[must_use]
+    pub fn superseded(&self) -> bool {
+        self.include == Some(Include::Superseded)
+    }
+}
+
 /// Endpoints that take no parameters still reject unknown ones.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -35,7 +35,7 @@ pub async fn control(
 ) -> Result<HttpResponse> {
     let (z, x, y) = path.into_inner();
     let tile = tile_id(&z, &x, &y)?;
-    let index = state.current();
+    let index = state.view(&req);
     let at = q.at.unwrap_or_else(super::api::now);
     let key = tiles::cache::Key::new(&index, tile, at);
     cached_tile(&req, &state, key, move || {
@@ -70,7 +70,7 @@ pub async fn tilejson(
 ) -> HttpResponse {
     let base = super::ogc::base_url(&req);
     let root = base.strip_suffix("/ogc").unwrap_or(&base);
-    let doc = tiles::tilejson(&state.current(), root, q.at);
+    let doc = tiles::tilejson(&state.view(&req), root, q.at);
     respond::json(&req, respond::JSON, &doc)
 }
 
@@ -80,7 +80,7 @@ pub async fn state_stream(
     state: web::Data<AppState>,
     _q: web::Query<super::params::NoQuery>,
 ) -> HttpResponse {
-    let index = state.current();
+    let index = state.view(&req);
     respond::bytes(
         &req,
         tiles::stream::MEDIA_TYPE,
@@ -98,7 +98,7 @@ pub async fn geometry(
 ) -> Result<HttpResponse> {
     let (z, x, y) = path.into_inner();
     let tile = tile_id(&z, &x, &y)?;
-    let index = state.current();
+    let index = state.view(&req);
     let current = q.v == Some(index.revision);
     let key = tiles::cache::Key::geometry(&index, tile);
     let mut response = cached_tile(&req, &state, key, move || {
@@ -121,7 +121,7 @@ pub async fn geometry_tilejson(
 ) -> HttpResponse {
     let base = super::ogc::base_url(&req);
     let root = base.strip_suffix("/ogc").unwrap_or(&base);
-    let doc = tiles::geometry::tilejson(&state.current(), root);
+    let doc = tiles::geometry::tilejson(&state.view(&req), root);
     respond::json(&req, respond::JSON, &doc)
 }
 
@@ -131,7 +131,7 @@ pub async fn border_table(
     state: web::Data<AppState>,
     _q: web::Query<NoQuery>,
 ) -> Result<HttpResponse> {
-    let index = state.current();
+    let index = state.view(&req);
     // The borders are found on first use: seconds for a country, so off the executor.
     let bytes = web::block(move || tiles::geometry::border_table(&index))
         .await

@@ -160,14 +160,37 @@ pub struct SnapshotProps<'a> {
     pub state: StateView<'a>,
 }
 
-/// One history entry: the state with its sources spelled out and when it was recorded.
+/// One history entry: the state with its id, its sources spelled out, when it was recorded and,
+/// once it is no longer believed, when that was.
 #[derive(Serialize)]
 pub struct HistoryEntry<'a> {
+    pub id: String,
     #[serde(flatten)]
     pub state: StateView<'a>,
     pub recorded_at: Instant,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub superseded_at: Option<Instant>,
     #[serde(rename = "source_details")]
     pub source_details: Vec<&'a Source>,
+}
+
+impl<'a> HistoryEntry<'a> {
+    pub fn of(index: &'a Index, s: &'a StateEntry) -> Self {
+        Self {
+            id: format!(
+                "{}@{}",
+                index.districts[s.district as usize].district.id, s.interval.from
+            ),
+            state: StateView::of(index, Some(s)),
+            recorded_at: s.recorded_at,
+            superseded_at: s.superseded_at,
+            source_details: s
+                .sources
+                .iter()
+                .map(|&x| &index.sources[x as usize])
+                .collect(),
+        }
+    }
 }
 
 /// Side of a hand-over or front: status and factions only.

@@ -93,7 +93,7 @@ fn cited(index: &Index, shown: &[Shown], at: Instant) -> (Vec<(u32, usize)>, usi
     for d in shown {
         let Some(s) = d.state else { continue };
         let state = &index.states[s];
-        for &src in &state.sources {
+        for &src in state.sources.iter() {
             let c = &mut counts[src as usize];
             c.0 += 1;
             c.1 |= d.changed;

@@ -15,6 +15,8 @@ use crate::domain::time::Instant;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Key {
     pub revision: i64,
+    /// The index's `knowledge` instant (`i64::MAX` for what is believed now).
+    pub knowledge: i64,
     pub tile: TileId,
     /// The last change at or before the instant asked for (`i64::MIN` before the first).
     pub since: i64,
@@ -28,6 +30,7 @@ impl Key {
         let after = ticks.partition_point(|t| t.at <= at);
         Self {
             revision: index.revision,
+            knowledge: index.knowledge.map_or(i64::MAX, |t| t.0),
             tile,
             since: after.checked_sub(1).map_or(i64::MIN, |i| ticks[i].at.0),
         }
@@ -39,6 +42,7 @@ impl Key {
     pub fn geometry(index: &Index, tile: TileId) -> Self {
         Self {
             revision: index.revision,
+            knowledge: index.knowledge.map_or(i64::MAX, |t| t.0),
             tile,
             since: i64::MAX,
         }
@@ -128,6 +132,7 @@ mod tests {
     fn key(since: i64) -> Key {
         Key {
             revision: 1,
+            knowledge: i64::MAX,
             tile: TileId::new(3, 1, 1).unwrap(),
             since,
         }

@@ -206,7 +206,7 @@ async fn the_district_list_without_outlines_gives_boxes_and_label_points_inside_
     assert_eq!(status, 200);
     let features = list["features"].as_array().unwrap();
     assert_eq!(features.len(), index.districts.len());
-    for (f, entry) in features.iter().zip(&index.districts) {
+    for (f, entry) in features.iter().zip(index.districts.iter()) {
         assert_eq!(f["id"], entry.district.id.as_str());
         assert!(f["geometry"].is_null());
         assert_eq!(f["properties"]["name"], entry.district.name.as_str());

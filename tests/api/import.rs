@@ -363,9 +363,9 @@ fn reimporting_the_same_facts_keeps_when_they_were_recorded() {
     assert_eq!(summary.revision, 2);
     let stored = store.load().unwrap();
     let recorded: Vec<_> = stored
-        .recorded_at
+        .rows
         .iter()
-        .filter(|t| **t == Instant::from_ymd(2024, 6, 1))
+        .filter(|r| r.recorded_at == Instant::from_ymd(2024, 6, 1))
         .collect();
     assert_eq!(recorded.len(), 1, "only the revised state is new");
 }
@@ -376,16 +376,16 @@ fn a_storage_failure_mid_import_rolls_everything_back() {
     let (db_dir, mut store) = stored_small();
     let db = db_dir.path().join("f.db");
     let before = stored_bytes(&db);
-    // Inject a failure: the link table for sources refuses every insert.
+    // Inject a failure: the link table for sources refuses every insert. The re-import changes
+    // one state's note, so it supersedes one state and records another before it fails.
     store
         .connection()
         .execute_batch("CREATE TRIGGER refuse BEFORE INSERT ON state_sources BEGIN SELECT RAISE(ABORT, 'injected'); END;")
         .unwrap();
+    let mut changed = dataset::read_dir(dir.path()).unwrap();
+    changed.states[0].note = "revised".into();
     let err = store
-        .import(
-            &dataset::read_dir(dir.path()).unwrap(),
-            Instant::from_ymd(2024, 2, 1),
-        )
+        .import(&changed, Instant::from_ymd(2024, 2, 1))
         .unwrap_err();
     assert!(err.to_string().contains("injected"), "{err}");
     store

@@ -279,7 +279,7 @@ fn east_bank_districts_lie_east_of_the_tigris_and_the_old_city_west() {
         let f = (lat - w[0].1) / (w[1].1 - w[0].1);
         w[0].0 + f * (w[1].0 - w[0].0)
     };
-    for d in &index().districts {
+    for d in index().districts.iter() {
         let bank = d.district.group.as_deref();
         if !matches!(bank, Some("East Mosul" | "West Mosul")) {
             continue;

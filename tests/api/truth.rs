@@ -293,7 +293,7 @@ fn the_towns_around_the_city_are_towns_and_their_sub_districts_grey_context() {
 
 #[test]
 fn every_district_contains_its_own_point() {
-    for d in &index().districts {
+    for d in index().districts.iter() {
         let p = d.district.properties["point"].as_array().unwrap();
         let point = Point::new(p[0].as_f64().unwrap(), p[1].as_f64().unwrap());
         assert!(

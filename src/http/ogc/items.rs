@@ -150,7 +150,7 @@ pub async fn items(
     pairs: web::Query<Pairs>,
 ) -> Result<HttpResponse> {
     let c = Collection::parse(&path)?;
-    let index = state.current();
+    let index = state.view(&req);
     let q = ItemsQuery::parse(c, &index, &pairs)?;
     let (positions, matched) = page_of(&index, c, &q);
 
@@ -162,6 +162,9 @@ pub async fn items(
             .cloned()
             .collect();
         kept.push(("limit".into(), q.limit.to_string()));
+        if let Some(t) = crate::http::knowledge::known_at(&req) {
+            kept.push((crate::http::knowledge::PARAMETER.into(), t.to_rfc3339()));
+        }
         if offset > 0 {
             kept.push(("offset".into(), offset.to_string()));
         }
@@ -234,7 +237,7 @@ pub async fn item(
             }
         }
     }
-    let index = state.current();
+    let index = state.view(&req);
     let position = match c {
         Collection::Districts => index.district_index(&id).map(|d| d as usize),
         Collection::Control => index.state_by_id(&id),

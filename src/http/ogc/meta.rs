@@ -152,7 +152,7 @@ pub async fn collections(
     q: web::Query<Pairs>,
 ) -> Result<HttpResponse> {
     only(&q, &[])?;
-    let index = state.current();
+    let index = state.view(&req);
     let base = base_url(&req);
     let url = format!("{base}/collections");
     let body = json!({
@@ -173,7 +173,7 @@ pub async fn collection(
 ) -> Result<HttpResponse> {
     let c = Collection::parse(&path)?;
     only(&q, &[])?;
-    let index = state.current();
+    let index = state.view(&req);
     let base = base_url(&req);
     let view = collection_view(&index, &base, c);
     Ok(html::respond(&req, &q, JSON, &view, |v| {
@@ -190,7 +190,7 @@ pub async fn queryables(
 ) -> Result<HttpResponse> {
     let c = Collection::parse(&path)?;
     only(&q, &[])?;
-    let body = queryables_document(&req, &state.current(), c);
+    let body = queryables_document(&req, &state.view(&req), c);
     Ok(html::respond(&req, &q, SCHEMA_JSON, &body, |v| {
         html::schema(v, &base_url(&req), c.id(), "queryables")
     }))
@@ -217,7 +217,7 @@ pub async fn sortables(
 ) -> Result<HttpResponse> {
     let c = Collection::parse(&path)?;
     only(&q, &[])?;
-    let body = queryables_document_as(&req, &state.current(), c, "sortables");
+    let body = queryables_document_as(&req, &state.view(&req), c, "sortables");
     Ok(html::respond(&req, &q, SCHEMA_JSON, &body, |v| {
         html::schema(v, &base_url(&req), c.id(), "sortables")
     }))
@@ -232,7 +232,7 @@ pub async fn schema(
 ) -> Result<HttpResponse> {
     let c = Collection::parse(&path)?;
     only(&q, &[])?;
-    let properties = c.properties(&state.current());
+    let properties = c.properties(&state.view(&req));
     let body = schema_document(&req, c, "schema", properties, Some(c.geometry_schema()));
     Ok(html::respond(&req, &q, SCHEMA_JSON, &body, |v| {
         html::schema(v, &base_url(&req), c.id(), "schema")

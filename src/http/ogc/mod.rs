@@ -44,6 +44,9 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     }
     cfg.service(
         web::scope("/ogc")
+            .wrap(actix_web::middleware::from_fn(
+                super::knowledge::take_parameter,
+            ))
             .wrap(cors)
             .service(get!("", meta::landing))
             .service(get!("/", meta::landing))

@@ -18,7 +18,7 @@ pub async fn document(
 ) -> Result<HttpResponse> {
     only(&q, &[])?;
     let base = base_url(&req);
-    let body = openapi(&state.current(), &base);
+    let body = openapi(&state.view(&req), &base);
     Ok(html::respond(&req, &q, OPENAPI_JSON, &body, |v| {
         html::api(v, &base)
     }))
@@ -252,6 +252,11 @@ fn common_parameters() -> Map<String, Value> {
                                       Features whose validity shares an instant with it; an instant at a hand-over \
                                       matches the newer state only. Features without time always match.",
                       "schema": { "type": "string" } },
+        "known_at": { "name": "known_at", "in": "query", "required": false, "style": "form", "explode": false,
+                      "description": "The answer as the server would have given it at this instant (RFC 3339 or \
+                                      YYYY-MM-DD): only what had been recorded by then, and not yet corrected. \
+                                      Without it, what is believed now. datetime stays valid time.",
+                      "schema": { "type": "string", "format": "date-time" } },
         "limit": { "name": "limit", "in": "query", "required": false, "style": "form", "explode": false,
                    "description": "Features per page (default 100, at most 10,000; values outside the range are clamped). \
                                    Bulk clients should ask for the maximum: GDAL -oo PAGE_SIZE=10000.",

@@ -28,6 +28,7 @@ pub const PARAMETERS: &[&str] = &[
     "skipGeometry",
     "crs",
     "f",
+    "known_at",
 ];
 
 /// An items request, validated.

@@ -88,7 +88,7 @@ fn a_too_long_title_is_refused_and_a_short_one_is_drawn_escaped() {
 fn the_default_frame_is_the_city_not_syria_nor_the_whole_of_the_towns_around() {
     let index = index();
     let extent = render::default_extent(index).unwrap();
-    for d in &index.districts {
+    for d in index.districts.iter() {
         let e = d.envelope;
         let in_frame = extent.min().x <= e.min().x
             && extent.min().y <= e.min().y
@@ -106,7 +106,7 @@ fn the_default_frame_is_the_city_not_syria_nor_the_whole_of_the_towns_around() {
 #[test]
 fn every_mosul_name_and_source_is_set_in_the_shipped_latin_font() {
     let index = index();
-    for d in &index.districts {
+    for d in index.districts.iter() {
         assert!(render::font_covers(&d.district.name), "{}", d.district.name);
     }
     for s in &index.sources {

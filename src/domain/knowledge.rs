@@ -1,0 +1,118 @@
+//! The history of knowledge in the index: deriving the index after an edit (sharing all that the
+//! edit did not touch), and the index as the map was known at an earlier instant.
+
+use super::index::{Index, StateEntry};
+use super::model::{ControlState, Faction, Source};
+use super::time::Instant;
+
+impl Index {
+    /// The index after an edit of district `d`: `current` are its states believed now (any
+    /// order), `superseded` the ones the edit stopped believing. Geometry, borders, outlines and
+    /// every other district's states are shared with `self`.
+    ///
+    /// # Runtime
+    /// O(s) to copy the state table (shared strings, no deep copies) and O(s log s) for the
+    /// timeline, for s states.
+    #[must_use]
+    pub fn with_district(
+        &self,
+        d: u32,
+        current: Vec<StateEntry>,
+        superseded: Vec<StateEntry>,
+        revision: i64,
+    ) -> Self {
+        let mut next = self.clone();
+        next.revision = revision;
+        let (start, end) = (
+            self.offsets[d as usize] as usize,
+            self.offsets[d as usize + 1] as usize,
+        );
+        let mut states = Vec::with_capacity(self.states.len() - (end - start) + current.len());
+        states.extend_from_slice(&self.states[..start]);
+        states.extend(current);
+        states.extend_from_slice(&self.states[end..]);
+        if !superseded.is_empty() {
+            let at = self.past_offsets[d as usize + 1] as usize;
+            let mut past = Vec::with_capacity(self.past.len() + superseded.len());
+            past.extend_from_slice(&self.past[..at]);
+            past.extend(superseded);
+            past.extend_from_slice(&self.past[at..]);
+            next.set_past(past);
+        }
+        next.set_states(states);
+        next
+    }
+
+    /// The index with new factions and sources lists (the old ones extended: indices of those
+    /// already there must not change); states are shared.
+    #[must_use]
+    pub fn with_lists(&self, factions: Vec<Faction>, sources: Vec<Source>, revision: i64) -> Self {
+        let mut next = self.clone();
+        next.set_lists(factions, sources);
+        next.revision = revision;
+        next
+    }
+
+    /// The map as it was known at `t`: the states recorded by then and not yet superseded, with
+    /// those superseded by then as its past. Geometry and derived outlines are shared.
+    ///
+    /// # Runtime
+    /// O(s log s) for s states ever recorded.
+    #[must_use]
+    pub fn known_at(&self, t: Instant) -> Self {
+        let believed =
+            |s: &&StateEntry| s.recorded_at <= t && s.superseded_at.is_none_or(|u| t < u);
+        let mut states: Vec<StateEntry> = self.states.iter().filter(believed).cloned().collect();
+        states.extend(self.past.iter().filter(believed).cloned().map(|mut s| {
+            s.superseded_at = None;
+            s
+        }));
+        let past: Vec<StateEntry> = self
+            .past
+            .iter()
+            .filter(|s| s.superseded_at.is_some_and(|u| u <= t))
+            .cloned()
+            .collect();
+        let mut view = self.clone();
+        view.knowledge = Some(t);
+        view.set_past(past);
+        view.set_states(states);
+        view
+    }
+
+    /// A state as the data set writes it, ids in place of indices.
+    #[must_use]
+    pub fn control_state(&self, s: &StateEntry) -> ControlState {
+        ControlState {
+            district: self.districts[s.district as usize].district.id.clone(),
+            status: s.status,
+            factions: s
+                .factions
+                .iter()
+                .map(|&f| self.factions[f as usize].id.clone())
+                .collect(),
+            valid_from: s.interval.from,
+            valid_to: s.interval.to,
+            confidence: s.confidence,
+            sources: s
+                .sources
+                .iter()
+                .map(|&x| self.sources[x as usize].id.clone())
+                .collect(),
+            note: s.note.to_string(),
+        }
+    }
+
+    /// The last instant anything was recorded or superseded: what `known_at` later than it
+    /// would show is what is believed now.
+    #[must_use]
+    pub fn last_recorded(&self) -> Option<Instant> {
+        let recorded = self
+            .states
+            .iter()
+            .chain(self.past.iter())
+            .map(|s| s.recorded_at);
+        let superseded = self.past.iter().filter_map(|s| s.superseded_at);
+        recorded.chain(superseded).max()
+    }
+}
