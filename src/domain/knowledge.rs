@@ -63,10 +63,9 @@ impl Index {
         let believed =
             |s: &&StateEntry| s.recorded_at <= t && s.superseded_at.is_none_or(|u| t < u);
         let mut states: Vec<StateEntry> = self.states.iter().filter(believed).cloned().collect();
-        states.extend(self.past.iter().filter(believed).cloned().map(|mut s| {
-            s.superseded_at = None;
-            s
-        }));
+        // A state believed at `t` keeps its `superseded_at`: the history shows it was corrected
+        // later.
+        states.extend(self.past.iter().filter(believed).cloned());
         let past: Vec<StateEntry> = self
             .past
             .iter()

@@ -304,7 +304,7 @@ pub async fn retract_state(
 
 fn no_such_state(id: &str) -> AppError {
     AppError::NotFound(format!(
-        "no state believed now has id '{id}': ids are DISTRICT@VALID_FROM, as          GET /api/districts/{{id}}/history lists them"
+        "no state believed now has id '{id}': ids are DISTRICT@VALID_FROM, as GET /api/districts/{{id}}/history lists them"
     ))
 }
 

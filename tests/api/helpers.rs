@@ -175,7 +175,7 @@ pub fn serve(seed: &Path) -> (TempDir, u16) {
         web: "/nonexistent".into(),
         tiles: None,
         tiles_attribution: String::new(),
-        reload_interval: 1.0,
+        reload_interval: 0.2,
         public_url: None,
         access_log_sample: 1,
         stall_timeout: 60.0,
