@@ -55,11 +55,10 @@ impl Application {
             .tiles
             .clone()
             .map(|t| format!("{t}\u{1f}{}", args.tiles_attribution));
+        let (warm, installed) = std::sync::mpsc::channel();
+        state.warm = Some(warm);
         let state = web::Data::new(state);
-        let warm = state.clone().into_inner();
-        // Shared boundaries and the front's history are computed on first use; compute them now,
-        // off the request path.
-        std::thread::spawn(move || warm.current().fronts().len());
+        spawn_warmer(state.clone().into_inner(), installed);
         spawn_reloader(
             args.db.clone(),
             state.clone().into_inner(),
@@ -158,6 +157,27 @@ pub fn open_index(db: &Path, seed: Option<&Path>) -> anyhow::Result<Index> {
     Ok(Index::from_stored(store.load()?))
 }
 
+/// Shared boundaries, the timeline and the front's history are computed on first use; compute
+/// them off the request path, for the first index and after each new one is installed (a burst of
+/// edits is computed for once, on the newest index).
+fn spawn_warmer(state: Arc<AppState>, installed: std::sync::mpsc::Receiver<()>) {
+    std::thread::Builder::new()
+        .name("frontline-warm".into())
+        .spawn(move || {
+            loop {
+                let index = state.current();
+                index.timeline();
+                index.fronts();
+                drop(index);
+                if installed.recv().is_err() {
+                    return;
+                }
+                while installed.try_recv().is_ok() {}
+            }
+        })
+        .expect("a thread can be spawned");
+}
+
 /// Rebuilds and swaps the index whenever another process writes to the database (an import, a
 /// second server's edit). The swap takes the writer lock, so it never replaces a newer index an
 /// edit installed.
@@ -175,6 +195,7 @@ fn spawn_reloader(db: std::path::PathBuf, state: Arc<AppState>, every: Duration)
                 match open_index(&db, None) {
                     Ok(index) => {
                         // Warm the new index before it serves, like the first one.
+                        index.timeline();
                         index.fronts();
                         let _writing = state.writer.as_ref().map(|w| w.store.lock());
                         tracing::info!(revision = index.revision, "reloaded the index after another process wrote");

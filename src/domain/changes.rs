@@ -73,13 +73,13 @@ impl Timeline {
 /// O(s log s) for s states.
 #[must_use]
 pub fn build(
-    states: &[StateEntry],
-    offsets: &[u32],
+    states: &super::state_table::StateTable,
     area_km2: &[f64],
     factions: usize,
 ) -> Timeline {
     let sides: Vec<Side> = states.iter().map(StateEntry::side).collect();
     let mut events = Vec::with_capacity(states.len() + states.len() / 8);
+    let offsets = states.offsets();
     for d in 0..offsets.len().saturating_sub(1) {
         let (start, end) = (offsets[d] as usize, offsets[d + 1] as usize);
         let mut previous: Option<usize> = None;

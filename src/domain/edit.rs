@@ -240,7 +240,7 @@ pub struct Plan {
 /// overlaps it is superseded, and the parts of those states outside it are recorded again.
 #[must_use]
 pub fn plan_set(index: &Index, d: u32, new: ControlState) -> Plan {
-    let start = index.offsets[d as usize] as usize;
+    let start = index.states.offset(d as usize);
     let (a, b) = (new.valid_from, new.valid_to);
     let span = new.interval();
     let mut plan = Plan {

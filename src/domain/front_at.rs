@@ -71,7 +71,7 @@ impl Index {
             Side::Held(f) => f as usize,
             Side::Contested(_) => self.factions.len(),
         };
-        for e in self.timeline.handovers(from, to) {
+        for e in self.timeline().handovers(from, to) {
             let km2 = self.districts[e.district as usize].area_km2;
             if let Some(f) = e.from {
                 totals[bucket(f)].lost_km2 += km2;

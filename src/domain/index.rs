@@ -16,6 +16,7 @@ use super::geometry::{self, Bbox};
 use super::meta::{ContextLayer, Meta};
 use super::model::{Confidence, ControlState, Dataset, District, Faction, Source, Status};
 use super::time::{Instant, Interval};
+use super::state_table::StateTable;
 use crate::storage::RowInfo;
 
 pub use super::front_at::{FrontSegment, GainLoss};
@@ -93,18 +94,16 @@ pub struct Index {
     pub districts: Arc<Vec<DistrictEntry>>,
     /// The states believed, grouped by district (in district order), each group sorted by
     /// `valid_from`.
-    pub states: Arc<Vec<StateEntry>>,
-    /// `states[offsets[d]..offsets[d + 1]]` are district `d`'s states.
-    pub(crate) offsets: Arc<Vec<u32>>,
+    pub states: StateTable,
     /// The states no longer believed (superseded or withdrawn), grouped and sorted like
-    /// `states`; `past[past_offsets[d]..past_offsets[d + 1]]` are district `d`'s.
-    pub past: Arc<Vec<StateEntry>>,
-    pub(crate) past_offsets: Arc<Vec<u32>>,
+    /// `states`.
+    pub past: StateTable,
     pub(crate) district_by_id: Arc<HashMap<String, u32>>,
     pub(crate) faction_by_id: HashMap<String, u16>,
     pub(crate) source_by_id: HashMap<String, u32>,
     pub(crate) tree: Arc<RTree<Entry>>,
-    pub timeline: Arc<Timeline>,
+    /// What changes when, derived from `states` on first use.
+    timeline: Arc<OnceLock<Timeline>>,
     pub(crate) borders: Arc<OnceLock<Vec<Border>>>,
     /// The borders' envelopes, for finding those in a box.
     pub(crate) border_tree: Arc<OnceLock<RTree<Entry>>>,
@@ -219,10 +218,8 @@ impl Index {
             factions: Vec::new(),
             sources: Vec::new(),
             districts: Arc::new(districts),
-            states: Arc::default(),
-            offsets: Arc::default(),
-            past: Arc::default(),
-            past_offsets: Arc::default(),
+            states: StateTable::default(),
+            past: StateTable::default(),
             district_by_id: Arc::new(district_by_id),
             faction_by_id: HashMap::new(),
             source_by_id: HashMap::new(),
@@ -310,19 +307,17 @@ impl Index {
         })
     }
 
-    /// Sets the states believed, and derives their offsets and timeline; the front history is
+    /// Sets the states believed and their offsets; the timeline and the front history are
     /// computed again on first use.
     pub(crate) fn set_states(&mut self, mut states: Vec<StateEntry>) {
         states.sort_by_key(|s| (s.district, s.interval.from));
-        self.offsets = Arc::new(group_offsets(&states, self.districts.len()));
-        let area: Vec<f64> = self.districts.iter().map(|d| d.area_km2).collect();
-        self.timeline = Arc::new(changes::build(
-            &states,
-            &self.offsets,
-            &area,
-            self.factions.len(),
-        ));
-        self.states = Arc::new(states);
+        self.states = StateTable::from_sorted(states, self.districts.len());
+        self.reset_derived();
+    }
+
+    /// Forgets what is derived from the states: computed again on first use.
+    pub(crate) fn reset_derived(&mut self) {
+        self.timeline = Arc::default();
         self.fronts = Arc::default();
         self.on_front = Arc::default();
     }
@@ -330,8 +325,7 @@ impl Index {
     /// Sets the states no longer believed.
     pub(crate) fn set_past(&mut self, mut past: Vec<StateEntry>) {
         past.sort_by_key(|s| (s.district, s.interval.from, s.recorded_at, s.id));
-        self.past_offsets = Arc::new(group_offsets(&past, self.districts.len()));
-        self.past = Arc::new(past);
+        self.past = StateTable::from_sorted(past, self.districts.len());
     }
 
     /// Whether a front runs between districts held by these two sides: both held, by factions
@@ -363,18 +357,29 @@ impl Index {
         self.faction_by_id.get(id).copied()
     }
 
+    /// What changes when (see [`changes`]), computed on first use.
+    ///
+    /// # Runtime
+    /// The first call builds it in O(s log s) for s states.
+    pub fn timeline(&self) -> &Timeline {
+        self.timeline.get_or_init(|| {
+            let area: Vec<f64> = self.districts.iter().map(|d| d.area_km2).collect();
+            changes::build(&self.states, &area, self.factions.len())
+        })
+    }
+
     /// District `d`'s states, in time order.
     #[must_use]
     pub fn history(&self, d: u32) -> &[StateEntry] {
         let d = d as usize;
-        &self.states[self.offsets[d] as usize..self.offsets[d + 1] as usize]
+        self.states.district(d)
     }
 
     /// District `d`'s states no longer believed, by start and then when they were recorded.
     #[must_use]
     pub fn past_of(&self, d: u32) -> &[StateEntry] {
         let d = d as usize;
-        &self.past[self.past_offsets[d] as usize..self.past_offsets[d + 1] as usize]
+        self.past.district(d)
     }
 
     /// Index into `states` of the state holding district `d` at `t`, if any. At a hand-over
@@ -384,7 +389,7 @@ impl Index {
     /// O(log k) for a district with k states.
     #[must_use]
     pub fn state_at(&self, d: u32, t: Instant) -> Option<usize> {
-        let start = self.offsets[d as usize] as usize;
+        let start = self.states.offset(d as usize);
         let history = self.history(d);
         let after = history.partition_point(|s| s.interval.from <= t);
         let candidate = after.checked_sub(1)?;
@@ -485,7 +490,7 @@ impl Index {
         let (district, from) = id.rsplit_once('@')?;
         let from: Instant = from.parse().ok()?;
         let d = self.district_index(district)?;
-        let start = self.offsets[d as usize] as usize;
+        let start = self.states.offset(d as usize);
         self.history(d)
             .iter()
             .position(|s| s.interval.from == from)
@@ -508,16 +513,4 @@ impl Index {
             )
         })
     }
-}
-
-/// Offsets of the groups of `states` (sorted by district) for `districts` districts.
-fn group_offsets(states: &[StateEntry], districts: usize) -> Vec<u32> {
-    let mut offsets = vec![0u32; districts + 1];
-    for s in states {
-        offsets[s.district as usize + 1] += 1;
-    }
-    for d in 0..districts {
-        offsets[d + 1] += offsets[d];
-    }
-    offsets
 }

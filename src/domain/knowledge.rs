@@ -11,8 +11,8 @@ impl Index {
     /// every other district's states are shared with `self`.
     ///
     /// # Runtime
-    /// O(s) to copy the state table (shared strings, no deep copies) and O(s log s) for the
-    /// timeline, for s states.
+    /// O(n) for n districts (their slices are shared) plus O(s) to relabel positions, for s
+    /// states; the timeline and front history are computed again on first use.
     #[must_use]
     pub fn with_district(
         &self,
@@ -23,23 +23,16 @@ impl Index {
     ) -> Self {
         let mut next = self.clone();
         next.revision = revision;
-        let (start, end) = (
-            self.offsets[d as usize] as usize,
-            self.offsets[d as usize + 1] as usize,
-        );
-        let mut states = Vec::with_capacity(self.states.len() - (end - start) + current.len());
-        states.extend_from_slice(&self.states[..start]);
-        states.extend(current);
-        states.extend_from_slice(&self.states[end..]);
+        let mut current = current;
+        current.sort_by_key(|s| s.interval.from);
+        next.states = self.states.with_district(d as usize, current);
         if !superseded.is_empty() {
-            let at = self.past_offsets[d as usize + 1] as usize;
-            let mut past = Vec::with_capacity(self.past.len() + superseded.len());
-            past.extend_from_slice(&self.past[..at]);
+            let mut past = self.past.district(d as usize).to_vec();
             past.extend(superseded);
-            past.extend_from_slice(&self.past[at..]);
-            next.set_past(past);
+            past.sort_by_key(|s| (s.interval.from, s.recorded_at, s.id));
+            next.past = self.past.with_district(d as usize, past);
         }
-        next.set_states(states);
+        next.reset_derived();
         next
     }
 

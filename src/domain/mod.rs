@@ -16,6 +16,7 @@ pub mod meta;
 pub mod model;
 pub mod regions;
 pub mod simplify;
+pub mod state_table;
 pub mod synth;
 pub mod tiles;
 pub mod time;

@@ -242,7 +242,7 @@ impl Index {
                 contested: clean(totals[factions]),
             }
         };
-        let events = &self.timeline.events;
+        let events = &self.timeline().events;
         let mut rows = Vec::new();
         let mut opened = !opening;
         let mut i = 0;
@@ -311,7 +311,7 @@ impl Index {
             Side::Held(f) => f as usize,
             Side::Contested(_) => self.factions.len(),
         };
-        for e in self.timeline.handovers(from, to) {
+        for e in self.timeline().handovers(from, to) {
             let km2 = weight[e.district as usize];
             if km2 == 0.0 {
                 continue;

@@ -18,7 +18,7 @@ pub async fn meta(
     _q: web::Query<NoQuery>,
 ) -> HttpResponse {
     let index = state.view(&req);
-    let range = index.timeline.range();
+    let range = index.timeline().range();
     let extent = index
         .extent()
         .map(|r| [r.min().x, r.min().y, r.max().x, r.max().y]);

@@ -345,8 +345,9 @@ pub async fn no_such_endpoint(req: HttpRequest) -> HttpResponse {
     actix_web::ResponseError::error_response(&AppError::NotFound(format!(
         "no endpoint {} {}: the API has /api/factions, /api/sources, /api/districts, /api/districts/{{id}}/history, \
          /api/snapshot, /api/who, /api/states, /api/borders, /api/frontline, /api/timeline, /api/changes, \
-         /api/stats/area, /api/regions, /api/context/{{id}}, /api/meta, /api/export/{{format}} and \
-         /api/maps/report.{{svg,png,pdf}}",
+         /api/stats/area, /api/regions, /api/context/{{id}}, /api/meta, /api/export/{{format}}, \
+         /api/maps/report.{{svg,png,pdf}}, /api/edits and /api/me; writes: POST /api/districts/{{id}}/states, \
+         DELETE /api/states/{{id}}, POST /api/sources, /api/factions and /api/districts",
         req.method(),
         req.path()
     )))

@@ -88,6 +88,9 @@ pub fn install(state: &super::AppState, index: Index) -> Arc<Index> {
     let index = Arc::new(index);
     if index.revision >= state.current().revision {
         state.index.store(index.clone());
+        if let Some(warm) = &state.warm {
+            let _ = warm.send(());
+        }
     }
     index
 }

@@ -26,9 +26,9 @@ pub async fn timeline(
         handovers: u32,
     }
     let index = state.view(&req);
-    let range = index.timeline.range();
+    let range = index.timeline().range();
     let ticks: Vec<Tick> = index
-        .timeline
+        .timeline()
         .ticks
         .iter()
         .map(|t| Tick {
@@ -43,7 +43,7 @@ pub async fn timeline(
 
 /// The range asked for, defaulting to the data set's whole range; `from` after `to` is an error.
 fn range(index: &Index, q: &RangeQuery) -> Result<(Instant, Instant)> {
-    let (first, last) = index.timeline.range().unwrap_or((Instant(0), Instant(0)));
+    let (first, last) = index.timeline().range().unwrap_or((Instant(0), Instant(0)));
     // `from` is exclusive: start just before the first change so it is included by default.
     let from = q.from.unwrap_or(Instant(first.0 - 1));
     let to = q.to.unwrap_or(last);
@@ -131,7 +131,7 @@ pub async fn changes(
     let region = region_of(&index, &q)?;
     let inside: std::collections::HashMap<u32, f64> = region.members.iter().copied().collect();
     let handovers: Vec<Handover<'_>> = index
-        .timeline
+        .timeline()
         .handovers(from, to)
         .filter_map(|e| {
             let km2 = *inside.get(&e.district)?;

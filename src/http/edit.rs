@@ -141,7 +141,7 @@ fn write_states(
 /// The index after a committed edit of district `d`.
 fn apply(index: &Index, d: u32, plan: &Plan, committed: &Committed) -> Index {
     let closed: HashSet<usize> = plan.close.iter().copied().collect();
-    let start = index.offsets[d as usize] as usize;
+    let start = index.states.offset(d as usize);
     let mut current: Vec<_> = index
         .history(d)
         .iter()
@@ -406,4 +406,18 @@ pub async fn add_record(
         .insert_header((header::LOCATION, location))
         .content_type(JSON)
         .body(serde_json::to_vec(&view).expect("values serialise")))
+}
+
+/// `GET /api/me`: who the bearer token belongs to, for a page that signs an editor in.
+pub async fn me(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse> {
+    let writer = auth::writer(&state)?;
+    let token = auth::bearer(&req)?;
+    let signed = web::block(move || {
+        auth::authorise(&writer, token.as_deref(), Role::Editor, "signing in")
+    })
+    .await
+    .map_err(|e| AppError::Unexpected(e.into()))??;
+    Ok(HttpResponse::Ok()
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .json(serde_json::json!({ "name": signed.name, "role": signed.role.as_str() })))
 }

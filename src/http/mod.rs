@@ -61,6 +61,9 @@ pub struct AppState {
     pub public_url: Option<String>,
     /// The single writer connection; `None` for a read-only server (tests and tools).
     pub writer: Option<Arc<auth::Writer>>,
+    /// Told after each new index is installed: a thread computes its timeline and front
+    /// history off the request path (several edits in a row are computed for once).
+    pub warm: Option<std::sync::mpsc::Sender<()>>,
     /// The index as known at earlier instants, by revision and instant.
     pub views: std::sync::Mutex<lru::LruCache<(i64, i64), Arc<Index>>>,
 }
@@ -81,6 +84,7 @@ impl AppState {
             tile_cache: crate::tiles::cache::TileCache::new(TILE_CACHE_BYTES),
             public_url: None,
             writer: None,
+            warm: None,
             views: std::sync::Mutex::new(lru::LruCache::new(
                 std::num::NonZeroUsize::new(knowledge::VIEWS_KEPT).expect("non-zero"),
             )),
@@ -126,6 +130,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                         .route(web::delete().to(edit::retract_state)),
                 )
                 .service(read!("/edits", audit::edits))
+                .service(web::resource("/me").route(web::get().to(edit::me)))
                 .service(read!("/snapshot", api::snapshot))
                 .service(read!("/who", api::who))
                 .service(read!("/states", api::states))

@@ -26,7 +26,7 @@ impl Key {
     /// The key of `tile` at `at` in `index`.
     #[must_use]
     pub fn new(index: &Index, tile: TileId, at: Instant) -> Self {
-        let ticks = &index.timeline.ticks;
+        let ticks = &index.timeline().ticks;
         let after = ticks.partition_point(|t| t.at <= at);
         Self {
             revision: index.revision,

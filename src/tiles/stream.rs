@@ -47,7 +47,7 @@ pub fn encode(index: &Index) -> Vec<u8> {
         }
     };
     let records: Vec<(f64, u32, u16, u16)> = index
-        .timeline
+        .timeline()
         .events
         .iter()
         .filter(|e| e.handover)

@@ -295,7 +295,7 @@ fn qgis_shows_the_map_of_every_hand_over_day_of_mosul_exactly() {
     std::fs::write(&script, QGIS_EVERY_DAY).unwrap();
     // Every instant at which a district changes hands (all at midnight UTC in Mosul's data).
     let ticks: Vec<Instant> = index
-        .timeline
+        .timeline()
         .ticks
         .iter()
         .filter(|t| t.handovers > 0)

@@ -74,7 +74,7 @@ fn on_a_generated_river_the_banks_face_each_other_along_its_whole_length() {
 #[test]
 fn the_front_follows_a_generated_river_when_the_banks_are_held_by_enemies() {
     let index = river_index(None);
-    let found = index.timeline.ticks.iter().any(|t| {
+    let found = index.timeline().ticks.iter().any(|t| {
         index
             .frontline(t.at, None)
             .iter()

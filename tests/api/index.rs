@@ -79,7 +79,7 @@ fn the_front_history_at_any_instant_is_the_front_line_at_that_instant() {
     let fronts = index.fronts();
     assert!(!fronts.is_empty());
     // Every tick (hand-overs, where pieces start and end) and a day after each.
-    let mut instants: Vec<Instant> = index.timeline.ticks.iter().map(|t| t.at).collect();
+    let mut instants: Vec<Instant> = index.timeline().ticks.iter().map(|t| t.at).collect();
     instants.extend(instants.clone().iter().map(|t| Instant(t.0 + 86_400_000)));
     for t in instants {
         let mut expected: Vec<(u32, u32)> = index

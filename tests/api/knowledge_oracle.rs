@@ -180,7 +180,7 @@ fn random_edits_and_reimports_match_a_brute_force_bitemporal_model() {
     let base = dataset::read_dir(s._seed.path()).unwrap();
     let mut instants = vec![Instant(model[0].recorded.0 - 1)];
     let (mut sets, mut retractions, mut imports) = (0, 0, 0);
-    let mut check = |model: &[Version], instants: &[Instant], rng: &mut ChaCha8Rng| {
+    let check = |model: &[Version], instants: &[Instant], rng: &mut ChaCha8Rng| {
         for _ in 0..12 {
             let k = instants[rng.random_range(0..instants.len())];
             let known = Instant(k.0 + rng.random_range(-1..=1));

@@ -62,7 +62,7 @@ pub(crate) fn ids(features: &[Value]) -> Vec<String> {
 #[actix_web::test]
 async fn control_at_any_instant_is_exactly_the_map_at_that_instant() {
     let (_db, index) = index_of(&mosul_dir());
-    let ticks: Vec<Instant> = index.timeline.ticks.iter().map(|t| t.at).collect();
+    let ticks: Vec<Instant> = index.timeline().ticks.iter().map(|t| t.at).collect();
     let app = app(index).await;
     // Every hand-over instant, and a moment just before each.
     for t in ticks.iter().flat_map(|t| [*t, Instant(t.0 - 1)]) {

@@ -28,7 +28,7 @@ async fn a_cql2_snapshot_filter_gives_the_map_at_every_hand_over_instant_of_mosu
     let (_db2, served) = index_of(&mosul_dir());
     let app = app(served).await;
     let ticks: Vec<Instant> = index
-        .timeline
+        .timeline()
         .ticks
         .iter()
         .filter(|t| t.handovers > 0)

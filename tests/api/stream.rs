@@ -132,8 +132,8 @@ fn check_replays(index: &Index, s: &Stream, instants: &[Instant]) {
 async fn mosul_replayed_to_every_hand_over_and_between_them_matches_the_index() {
     let (_db, index) = index_of(&mosul_dir());
     let s = decode(&stream_of(index_of(&mosul_dir()).1).await);
-    let mut instants: Vec<Instant> = index.timeline.ticks.iter().map(|t| t.at).collect();
-    instants.extend(index.timeline.ticks.iter().map(|t| Instant(t.at.0 - 1)));
+    let mut instants: Vec<Instant> = index.timeline().ticks.iter().map(|t| t.at).collect();
+    instants.extend(index.timeline().ticks.iter().map(|t| Instant(t.at.0 - 1)));
     instants.push(Instant::from_ymd(2017, 1, 24));
     check_replays(&index, &s, &instants);
     assert!(!s.contested.is_empty(), "Mosul has contested districts");
@@ -145,7 +145,7 @@ async fn a_generated_data_set_replayed_to_random_instants_matches_the_index() {
     let (_db, index) = index_of(dir.path());
     let bytes = stream_of(index_of(dir.path()).1).await;
     let s = decode(&bytes);
-    let (first, last) = index.timeline.range().unwrap();
+    let (first, last) = index.timeline().range().unwrap();
     let mut rng = ChaCha8Rng::seed_from_u64(2);
     let instants: Vec<Instant> = (0..40)
         .map(|_| Instant(rng.random_range(first.0 - 1..=last.0 + 1)))

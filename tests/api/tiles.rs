@@ -271,7 +271,7 @@ fn instants_between_two_changes_share_a_cached_tile_and_a_change_starts_a_new_on
     use frontline::tiles::cache::Key;
     let (_db, index) = index_of(&mosul_dir());
     let tile = TileId::new(12, 2538, 1603).unwrap();
-    let ticks: Vec<Instant> = index.timeline.ticks.iter().map(|t| t.at).collect();
+    let ticks: Vec<Instant> = index.timeline().ticks.iter().map(|t| t.at).collect();
     let (a, b) = (ticks[10], ticks[11]);
     let inside = Instant(a.0 + (b.0 - a.0) / 2);
     assert_eq!(Key::new(&index, tile, a), Key::new(&index, tile, inside));

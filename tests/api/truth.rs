@@ -128,7 +128,7 @@ fn no_front_runs_between_allies_on_any_date() {
         Side::Contested(_) => None,
     };
     let mut checked = 0;
-    for tick in &index.timeline.ticks {
+    for tick in &index.timeline().ticks {
         for f in index.frontline(tick.at, None) {
             let (a, b) = (held(f.state_a), held(f.state_b));
             assert!(

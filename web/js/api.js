@@ -1,8 +1,22 @@
 // The server's JSON API: one function per endpoint the page uses. Everything comes from the
 // serving origin; nothing loads from outside.
 
+/** `known_at` of every read while the page shows the map as published on an earlier date. */
+let knownAt = null;
+
+/** Shows the map as it was known at `t` (ms), or as believed now (`null`). */
+export function setKnownAt(t) {
+  knownAt = Number.isFinite(t) ? new Date(t).toISOString() : null;
+}
+
+/** `path` with the page's `known_at`, if any. */
+export function withKnowledge(path) {
+  if (!knownAt) return path;
+  return `${path}${path.includes('?') ? '&' : '?'}known_at=${encodeURIComponent(knownAt)}`;
+}
+
 async function getJson(path) {
-  const res = await fetch(path, { headers: { Accept: 'application/json' } });
+  const res = await fetch(withKnowledge(path), { headers: { Accept: 'application/json' } });
   if (!res.ok) {
     let detail = res.statusText;
     try { detail = (await res.json()).detail ?? detail; } catch { /* not problem+json */ }
@@ -30,11 +44,35 @@ function selectorQuery(selector) {
   if (selector.bbox) q.set('bbox', selector.bbox.map((v) => v.toFixed(5)).join(','));
   return q.toString();
 }
-export const history = (id) => getJson(`/api/districts/${encodeURIComponent(id)}/history`);
+/** A district's history with the states no longer believed, and its ETag (for `If-Match`). */
+export async function history(id) {
+  const res = await fetch(withKnowledge(`/api/districts/${encodeURIComponent(id)}/history?include=superseded`),
+    { headers: { Accept: 'application/json' } });
+  if (!res.ok) throw new Error(`history of ${id}: ${res.status}`);
+  const body = await res.json();
+  const plain = await fetch(`/api/districts/${encodeURIComponent(id)}/history`, { method: 'HEAD' });
+  body.etag = plain.headers.get('ETag');
+  return body;
+}
+export const sources = () => getJson('/api/sources');
+
+/**
+ * A write with the editor's token: resolves to {status, body}; a refused write's body is the
+ * server's problem document (its `errors` list every problem).
+ */
+export async function write(method, path, token, body, ifMatch) {
+  const headers = { Authorization: `Bearer ${token}`, Accept: 'application/json' };
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  if (ifMatch) headers['If-Match'] = ifMatch;
+  const res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  let json = null;
+  try { json = await res.json(); } catch { /* no body */ }
+  return { status: res.status, body: json };
+}
 
 /** URL of the GeoJSON snapshot at `at` (ms) inside `bbox` [minLon, minLat, maxLon, maxLat]. */
 export function snapshotUrl(at, bbox) {
   const q = new URLSearchParams({ at: new Date(at).toISOString().replace('.000Z', 'Z') });
   if (bbox) q.set('bbox', bbox.map((v) => v.toFixed(5)).join(','));
-  return `/api/snapshot?${q}`;
+  return withKnowledge(`/api/snapshot?${q}`);
 }

@@ -54,6 +54,12 @@ export class ControlStates {
   /** @param {string[]} districtIds in stream order; @param {object} stream as decodeStream gives it */
   constructor(districtIds, stream) {
     this.ids = districtIds;
+    this.load(stream);
+  }
+
+  /** Takes a new stream (after an edit); the cursor starts again before every record. */
+  load(stream) {
+    const districtIds = this.ids;
     this.sides = stream.sides;
     this.times = stream.times;
     this.district = stream.district;

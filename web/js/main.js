@@ -7,6 +7,8 @@
 import * as api from './api.js';
 import { Palette } from './colors.js';
 import { Compare } from './compare.js';
+import { Editor } from './editor.js';
+import { Knowledge } from './knowledge.js';
 import { ContextLayers } from './context-layers.js';
 import { ControlStates, decodeStream } from './control.js';
 import { AreaChart } from './chart.js';
@@ -66,7 +68,7 @@ function makeMap(view, hash) {
 }
 
 const binary = async (path) => {
-  const res = await fetch(path);
+  const res = await fetch(api.withKnowledge(path));
   if (!res.ok) throw new Error(`${path}: ${res.status} ${res.statusText}`);
   return res.arrayBuffer();
 };
@@ -93,6 +95,9 @@ function openingDate(meta, timeline) {
 
 async function start() {
   const status = document.getElementById('status');
+  // The map as published at an earlier instant: every read carries known_at.
+  const known = readHash().known;
+  api.setKnownAt(known);
   const metaLoaded = api.meta();
   const mapLoaded = metaLoaded.then((m) => makeMap(m.default_view ?? m.bbox ?? [-180, -85, 180, 85], readHash()));
   const [meta, factions, districts, stream, borders, timeline, regions, map] = await Promise.all([
@@ -110,12 +115,20 @@ async function start() {
   const palette = new Palette(factions);
   const context = new ContextLayers(map, meta.layers ?? []);
   let layer;
+  const editor = new Editor(factions, Number.isFinite(known));
+  new Knowledge(known, (picked) => {
+    const h = readHash();
+    const c = map.getCenter();
+    record({ date: t, z: map.getZoom() + 1, lat: c.lat, lon: c.lng, cmp: h.cmp, district: h.district, known: picked }, true);
+    window.location.reload();
+  });
   const panel = new Panel(palette, {
     onClose: () => { layer.select(null); settle(true); },
     onJump: (at) => tl.set(at, true),
     onOpen: (id) => layer.select(id),
     onShown: (id) => revealUnderPanel(id),
-  });
+    onWritten: (id) => refresh(id),
+  }, editor);
   layer = new DistrictLayer(map, districts, palette, (id) => { panel.open(id); settle(true); }, 'slot-districts');
   performance.mark('frontline:districts');
   const contextLoaded = context.load();
@@ -157,6 +170,19 @@ async function start() {
     document.body.dataset.date = new Date(at).toISOString();
   }
 
+  /** After an editor's write: the new states are fetched and painted, and the panel reopened. */
+  async function refresh(id) {
+    control.load(decodeStream(await binary('/api/states.bin'), factions.map((f) => f.id)));
+    control.seek(t);
+    const all = layer.ids.map((_, slot) => slot);
+    const changed = layer.paint(all, (slot) => control.sides[control.code[slot]]);
+    front.update(layer.keys, changed);
+    legend.update(layer.keys);
+    await panel.open(id);
+    document.body.dataset.written = String(Number(document.body.dataset.written ?? 0) + 1);
+    window.dispatchEvent(new CustomEvent('frontline:written', { detail: id }));
+  }
+
   /** On a phone the panel is a bottom sheet: keep the district it describes in sight above it. */
   function revealUnderPanel(id) {
     if (!window.matchMedia('(max-width: 640px)').matches) return;
@@ -175,7 +201,7 @@ async function start() {
   function settle(push) {
     if (restoring) return;
     const c = map.getCenter();
-    record({ date: t, z: map.getZoom() + 1, lat: c.lat, lon: c.lng, cmp: compare.cmp, district: panel.id }, push);
+    record({ date: t, z: map.getZoom() + 1, lat: c.lat, lon: c.lng, cmp: compare.cmp, district: panel.id, known }, push);
   }
 
   const tl = new Timeline(timeline, (at, settled) => { show(at); if (settled) settle(true); });
@@ -192,6 +218,7 @@ async function start() {
     restoring = false;
   }
 
+  await editor.ready;
   const initial = readHash();
   if (initial.z === undefined && !meta.default_view) map.fitBounds(layer.mainBounds(), { duration: 0, padding: 8 });
   restore();

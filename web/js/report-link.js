@@ -2,6 +2,7 @@
 // compare date when that is earlier: a print-ready, sourced map for a briefing; and to the
 // TileJSON of the shown date's vector tiles, for GIS.
 
+import { withKnowledge } from './api.js';
 import { dateString, instantString } from './time.js';
 
 export class ReportLinks {
@@ -16,7 +17,7 @@ export class ReportLinks {
     if (Number.isFinite(cmp) && cmp < at) query.set('since', instantString(cmp));
     const name = query.has('since') ? `${dateString(cmp)}-to-${dateString(at)}` : dateString(at);
     for (const [format, a] of this.links) {
-      a.href = `/api/maps/report.${format}?${query}`;
+      a.href = withKnowledge(`/api/maps/report.${format}?${query}`);
       a.download = `frontline-${name}.${format}`;
     }
     this.tiles.href = `/tiles/control.json?${new URLSearchParams({ at: instantString(at) })}`;
