@@ -157,6 +157,10 @@ pub fn open_index(db: &Path, seed: Option<&Path>) -> anyhow::Result<Index> {
     Ok(Index::from_stored(store.load()?))
 }
 
+/// How long the warmer waits for edits to pause before it computes the newest index's derived
+/// parts.
+const WARM_AFTER_QUIET: Duration = Duration::from_millis(500);
+
 /// Shared boundaries, the timeline and the front's history are computed on first use; compute
 /// them off the request path, for the first index and after each new one is installed (a burst of
 /// edits is computed for once, on the newest index).
@@ -172,7 +176,15 @@ fn spawn_warmer(state: Arc<AppState>, installed: std::sync::mpsc::Receiver<()>) 
                 if installed.recv().is_err() {
                     return;
                 }
-                while installed.try_recv().is_ok() {}
+                // While edits keep coming, leave the cores to them and to readers: warm once
+                // they pause.
+                loop {
+                    match installed.recv_timeout(WARM_AFTER_QUIET) {
+                        Ok(()) => {}
+                        Err(std::sync::mpsc::RecvTimeoutError::Timeout) => break,
+                        Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => return,
+                    }
+                }
             }
         })
         .expect("a thread can be spawned");

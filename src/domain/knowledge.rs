@@ -50,25 +50,48 @@ impl Index {
     /// those superseded by then as its past. Geometry and derived outlines are shared.
     ///
     /// # Runtime
-    /// O(s log s) for s states ever recorded.
+    /// O(s) to look at the s states ever recorded; only districts changed since `t` are built
+    /// again.
     #[must_use]
     pub fn known_at(&self, t: Instant) -> Self {
         let believed =
             |s: &&StateEntry| s.recorded_at <= t && s.superseded_at.is_none_or(|u| t < u);
-        let mut states: Vec<StateEntry> = self.states.iter().filter(believed).cloned().collect();
-        // A state believed at `t` keeps its `superseded_at`: the history shows it was corrected
-        // later.
-        states.extend(self.past.iter().filter(believed).cloned());
-        let past: Vec<StateEntry> = self
-            .past
-            .iter()
-            .filter(|s| s.superseded_at.is_some_and(|u| u <= t))
-            .cloned()
-            .collect();
+        // A district nothing has happened to since `t` keeps its slices as they are.
+        let untouched = |d: usize| {
+            self.states.district(d).iter().all(|s| s.recorded_at <= t)
+                && self.past.district(d).iter().all(|s| s.superseded_at.is_some_and(|u| u <= t))
+        };
+        let states = self.states.map_districts(|d| {
+            if untouched(d) {
+                return None;
+            }
+            // A state believed at `t` keeps its `superseded_at`: the history shows it was
+            // corrected later.
+            let mut then: Vec<StateEntry> = self
+                .states
+                .district(d)
+                .iter()
+                .chain(self.past.district(d))
+                .filter(believed)
+                .cloned()
+                .collect();
+            then.sort_by_key(|s| s.interval.from);
+            Some(then)
+        });
+        let past = self.past.map_districts(|d| {
+            let gone = self.past.district(d);
+            (!gone.iter().all(|s| s.superseded_at.is_some_and(|u| u <= t))).then(|| {
+                gone.iter()
+                    .filter(|s| s.superseded_at.is_some_and(|u| u <= t))
+                    .cloned()
+                    .collect()
+            })
+        });
         let mut view = self.clone();
         view.knowledge = Some(t);
-        view.set_past(past);
-        view.set_states(states);
+        view.states = states;
+        view.past = past;
+        view.reset_derived();
         view
     }
 

@@ -51,6 +51,19 @@ impl StateTable {
         Self::assemble(chunks)
     }
 
+    /// The table with each district's states replaced by what `change` gives for them (`None`:
+    /// shared as they are).
+    #[must_use]
+    pub fn map_districts(&self, mut change: impl FnMut(usize) -> Option<Vec<StateEntry>>) -> Self {
+        let chunks = self
+            .chunks
+            .iter()
+            .enumerate()
+            .map(|(d, c)| change(d).map_or_else(|| c.clone(), Arc::from))
+            .collect();
+        Self::assemble(chunks)
+    }
+
     #[must_use]
     pub fn len(&self) -> usize {
         self.owner.len()

@@ -51,6 +51,7 @@ export async function startServer(dataDir = path.join(ROOT, 'data/mosul'), extra
   }
   return {
     url,
+    db: path.join(dir, 'test.db'),
     async stop() {
       child.kill('SIGTERM');
       await new Promise((r) => { if (child.exitCode !== null) r(); else child.once('exit', r); });
