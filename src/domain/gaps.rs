@@ -12,11 +12,11 @@
 use std::collections::BTreeMap;
 
 use geo::{Coord, LineString, MultiLineString, Simplify};
-use rstar::{AABB, RTree, primitives::GeomWithData, primitives::Line, primitives::Rectangle};
+use rstar::{AABB, RTree, primitives::GeomWithData, primitives::Line};
 
 use super::borders::BORDER_TOLERANCE_M;
 use super::geometry;
-use super::index::DistrictEntry;
+use super::index::{DistrictEntry, envelope_tree};
 
 const METRES_PER_DEGREE: f64 = 111_320.0;
 /// Lines across a gap shorter than this are a corner glancing at another, not a front, metres.
@@ -25,7 +25,7 @@ const MIN_LINE_M: f64 = 100.0;
 const SIMPLIFY_M: f64 = 5.0;
 
 type Segment = GeomWithData<Line<[f64; 2]>, u32>;
-type Envelope = GeomWithData<Rectangle<[f64; 2]>, u32>;
+type Envelope = super::index::Entry;
 
 /// Every pair `(a, b)`, `a < b`, of districts facing each other across a gap up to `gap_m` wide,
 /// with the centre line of the gap between them.
@@ -95,21 +95,10 @@ impl<'a> World<'a> {
                 }
             }
         }
-        let envelopes = districts
-            .iter()
-            .enumerate()
-            .map(|(i, d)| {
-                let (min, max) = (d.envelope.min(), d.envelope.max());
-                GeomWithData::new(
-                    Rectangle::from_corners([min.x, min.y], [max.x, max.y]),
-                    i as u32,
-                )
-            })
-            .collect();
         Self {
             districts,
             segments: RTree::bulk_load(segments),
-            envelopes: RTree::bulk_load(envelopes),
+            envelopes: envelope_tree(districts),
         }
     }
 

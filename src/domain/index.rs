@@ -14,12 +14,13 @@ use super::changes::{self, Timeline};
 use super::fronts::{self, FrontPiece};
 use super::geometry::{self, Bbox};
 use super::meta::{ContextLayer, Meta};
-use super::model::{Confidence, ControlState, Dataset, District, Faction, Source, Status};
-use super::time::{Instant, Interval};
+use super::model::{Confidence, District, Faction, Source, Status};
 use super::state_table::StateTable;
-use crate::storage::RowInfo;
+use super::time::{Instant, Interval};
 
 pub use super::front_at::{FrontSegment, GainLoss};
+
+mod build;
 
 /// A district with what queries need precomputed.
 #[derive(Debug)]
@@ -76,7 +77,24 @@ impl StateEntry {
     }
 }
 
-type Entry = GeomWithData<Rectangle<[f64; 2]>, u32>;
+pub(crate) type Entry = GeomWithData<Rectangle<[f64; 2]>, u32>;
+
+/// An R-tree of the districts' envelopes, each tagged with its district's position.
+pub(crate) fn envelope_tree(districts: &[DistrictEntry]) -> RTree<Entry> {
+    RTree::bulk_load(
+        districts
+            .iter()
+            .enumerate()
+            .map(|(i, d)| {
+                let (min, max) = (d.envelope.min(), d.envelope.max());
+                GeomWithData::new(
+                    Rectangle::from_corners([min.x, min.y], [max.x, max.y]),
+                    i as u32,
+                )
+            })
+            .collect(),
+    )
+}
 
 /// A context layer with its features serialised once, as served.
 #[derive(Debug, Clone)]
@@ -142,192 +160,6 @@ impl DistrictEntry {
 }
 
 impl Index {
-    /// Builds the index from a valid data set; `recorded_at` gives when each state was recorded
-    /// (the state's start where missing).
-    ///
-    /// # Runtime
-    /// O(n log n) in districts and states, plus one GeoJSON serialisation per district.
-    #[must_use]
-    pub fn build(dataset: Dataset, recorded_at: &[Instant], revision: i64) -> Self {
-        let rows: Vec<RowInfo> = (0..dataset.states.len())
-            .map(|i| RowInfo {
-                id: 0,
-                recorded_at: recorded_at
-                    .get(i)
-                    .copied()
-                    .unwrap_or(dataset.states[i].valid_from),
-                superseded_at: None,
-            })
-            .collect();
-        Self::build_with_past(dataset, &rows, Vec::new(), revision)
-    }
-
-    /// Builds the index of a stored data set, with its history of knowledge.
-    #[must_use]
-    pub fn from_stored(stored: crate::storage::Stored) -> Self {
-        Self::build_with_past(stored.dataset, &stored.rows, stored.past, stored.revision)
-    }
-
-    fn build_with_past(
-        dataset: Dataset,
-        rows: &[RowInfo],
-        past: Vec<(ControlState, RowInfo)>,
-        revision: i64,
-    ) -> Self {
-        let Dataset {
-            factions,
-            sources,
-            districts,
-            states,
-            meta,
-            layers,
-        } = dataset;
-        let layers = layers
-            .into_iter()
-            .map(|layer| {
-                let geojson = serde_json::value::to_raw_value(&serde_json::json!({
-                    "type": "FeatureCollection",
-                    "name": layer.name,
-                    "attribution": layer.attribution,
-                    "features": layer.features,
-                }))
-                .expect("features serialise");
-                LayerEntry { layer, geojson }
-            })
-            .collect();
-        let district_by_id: HashMap<String, u32> = districts
-            .iter()
-            .enumerate()
-            .map(|(i, d)| (d.id.clone(), i as u32))
-            .collect();
-        let districts: Vec<DistrictEntry> = districts.into_iter().map(DistrictEntry::new).collect();
-        let tree = RTree::bulk_load(
-            districts
-                .iter()
-                .enumerate()
-                .map(|(i, d)| {
-                    let (min, max) = (d.envelope.min(), d.envelope.max());
-                    GeomWithData::new(
-                        Rectangle::from_corners([min.x, min.y], [max.x, max.y]),
-                        i as u32,
-                    )
-                })
-                .collect(),
-        );
-        let mut index = Self {
-            factions: Vec::new(),
-            sources: Vec::new(),
-            districts: Arc::new(districts),
-            states: StateTable::default(),
-            past: StateTable::default(),
-            district_by_id: Arc::new(district_by_id),
-            faction_by_id: HashMap::new(),
-            source_by_id: HashMap::new(),
-            tree: Arc::new(tree),
-            timeline: Arc::default(),
-            borders: Arc::default(),
-            border_tree: Arc::default(),
-            fronts: Arc::default(),
-            generalised: Arc::default(),
-            on_front: Arc::default(),
-            side_of: Vec::new(),
-            meta,
-            layers: Arc::new(layers),
-            revision,
-            knowledge: None,
-        };
-        index.set_lists(factions, sources);
-        let current: Vec<StateEntry> = states
-            .iter()
-            .zip(rows)
-            .filter_map(|(s, row)| index.entry(s, row))
-            .collect();
-        let past: Vec<StateEntry> = past
-            .iter()
-            .filter_map(|(s, row)| index.entry(s, row))
-            .collect();
-        index.set_past(past);
-        index.set_states(current);
-        index
-    }
-
-    /// Sets the factions and sources, and what is derived from them.
-    pub(crate) fn set_lists(&mut self, factions: Vec<Faction>, sources: Vec<Source>) {
-        let mut side_names: Vec<&str> = Vec::new();
-        self.side_of = factions
-            .iter()
-            .map(|f| {
-                let side = f.side();
-                let at = side_names
-                    .iter()
-                    .position(|s| *s == side)
-                    .unwrap_or_else(|| {
-                        side_names.push(side);
-                        side_names.len() - 1
-                    });
-                at as u16
-            })
-            .collect();
-        self.faction_by_id = factions
-            .iter()
-            .enumerate()
-            .map(|(i, f)| (f.id.clone(), i as u16))
-            .collect();
-        self.source_by_id = sources
-            .iter()
-            .enumerate()
-            .map(|(i, s)| (s.id.clone(), i as u32))
-            .collect();
-        self.factions = factions;
-        self.sources = sources;
-    }
-
-    /// A state with its ids resolved; `None` for a state of a district or faction not in the
-    /// index (a past state citing what a re-import retired). Unknown sources are left out.
-    pub(crate) fn entry(&self, s: &ControlState, row: &RowInfo) -> Option<StateEntry> {
-        Some(StateEntry {
-            district: *self.district_by_id.get(&s.district)?,
-            status: s.status,
-            factions: s
-                .factions
-                .iter()
-                .map(|f| self.faction_by_id.get(f).copied())
-                .collect::<Option<_>>()?,
-            interval: s.interval(),
-            confidence: s.confidence,
-            sources: s
-                .sources
-                .iter()
-                .filter_map(|x| self.source_by_id.get(x.as_str()).copied())
-                .collect(),
-            note: s.note.as_str().into(),
-            id: row.id,
-            recorded_at: row.recorded_at,
-            superseded_at: row.superseded_at,
-        })
-    }
-
-    /// Sets the states believed and their offsets; the timeline and the front history are
-    /// computed again on first use.
-    pub(crate) fn set_states(&mut self, mut states: Vec<StateEntry>) {
-        states.sort_by_key(|s| (s.district, s.interval.from));
-        self.states = StateTable::from_sorted(states, self.districts.len());
-        self.reset_derived();
-    }
-
-    /// Forgets what is derived from the states: computed again on first use.
-    pub(crate) fn reset_derived(&mut self) {
-        self.timeline = Arc::default();
-        self.fronts = Arc::default();
-        self.on_front = Arc::default();
-    }
-
-    /// Sets the states no longer believed.
-    pub(crate) fn set_past(&mut self, mut past: Vec<StateEntry>) {
-        past.sort_by_key(|s| (s.district, s.interval.from, s.recorded_at, s.id));
-        self.past = StateTable::from_sorted(past, self.districts.len());
-    }
-
     /// Whether a front runs between districts held by these two sides: both held, by factions
     /// of different alliances. Allies have no front between them, and a contested district is
     /// the front zone itself, not one side of a line.

@@ -59,7 +59,11 @@ impl Index {
         // A district nothing has happened to since `t` keeps its slices as they are.
         let untouched = |d: usize| {
             self.states.district(d).iter().all(|s| s.recorded_at <= t)
-                && self.past.district(d).iter().all(|s| s.superseded_at.is_some_and(|u| u <= t))
+                && self
+                    .past
+                    .district(d)
+                    .iter()
+                    .all(|s| s.superseded_at.is_some_and(|u| u <= t))
         };
         let states = self.states.map_districts(|d| {
             if untouched(d) {
@@ -116,18 +120,5 @@ impl Index {
                 .collect(),
             note: s.note.to_string(),
         }
-    }
-
-    /// The last instant anything was recorded or superseded: what `known_at` later than it
-    /// would show is what is believed now.
-    #[must_use]
-    pub fn last_recorded(&self) -> Option<Instant> {
-        let recorded = self
-            .states
-            .iter()
-            .chain(self.past.iter())
-            .map(|s| s.recorded_at);
-        let superseded = self.past.iter().filter_map(|s| s.superseded_at);
-        recorded.chain(superseded).max()
     }
 }

@@ -412,11 +412,10 @@ pub async fn add_record(
 pub async fn me(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse> {
     let writer = auth::writer(&state)?;
     let token = auth::bearer(&req)?;
-    let signed = web::block(move || {
-        auth::authorise(&writer, token.as_deref(), Role::Editor, "signing in")
-    })
-    .await
-    .map_err(|e| AppError::Unexpected(e.into()))??;
+    let signed =
+        web::block(move || auth::authorise(&writer, token.as_deref(), Role::Editor, "signing in"))
+            .await
+            .map_err(|e| AppError::Unexpected(e.into()))??;
     Ok(HttpResponse::Ok()
         .insert_header((header::CACHE_CONTROL, "no-store"))
         .json(serde_json::json!({ "name": signed.name, "role": signed.role.as_str() })))

@@ -77,15 +77,19 @@ impl AppState {
         };
         // Every instant between two changes of knowledge shows the same map: key the view by the
         // last change at or before `t`.
-        let basis = current
+        let (mut basis, mut latest) = (None::<Instant>, None::<Instant>);
+        for u in current
             .states
             .iter()
             .chain(current.past.iter())
             .flat_map(|s| [Some(s.recorded_at), s.superseded_at])
             .flatten()
-            .filter(|&u| u <= t)
-            .max();
-        let latest = current.last_recorded();
+        {
+            latest = latest.max(Some(u));
+            if u <= t {
+                basis = basis.max(Some(u));
+            }
+        }
         if basis.is_some() && basis == latest {
             return current;
         }

@@ -25,8 +25,9 @@ export class Knowledge {
     if (Number.isFinite(known)) {
       this.input.value = new Date(known).toISOString().slice(0, 10);
       this.banner.hidden = false;
-      this.banner.textContent = `As published on ${new Date(known).toISOString().slice(0, 16).replace('T', ' ')} UTC: `
-        + 'the map, history and figures as the server gave them then. States corrected since are marked.';
+      this.banner.textContent = `As published on ${new Date(known).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+      this.banner.title = 'The map, history and figures as the server gave them then; states corrected since are '
+        + 'marked in the district panel. "Now" under Publishing history goes back to what is believed today.';
       document.body.dataset.known = new Date(known).toISOString();
     }
     clear.hidden = !Number.isFinite(known);

@@ -1,0 +1,186 @@
+//! Building the index from a data set or a stored one, and setting its parts.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use super::{DistrictEntry, Index, LayerEntry, StateEntry};
+use crate::domain::model::{ControlState, Dataset, Faction, Source};
+use crate::domain::state_table::StateTable;
+use crate::domain::time::Instant;
+use crate::storage::RowInfo;
+
+impl Index {
+    /// Builds the index from a valid data set; `recorded_at` gives when each state was recorded
+    /// (the state's start where missing).
+    ///
+    /// # Runtime
+    /// O(n log n) in districts and states, plus one GeoJSON serialisation per district.
+    #[must_use]
+    pub fn build(dataset: Dataset, recorded_at: &[Instant], revision: i64) -> Self {
+        let rows: Vec<RowInfo> = (0..dataset.states.len())
+            .map(|i| RowInfo {
+                id: 0,
+                recorded_at: recorded_at
+                    .get(i)
+                    .copied()
+                    .unwrap_or(dataset.states[i].valid_from),
+                superseded_at: None,
+            })
+            .collect();
+        Self::build_with_past(dataset, &rows, Vec::new(), revision)
+    }
+
+    /// Builds the index of a stored data set, with its history of knowledge.
+    #[must_use]
+    pub fn from_stored(stored: crate::storage::Stored) -> Self {
+        Self::build_with_past(stored.dataset, &stored.rows, stored.past, stored.revision)
+    }
+
+    fn build_with_past(
+        dataset: Dataset,
+        rows: &[RowInfo],
+        past: Vec<(ControlState, RowInfo)>,
+        revision: i64,
+    ) -> Self {
+        let Dataset {
+            factions,
+            sources,
+            districts,
+            states,
+            meta,
+            layers,
+        } = dataset;
+        let layers = layers
+            .into_iter()
+            .map(|layer| {
+                let geojson = serde_json::value::to_raw_value(&serde_json::json!({
+                    "type": "FeatureCollection",
+                    "name": layer.name,
+                    "attribution": layer.attribution,
+                    "features": layer.features,
+                }))
+                .expect("features serialise");
+                LayerEntry { layer, geojson }
+            })
+            .collect();
+        let district_by_id: HashMap<String, u32> = districts
+            .iter()
+            .enumerate()
+            .map(|(i, d)| (d.id.clone(), i as u32))
+            .collect();
+        let districts: Vec<DistrictEntry> = districts.into_iter().map(DistrictEntry::new).collect();
+        let tree = super::envelope_tree(&districts);
+        let mut index = Self {
+            factions: Vec::new(),
+            sources: Vec::new(),
+            districts: Arc::new(districts),
+            states: StateTable::default(),
+            past: StateTable::default(),
+            district_by_id: Arc::new(district_by_id),
+            faction_by_id: HashMap::new(),
+            source_by_id: HashMap::new(),
+            tree: Arc::new(tree),
+            timeline: Arc::default(),
+            borders: Arc::default(),
+            border_tree: Arc::default(),
+            fronts: Arc::default(),
+            generalised: Arc::default(),
+            on_front: Arc::default(),
+            side_of: Vec::new(),
+            meta,
+            layers: Arc::new(layers),
+            revision,
+            knowledge: None,
+        };
+        index.set_lists(factions, sources);
+        let current: Vec<StateEntry> = states
+            .iter()
+            .zip(rows)
+            .filter_map(|(s, row)| index.entry(s, row))
+            .collect();
+        let past: Vec<StateEntry> = past
+            .iter()
+            .filter_map(|(s, row)| index.entry(s, row))
+            .collect();
+        index.set_past(past);
+        index.set_states(current);
+        index
+    }
+
+    /// Sets the factions and sources, and what is derived from them.
+    pub(crate) fn set_lists(&mut self, factions: Vec<Faction>, sources: Vec<Source>) {
+        let mut side_names: Vec<&str> = Vec::new();
+        self.side_of = factions
+            .iter()
+            .map(|f| {
+                let side = f.side();
+                let at = side_names
+                    .iter()
+                    .position(|s| *s == side)
+                    .unwrap_or_else(|| {
+                        side_names.push(side);
+                        side_names.len() - 1
+                    });
+                at as u16
+            })
+            .collect();
+        self.faction_by_id = factions
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (f.id.clone(), i as u16))
+            .collect();
+        self.source_by_id = sources
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.id.clone(), i as u32))
+            .collect();
+        self.factions = factions;
+        self.sources = sources;
+    }
+
+    /// A state with its ids resolved; `None` for a state of a district or faction not in the
+    /// index (a past state citing what a re-import retired). Unknown sources are left out.
+    pub(crate) fn entry(&self, s: &ControlState, row: &RowInfo) -> Option<StateEntry> {
+        Some(StateEntry {
+            district: *self.district_by_id.get(&s.district)?,
+            status: s.status,
+            factions: s
+                .factions
+                .iter()
+                .map(|f| self.faction_by_id.get(f).copied())
+                .collect::<Option<_>>()?,
+            interval: s.interval(),
+            confidence: s.confidence,
+            sources: s
+                .sources
+                .iter()
+                .filter_map(|x| self.source_by_id.get(x.as_str()).copied())
+                .collect(),
+            note: s.note.as_str().into(),
+            id: row.id,
+            recorded_at: row.recorded_at,
+            superseded_at: row.superseded_at,
+        })
+    }
+
+    /// Sets the states believed and their offsets; the timeline and the front history are
+    /// computed again on first use.
+    pub(crate) fn set_states(&mut self, mut states: Vec<StateEntry>) {
+        states.sort_by_key(|s| (s.district, s.interval.from));
+        self.states = StateTable::from_sorted(states, self.districts.len());
+        self.reset_derived();
+    }
+
+    /// Forgets what is derived from the states: computed again on first use.
+    pub(crate) fn reset_derived(&mut self) {
+        self.timeline = Arc::default();
+        self.fronts = Arc::default();
+        self.on_front = Arc::default();
+    }
+
+    /// Sets the states no longer believed.
+    pub(crate) fn set_past(&mut self, mut past: Vec<StateEntry>) {
+        past.sort_by_key(|s| (s.district, s.interval.from, s.recorded_at, s.id));
+        self.past = StateTable::from_sorted(past, self.districts.len());
+    }
+}
