@@ -1,13 +1,16 @@
-"""Drives edits for scripts/bench-edits over one keep-alive connection.
+"""Drives edits for scripts/bench-edits, each client over its own keep-alive connection.
 
-    bench_edits.py PORT TOKEN latency N     N edits, one after another: p50 / p99 request → 201
-    bench_edits.py PORT TOKEN sustained S   edits for S seconds: edits per second
-    bench_edits.py PORT TOKEN known 0       an uncached snapshot with known_at (ms)
+    bench_edits.py PORT TOKEN latency N        N edits, one after another: p50 / p99 request → 201
+    bench_edits.py PORT TOKEN sustained S [C]  edits for S seconds from C clients (default 1) at
+                                               once: edits per second
+    bench_edits.py PORT TOKEN paced S R        R edits per second for S seconds (one client)
+    bench_edits.py PORT TOKEN known 0          three earlier edits' instants, for known_at
 """
 import http.client
 import json
 import random
 import sys
+import threading
 import time
 
 port, token, mode, amount = int(sys.argv[1]), sys.argv[2], sys.argv[3], float(sys.argv[4])
@@ -22,7 +25,7 @@ rng = random.Random(5)
 headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
 
 
-def edit():
+def edit(conn=conn, rng=rng):
     d = rng.choice(districts)
     day = rng.randrange(0, 1000)
     body = {
@@ -44,17 +47,37 @@ if mode == "latency":
     p = lambda q: times[min(len(times) - 1, int(q * len(times)))] * 1000
     print(f"{'one edit request → 201 (' + str(len(times)) + ' edits)':<44} p50 {p(0.5):.1f} ms, p99 {p(0.99):.1f} ms")
 elif mode == "sustained":
-    end, n = time.perf_counter() + amount, 0
-    while time.perf_counter() < end:
+    clients = int(sys.argv[5]) if len(sys.argv) > 5 else 1
+    end, counts = time.perf_counter() + amount, [0] * clients
+
+    def client(k):
+        mine = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+        mine_rng = random.Random(100 + k)
+        while time.perf_counter() < end:
+            edit(mine, mine_rng)
+            counts[k] += 1
+
+    threads = [threading.Thread(target=client, args=(k,)) for k in range(clients)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    label = f"sustained edits, {clients} client" + ("s" if clients > 1 else "")
+    print(f"{label:<44} {sum(counts) / amount:.0f} edits/s")
+elif mode == "paced":
+    rate = float(sys.argv[5])
+    start, n = time.perf_counter(), 0
+    while time.perf_counter() < start + amount:
         edit()
         n += 1
-    print(f"{'sustained edits, one client':<44} {n / amount:.0f} edits/s")
+        wait = start + n / rate - time.perf_counter()
+        if wait > 0:
+            time.sleep(wait)
+    print(f"{'paced edits':<44} {n / amount:.0f} edits/s")
 else:
-    conn.request("GET", "/api/edits?limit=2")
-    at = json.loads(conn.getresponse().read())["edits"][-1]["at"]
-    start = time.perf_counter()
-    conn.request("GET", f"/api/snapshot?at=2021-06-01&known_at={at}")
-    r = conn.getresponse()
-    r.read()
-    assert r.status == 200, r.status
-    print(f"{(time.perf_counter() - start) * 1000:.0f} ms")
+    # Instants of earlier edits, for known_at: scripts/bench-edits asks for the snapshots with
+    # curl, like the other snapshot figures.
+    conn.request("GET", "/api/edits?limit=300")
+    edits = json.loads(conn.getresponse().read())["edits"]
+    for back in (1, 100, 250):
+        print(edits[min(back, len(edits) - 1)]["at"])

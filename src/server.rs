@@ -161,9 +161,9 @@ pub fn open_index(db: &Path, seed: Option<&Path>) -> anyhow::Result<Index> {
 /// parts.
 const WARM_AFTER_QUIET: Duration = Duration::from_millis(500);
 
-/// Shared boundaries, the timeline and the front's history are computed on first use; compute
-/// them off the request path, for the first index and after each new one is installed (a burst of
-/// edits is computed for once, on the newest index).
+/// Shared boundaries, the timeline, the front's history and the instants of knowledge are
+/// computed on first use; compute them off the request path, for the first index and after each
+/// new one is installed (a burst of edits is computed for once, on the newest index).
 fn spawn_warmer(state: Arc<AppState>, installed: std::sync::mpsc::Receiver<()>) {
     std::thread::Builder::new()
         .name("frontline-warm".into())
@@ -172,6 +172,7 @@ fn spawn_warmer(state: Arc<AppState>, installed: std::sync::mpsc::Receiver<()>) 
                 let index = state.current();
                 index.timeline();
                 index.fronts();
+                index.instants();
                 drop(index);
                 if installed.recv().is_err() {
                     return;
@@ -199,8 +200,13 @@ fn spawn_reloader(db: std::path::PathBuf, state: Arc<AppState>, every: Duration)
         .spawn(move || {
             loop {
                 std::thread::sleep(every);
-                let current = state.current().revision;
-                let newer = storage::read_revision(&db).is_ok_and(|r| r != current);
+                // An edit of this server commits and installs under the writer lock: look under
+                // it too, or its own commit would seem to be another process's.
+                let newer = {
+                    let _writing = state.writer.as_ref().map(|w| w.store.lock());
+                    let current = state.current().revision;
+                    storage::read_revision(&db).is_ok_and(|r| r != current)
+                };
                 if !newer {
                     continue;
                 }
@@ -209,6 +215,7 @@ fn spawn_reloader(db: std::path::PathBuf, state: Arc<AppState>, every: Duration)
                         // Warm the new index before it serves, like the first one.
                         index.timeline();
                         index.fronts();
+                        index.instants();
                         let _writing = state.writer.as_ref().map(|w| w.store.lock());
                         tracing::info!(revision = index.revision, "reloaded the index after another process wrote");
                         http::auth::install(&state, index);

@@ -13,6 +13,7 @@ use super::borders::{self, Border};
 use super::changes::{self, Timeline};
 use super::fronts::{self, FrontPiece};
 use super::geometry::{self, Bbox};
+use super::instants::Instants;
 use super::meta::{ContextLayer, Meta};
 use super::model::{Confidence, District, Faction, Source, Status};
 use super::state_table::StateTable;
@@ -122,6 +123,8 @@ pub struct Index {
     pub(crate) tree: Arc<RTree<Entry>>,
     /// What changes when, derived from `states` on first use.
     timeline: Arc<OnceLock<Timeline>>,
+    /// When knowledge changed, derived from `states` and `past` on first use.
+    pub(crate) instants: Arc<OnceLock<Instants>>,
     pub(crate) borders: Arc<OnceLock<Vec<Border>>>,
     /// The borders' envelopes, for finding those in a box.
     pub(crate) border_tree: Arc<OnceLock<RTree<Entry>>>,
@@ -198,6 +201,12 @@ impl Index {
             let area: Vec<f64> = self.districts.iter().map(|d| d.area_km2).collect();
             changes::build(&self.states, &area, self.factions.len())
         })
+    }
+
+    /// Every instant at which what is believed changed (computed on first use).
+    pub fn instants(&self) -> &Instants {
+        self.instants
+            .get_or_init(|| Instants::of(self.states.iter().chain(self.past.iter())))
     }
 
     /// District `d`'s states, in time order.

@@ -1,6 +1,8 @@
 //! The history of knowledge in the index: deriving the index after an edit (sharing all that the
 //! edit did not touch), and the index as the map was known at an earlier instant.
 
+use std::sync::{Arc, OnceLock};
+
 use super::index::{Index, StateEntry};
 use super::model::{ControlState, Faction, Source};
 use super::time::Instant;
@@ -23,6 +25,22 @@ impl Index {
     ) -> Self {
         let mut next = self.clone();
         next.revision = revision;
+        // What the edit recorded (states new to the district) and when it stopped believing.
+        if let Some(known) = self.instants.get() {
+            let before: std::collections::HashSet<i64> = self
+                .states
+                .district(d as usize)
+                .iter()
+                .map(|s| s.id)
+                .collect();
+            let recorded = current.iter().filter(|s| !before.contains(&s.id));
+            let more = recorded
+                .map(|s| s.recorded_at)
+                .chain(superseded.iter().filter_map(|s| s.superseded_at));
+            next.instants = Arc::new(OnceLock::from(known.with(more)));
+        } else {
+            next.instants = Arc::default();
+        }
         let mut current = current;
         current.sort_by_key(|s| s.interval.from);
         next.states = self.states.with_district(d as usize, current);
@@ -50,20 +68,15 @@ impl Index {
     /// those superseded by then as its past. Geometry and derived outlines are shared.
     ///
     /// # Runtime
-    /// O(s) to look at the s states ever recorded; only districts changed since `t` are built
-    /// again.
+    /// O(n) for n districts; only districts changed since `t` are built again.
     #[must_use]
     pub fn known_at(&self, t: Instant) -> Self {
         let believed =
             |s: &&StateEntry| s.recorded_at <= t && s.superseded_at.is_none_or(|u| t < u);
         // A district nothing has happened to since `t` keeps its slices as they are.
         let untouched = |d: usize| {
-            self.states.district(d).iter().all(|s| s.recorded_at <= t)
-                && self
-                    .past
-                    .district(d)
-                    .iter()
-                    .all(|s| s.superseded_at.is_some_and(|u| u <= t))
+            self.states.changed(d).is_none_or(|u| u <= t)
+                && self.past.changed(d).is_none_or(|u| u <= t)
         };
         let states = self.states.map_districts(|d| {
             if untouched(d) {
@@ -84,7 +97,7 @@ impl Index {
         });
         let past = self.past.map_districts(|d| {
             let gone = self.past.district(d);
-            (!gone.iter().all(|s| s.superseded_at.is_some_and(|u| u <= t))).then(|| {
+            self.past.changed(d).is_some_and(|u| u > t).then(|| {
                 gone.iter()
                     .filter(|s| s.superseded_at.is_some_and(|u| u <= t))
                     .cloned()
@@ -93,6 +106,7 @@ impl Index {
         });
         let mut view = self.clone();
         view.knowledge = Some(t);
+        view.instants = Arc::default();
         view.states = states;
         view.past = past;
         view.reset_derived();

@@ -10,6 +10,7 @@ pub mod gaps;
 pub mod generalise;
 pub mod geometry;
 pub mod index;
+pub mod instants;
 pub mod knowledge;
 pub mod limits;
 pub mod meta;

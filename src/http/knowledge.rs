@@ -2,12 +2,14 @@
 //! the parameter off the query (so each handler's own parameters stay strict) and leaves the
 //! instant in the request; [`AppState::view`] gives the handler the index as known then.
 
-use std::sync::Arc;
+use std::num::NonZeroUsize;
+use std::sync::{Arc, Mutex};
 
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::middleware::Next;
 use actix_web::{HttpMessage, HttpRequest};
+use lru::LruCache;
 
 use super::AppState;
 use crate::domain::index::Index;
@@ -19,6 +21,29 @@ pub const PARAMETER: &str = "known_at";
 
 /// How many views of earlier knowledge are kept.
 pub const VIEWS_KEPT: usize = 8;
+
+/// How many requested instants are remembered with the change of knowledge they fall after.
+const BASES_KEPT: usize = 256;
+
+/// Views of earlier knowledge, by revision and the last change of knowledge they show; and, by
+/// revision and requested instant, that change (`None`: the view is the current one), so a
+/// page asking many times with one `known_at` does not look through every state each time.
+pub struct Views {
+    views: Mutex<LruCache<(i64, i64), Arc<Index>>>,
+    bases: Mutex<LruCache<(i64, i64), Option<Instant>>>,
+}
+
+impl Default for Views {
+    fn default() -> Self {
+        fn kept<V>(n: usize) -> LruCache<(i64, i64), V> {
+            LruCache::new(NonZeroUsize::new(n).expect("non-zero"))
+        }
+        Self {
+            views: Mutex::new(kept(VIEWS_KEPT)),
+            bases: Mutex::new(kept(BASES_KEPT)),
+        }
+    }
+}
 
 /// The `known_at` instant of a request.
 #[derive(Debug, Clone, Copy)]
@@ -75,36 +100,48 @@ impl AppState {
         let Some(KnownAt(t)) = req.extensions().get::<KnownAt>().copied() else {
             return current;
         };
-        // Every instant between two changes of knowledge shows the same map: key the view by the
-        // last change at or before `t`.
-        let (mut basis, mut latest) = (None::<Instant>, None::<Instant>);
-        for u in current
-            .states
-            .iter()
-            .chain(current.past.iter())
-            .flat_map(|s| [Some(s.recorded_at), s.superseded_at])
-            .flatten()
-        {
-            latest = latest.max(Some(u));
-            if u <= t {
-                basis = basis.max(Some(u));
-            }
-        }
-        if basis.is_some() && basis == latest {
+        let asked = (current.revision, t.0);
+        let known = self
+            .views
+            .bases
+            .lock()
+            .expect("not poisoned")
+            .get(&asked)
+            .copied();
+        let basis = known.unwrap_or_else(|| {
+            let basis = basis_of(&current, t);
+            self.views
+                .bases
+                .lock()
+                .expect("not poisoned")
+                .put(asked, basis);
+            basis
+        });
+        let Some(basis) = basis else {
             return current;
-        }
-        let basis = basis.unwrap_or(Instant(i64::MIN));
+        };
         let key = (current.revision, basis.0);
-        let mut views = self.views.lock().expect("the view cache is not poisoned");
-        if let Some(view) = views.get(&key) {
+        if let Some(view) = self.views.views.lock().expect("not poisoned").get(&key) {
             return view.clone();
         }
-        drop(views);
         let view = Arc::new(current.known_at(basis));
         self.views
+            .views
             .lock()
-            .expect("the view cache is not poisoned")
+            .expect("not poisoned")
             .put(key, view.clone());
         view
+    }
+}
+
+/// Every instant between two changes of knowledge shows the same map: the last change at or
+/// before `t`, or `None` when that is the latest change (the map as now believed).
+fn basis_of(current: &Index, t: Instant) -> Option<Instant> {
+    let instants = current.instants();
+    let basis = instants.at_or_before(t);
+    if basis.is_some() && basis == instants.latest() {
+        None
+    } else {
+        Some(basis.unwrap_or(Instant(i64::MIN)))
     }
 }

@@ -64,8 +64,8 @@ pub struct AppState {
     /// Told after each new index is installed: a thread computes its timeline and front
     /// history off the request path (several edits in a row are computed for once).
     pub warm: Option<std::sync::mpsc::Sender<()>>,
-    /// The index as known at earlier instants, by revision and instant.
-    pub views: std::sync::Mutex<lru::LruCache<(i64, i64), Arc<Index>>>,
+    /// The index as known at earlier instants.
+    pub views: knowledge::Views,
 }
 
 /// Memory kept for encoded vector tiles.
@@ -85,9 +85,7 @@ impl AppState {
             public_url: None,
             writer: None,
             warm: None,
-            views: std::sync::Mutex::new(lru::LruCache::new(
-                std::num::NonZeroUsize::new(knowledge::VIEWS_KEPT).expect("non-zero"),
-            )),
+            views: knowledge::Views::default(),
         }
     }
 

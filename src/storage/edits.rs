@@ -1,7 +1,7 @@
 //! Edits: every accepted write is one row of `edits`, and the states it recorded and superseded
 //! point at it. Nothing is updated in place but the end of a state's transaction time.
 
-use rusqlite::{Connection, Transaction, params};
+use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
 use super::load::RowInfo;
 use super::{Result, StorageError, Store, Wkb, revision_of};
@@ -223,7 +223,12 @@ pub(super) fn new_edit(
     comment: &str,
     now: Instant,
 ) -> Result<EditId> {
-    let last: Option<i64> = tx.query_row("SELECT MAX(at) FROM edits", [], |r| r.get(0))?;
+    // Instants never decrease with the id, so the last edit's is the latest (no scan).
+    let last: Option<i64> = tx
+        .query_row("SELECT at FROM edits ORDER BY id DESC LIMIT 1", [], |r| {
+            r.get(0)
+        })
+        .optional()?;
     let at = Instant(last.map_or(now.0, |l| l.max(now.0)));
     tx.execute(
         "INSERT INTO edits (at, author, kind, comment) VALUES (?1, ?2, ?3, ?4)",

@@ -53,6 +53,13 @@ test('an editor records a change from the panel and the map shows it at once; th
   assert.match(problems, /`sources`/);
   assert.equal((await snapshot('at=2017-06-03')).status, 'contested');
 
+  const changesOnPage = () => page.evaluate(() => window.frontline.timeline.instants
+    .map((i) => `${new Date(i.at).toISOString()} ${i.changes} ${i.handovers}`));
+  const changesServed = async () => (await (await fetch(`${server.url}/api/timeline`)).json()).instants
+    .map((i) => `${new Date(i.at).toISOString()} ${i.changes} ${i.handovers}`);
+  const before = await changesServed();
+  assert.deepEqual(await changesOnPage(), before);
+
   await page.check('#record-form input[name=factions][value=isil]');
   await page.fill('#record-form input[name=valid_to]', '2017-06-05');
   await page.selectOption('#record-form select[name=sources]', { index: 0 });
@@ -62,6 +69,10 @@ test('an editor records a change from the panel and the map shows it at once; th
   assert.equal(look.status, 'held');
   assert.equal(look.faction, 'isil');
   assert.deepEqual((await snapshot('at=2017-06-03')).factions, ['isil']);
+  // The slider's strip and ← / → steps follow the new changes.
+  const afterWrite = await changesServed();
+  assert.notDeepEqual(afterWrite, before);
+  assert.deepEqual(await changesOnPage(), afterWrite);
   await page.waitForSelector('#panel details.superseded');
   assert.match(await page.textContent('#panel details.superseded summary'), /Corrected or withdrawn \(1\)/);
   const edits = (await (await fetch(`${server.url}/api/edits`)).json()).edits;

@@ -170,15 +170,21 @@ async function start() {
     document.body.dataset.date = new Date(at).toISOString();
   }
 
-  /** After an editor's write: the new states are fetched and painted, and the panel reopened. */
+  /**
+   * After an editor's write: the new states are fetched and painted, the timeline's strip and
+   * steps and the region's area chart follow them, and the panel is reopened.
+   */
   async function refresh(id) {
-    control.load(decodeStream(await binary('/api/states.bin'), factions.map((f) => f.id)));
+    const [fresh, changes] = await Promise.all([binary('/api/states.bin'), api.timeline()]);
+    control.load(decodeStream(fresh, factions.map((f) => f.id)));
     control.seek(t);
     const all = layer.ids.map((_, slot) => slot);
     const changed = layer.paint(all, (slot) => control.sides[control.code[slot]]);
     front.update(layer.keys, changed);
     legend.update(layer.keys);
-    await panel.open(id);
+    if (Number.isFinite(compare.cmp)) compare.update(t);
+    tl.setData(changes);
+    await Promise.all([panel.open(id), picker.pick()]);
     document.body.dataset.written = String(Number(document.body.dataset.written ?? 0) + 1);
     window.dispatchEvent(new CustomEvent('frontline:written', { detail: id }));
   }

@@ -13,13 +13,7 @@ export class Timeline {
    * @param {(t: number, settled: boolean) => void} onChange settled is false while dragging
    */
   constructor(data, onChange) {
-    this.start = Date.parse(data.start);
-    this.end = Date.parse(data.end);
-    this.instants = data.instants.map((i) => ({ at: Date.parse(i.at), changes: i.changes, handovers: i.handovers }));
-    const steps = this.instants.filter((i) => i.handovers > 0).map((i) => i.at);
-    this.steps = steps.length ? steps : this.instants.map((i) => i.at);
     this.onChange = onChange;
-    this.t = this.end;
     this.timer = null;
 
     this.slider = document.getElementById('slider');
@@ -28,10 +22,9 @@ export class Timeline {
     this.playButton = document.getElementById('play');
     this.speed = document.getElementById('speed');
     this.strip = document.getElementById('strip');
-
-    this.slider.min = String(this.start);
-    this.slider.max = String(Math.max(this.end, this.start + DAY));
     this.slider.step = 'any';
+    this.setData(data);
+    this.t = this.end;
 
     this.slider.addEventListener('input', () => this.fromSlider(false));
     this.slider.addEventListener('change', () => this.fromSlider(true));
@@ -49,6 +42,20 @@ export class Timeline {
     this.speed.addEventListener('change', () => { if (this.timer) { this.pause(); this.play(); } });
     document.addEventListener('keydown', (e) => this.onKey(e));
     new ResizeObserver(() => this.drawStrip()).observe(this.strip);
+  }
+
+  /** Takes a new timeline (after an edit): the range, the steps and the strip follow it. */
+  setData(data) {
+    this.start = Date.parse(data.start);
+    this.end = Date.parse(data.end);
+    this.instants = data.instants.map((i) => ({ at: Date.parse(i.at), changes: i.changes, handovers: i.handovers }));
+    const steps = this.instants.filter((i) => i.handovers > 0).map((i) => i.at);
+    this.steps = steps.length ? steps : this.instants.map((i) => i.at);
+    this.slider.min = String(this.start);
+    this.slider.max = String(Math.max(this.end, this.start + DAY));
+    this.strip.dataset.instants = String(this.instants.length);
+    if (this.t !== undefined) this.slider.value = String(this.t);
+    this.drawStrip();
   }
 
   fromSlider(settled) {

@@ -81,6 +81,7 @@ impl Index {
             source_by_id: HashMap::new(),
             tree: Arc::new(tree),
             timeline: Arc::default(),
+            instants: Arc::default(),
             borders: Arc::default(),
             border_tree: Arc::default(),
             fronts: Arc::default(),
@@ -168,6 +169,7 @@ impl Index {
     pub(crate) fn set_states(&mut self, mut states: Vec<StateEntry>) {
         states.sort_by_key(|s| (s.district, s.interval.from));
         self.states = StateTable::from_sorted(states, self.districts.len());
+        self.instants = Arc::default();
         self.reset_derived();
     }
 
@@ -182,5 +184,6 @@ impl Index {
     pub(crate) fn set_past(&mut self, mut past: Vec<StateEntry>) {
         past.sort_by_key(|s| (s.district, s.interval.from, s.recorded_at, s.id));
         self.past = StateTable::from_sorted(past, self.districts.len());
+        self.instants = Arc::default();
     }
 }
