@@ -140,6 +140,9 @@ pub struct Index {
     pub layers: Arc<Vec<LayerEntry>>,
     /// The store revision this index was built from.
     pub revision: i64,
+    /// Names the districts' outlines (ids, names, groups, geometry): what the time-free outline
+    /// tiles show. Unchanged by edits of states, so those tiles stay cached across them.
+    pub outline_version: i64,
     /// `None` for what is believed now; `Some(t)` for the map as it was known at `t`.
     pub knowledge: Option<Instant>,
 }

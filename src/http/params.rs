@@ -260,15 +260,15 @@ pub struct TileQuery {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct GeometryTileQuery {
-    #[serde(default, deserialize_with = "revision")]
+    #[serde(default, deserialize_with = "outline_version")]
     pub v: Option<i64>,
 }
 
-fn revision<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
+fn outline_version<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
     let s = String::deserialize(d)?;
     s.parse::<i64>().map(Some).map_err(|_| {
         serde::de::Error::custom(format!(
-            "parameter `v`: '{s}' is not a data revision: use the whole number the tile URLs of /tiles/districts.json carry"
+            "parameter `v`: '{s}' is not an outline version: use the whole number the tile URLs of /tiles/districts.json carry"
         ))
     })
 }

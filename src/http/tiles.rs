@@ -1,5 +1,5 @@
 //! Vector tiles: dated ones, `/tiles/control/{z}/{x}/{y}.mvt?at=T`, and the geometry without
-//! time, `/tiles/districts/{z}/{x}/{y}.mvt?v=REVISION`, with their TileJSON documents; the table
+//! time, `/tiles/districts/{z}/{x}/{y}.mvt?v=VERSION`, with their TileJSON documents; the table
 //! of borders that colours the geometry's borders, `/api/borders.bin`.
 
 use actix_web::http::header;
@@ -88,8 +88,9 @@ pub async fn state_stream(
     )
 }
 
-/// A tile of district outlines, borders and label anchors, the same at every instant. Asked for
-/// with the current revision (`v`, as the TileJSON gives it) it may be cached for good.
+/// A tile of district outlines, borders and label anchors, the same at every instant and
+/// whatever is known. Asked for with the current outline version (`v`, as the TileJSON gives it)
+/// it may be cached for good: edits of states do not change it.
 pub async fn geometry(
     req: HttpRequest,
     state: web::Data<AppState>,
@@ -98,8 +99,8 @@ pub async fn geometry(
 ) -> Result<HttpResponse> {
     let (z, x, y) = path.into_inner();
     let tile = tile_id(&z, &x, &y)?;
-    let index = state.view(&req);
-    let current = q.v == Some(index.revision);
+    let index = state.current();
+    let current = q.v == Some(index.outline_version);
     let key = tiles::cache::Key::geometry(&index, tile);
     let mut response = cached_tile(&req, &state, key, move || {
         tiles::geometry::geometry_tile(&index, tile)

@@ -37,12 +37,13 @@ impl Key {
     }
 
     /// The key of the geometry tile `tile` of `index` ([`super::geometry`]), the same at every
-    /// instant: `since` is `i64::MAX`, after every change.
+    /// instant and whatever is known: keyed by the outline version, `since` is `i64::MAX`,
+    /// after every change.
     #[must_use]
     pub fn geometry(index: &Index, tile: TileId) -> Self {
         Self {
-            revision: index.revision,
-            knowledge: index.knowledge.map_or(i64::MAX, |t| t.0),
+            revision: index.outline_version,
+            knowledge: i64::MAX,
             tile,
             since: i64::MAX,
         }

@@ -364,6 +364,15 @@ fn a_recorded_state_splits_what_was_believed_and_the_earlier_knowledge_stays_rea
 #[test]
 fn a_withdrawn_state_leaves_its_period_unknown_and_sources_factions_and_districts_can_be_added() {
     let s = serve_small();
+    // The outline tiles' URLs name their version: edits of states leave them cached; a new
+    // district does not.
+    let outlines = || {
+        get(s.port, "/tiles/districts.json").json["tiles"][0]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    let first_outlines = outlines();
     let a = send(
         s.port,
         "DELETE",
@@ -428,6 +437,7 @@ fn a_withdrawn_state_leaves_its_period_unknown_and_sources_factions_and_district
         Some(&faction.to_string()),
     );
     assert_eq!(a.status, 201, "{}", a.json);
+    assert_eq!(outlines(), first_outlines);
     let district = json!({
         "type": "Feature", "id": "far-east",
         "properties": {"name": "Far East", "comment": "outline from the municipality"},
@@ -441,6 +451,7 @@ fn a_withdrawn_state_leaves_its_period_unknown_and_sources_factions_and_district
         Some(&district.to_string()),
     );
     assert_eq!(a.status, 201, "{}", a.json);
+    assert_ne!(outlines(), first_outlines);
     let overlapping = json!({
         "type": "Feature", "id": "overlap", "properties": {"name": "Overlap"},
         "geometry": {"type": "Polygon", "coordinates": [[[43.005,36.0],[43.015,36.0],[43.015,36.01],[43.005,36.01],[43.005,36.0]]]}

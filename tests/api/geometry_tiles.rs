@@ -1,6 +1,6 @@
 //! The web map's time-free geometry: outline tiles whose feature ids are the state stream's
 //! district indices, a border table whose indices are the tiles' border ids, and the outline-free
-//! district list; cached for good under the current revision only.
+//! district list; cached for good under the current outline version only.
 
 use std::collections::{BTreeSet, HashMap};
 
@@ -49,7 +49,7 @@ async fn get(
 async fn outline_tiles_carry_each_district_and_border_under_the_ids_the_stream_and_table_use() {
     let (_db, index) = index_of(&mosul_dir());
     let service = app(index_of(&mosul_dir()).1).await;
-    let v = index.revision;
+    let v = index.outline_version;
     let (status, headers, body) =
         get(&service, &format!("/tiles/districts/{OLD_CITY}.mvt?v={v}")).await;
     assert_eq!(status, 200);
@@ -148,7 +148,7 @@ async fn below_zoom_8_outline_tiles_identify_districts_and_borders_by_their_ids_
 }
 
 #[actix_web::test]
-async fn an_outline_tile_of_another_revision_is_not_cached_for_good() {
+async fn an_outline_tile_of_another_outline_version_is_not_cached_for_good() {
     let service = app(index_of(&mosul_dir()).1).await;
     for uri in [
         format!("/tiles/districts/{OLD_CITY}.mvt"),
@@ -169,13 +169,13 @@ async fn an_outline_tile_of_another_revision_is_not_cached_for_good() {
         body["detail"]
             .as_str()
             .unwrap()
-            .contains("'new' is not a data revision"),
+            .contains("'new' is not an outline version"),
         "{body}"
     );
 }
 
 #[actix_web::test]
-async fn the_outline_tilejson_names_the_revision_in_its_tile_urls() {
+async fn the_outline_tilejson_names_the_outline_version_in_its_tile_urls() {
     let (_db, index) = index_of(&mosul_dir());
     let service = app(index_of(&mosul_dir()).1).await;
     let (status, _, doc) = get_json(&service, "/tiles/districts.json").await;
@@ -185,7 +185,7 @@ async fn the_outline_tilejson_names_the_revision_in_its_tile_urls() {
     assert!(
         url.ends_with(&format!(
             "/tiles/districts/{{z}}/{{x}}/{{y}}.mvt?v={}",
-            index.revision
+            index.outline_version
         )),
         "{url}"
     );

@@ -26,6 +26,7 @@ async function tiles(url) {
     const r = (lat * Math.PI) / 180;
     return [Math.floor(((lon + 180) / 360) * k), Math.floor(((1 - Math.log(Math.tan(r) + 1 / Math.cos(r)) / Math.PI) / 2) * k)];
   };
+  const template = (await (await fetch(`${url}/tiles/districts.json`)).json()).tiles[0];
   const out = [];
   for (let z = 2; z <= 12; z += 1) {
     const [x0, y0] = tileOf(w, n, z);
@@ -34,7 +35,7 @@ async function tiles(url) {
     for (let x = x0; x <= x1 && count < 40; x += 1) {
       for (let y = y0; y <= y1 && count < 40; y += 1, count += 1) {
         const t0 = performance.now();
-        const res = await fetch(`${url}/tiles/districts/${z}/${x}/${y}.mvt?v=${meta.revision ?? 0}`);
+        const res = await fetch(template.replace('{z}', z).replace('{x}', x).replace('{y}', y));
         const bytes = (await res.arrayBuffer()).byteLength;
         out.push({ z, bytes, ms: performance.now() - t0 });
       }

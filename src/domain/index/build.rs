@@ -70,6 +70,7 @@ impl Index {
             .collect();
         let districts: Vec<DistrictEntry> = districts.into_iter().map(DistrictEntry::new).collect();
         let tree = super::envelope_tree(&districts);
+        let outline_version = outline_version(&districts);
         let mut index = Self {
             factions: Vec::new(),
             sources: Vec::new(),
@@ -91,6 +92,7 @@ impl Index {
             meta,
             layers: Arc::new(layers),
             revision,
+            outline_version,
             knowledge: None,
         };
         index.set_lists(factions, sources);
@@ -186,4 +188,17 @@ impl Index {
         self.past = StateTable::from_sorted(past, self.districts.len());
         self.instants = Arc::default();
     }
+}
+
+/// A digest of what the outline tiles show, as a non-negative number for tile URLs.
+fn outline_version(districts: &[DistrictEntry]) -> i64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::hash::DefaultHasher::new();
+    for d in districts {
+        d.district.id.hash(&mut h);
+        d.district.name.hash(&mut h);
+        d.district.group.hash(&mut h);
+        d.geometry_json.get().hash(&mut h);
+    }
+    (h.finish() >> 1) as i64
 }
