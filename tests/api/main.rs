@@ -5,6 +5,7 @@ mod big_boundaries;
 mod dataset_meta;
 mod edges;
 mod editing;
+mod editing_cli;
 mod export;
 mod export_formats;
 mod fgb;
