@@ -217,7 +217,7 @@ fn spawn_reloader(db: std::path::PathBuf, state: Arc<AppState>, every: Duration)
                         index.fronts();
                         index.instants();
                         let _writing = state.writer.as_ref().map(|w| w.store.lock());
-                        tracing::info!(revision = index.revision, "reloaded the index after another process wrote");
+                        tracing::info!(db = %db.display(), revision = index.revision, "reloaded the index after another process wrote");
                         http::auth::install(&state, index);
                     }
                     Err(e) => tracing::error!(error = ?e, "reloading the index failed; keeping the old one"),

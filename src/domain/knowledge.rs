@@ -64,6 +64,20 @@ impl Index {
         next
     }
 
+    /// Every instant between two changes of knowledge shows the same map: the last change at
+    /// or before `t` (`Instant(i64::MIN)` before the first), or `None` when that is the latest
+    /// change and the map as known at `t` is the map as now believed.
+    #[must_use]
+    pub fn knowledge_basis(&self, t: Instant) -> Option<Instant> {
+        let instants = self.instants();
+        let basis = instants.at_or_before(t);
+        if basis.is_some() && basis == instants.latest() {
+            None
+        } else {
+            Some(basis.unwrap_or(Instant(i64::MIN)))
+        }
+    }
+
     /// The map as it was known at `t`: the states recorded by then and not yet superseded, with
     /// those superseded by then as its past. Geometry and derived outlines are shared.
     ///

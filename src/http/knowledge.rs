@@ -109,7 +109,7 @@ impl AppState {
             .get(&asked)
             .copied();
         let basis = known.unwrap_or_else(|| {
-            let basis = basis_of(&current, t);
+            let basis = current.knowledge_basis(t);
             self.views
                 .bases
                 .lock()
@@ -131,17 +131,5 @@ impl AppState {
             .expect("not poisoned")
             .put(key, view.clone());
         view
-    }
-}
-
-/// Every instant between two changes of knowledge shows the same map: the last change at or
-/// before `t`, or `None` when that is the latest change (the map as now believed).
-fn basis_of(current: &Index, t: Instant) -> Option<Instant> {
-    let instants = current.instants();
-    let basis = instants.at_or_before(t);
-    if basis.is_some() && basis == instants.latest() {
-        None
-    } else {
-        Some(basis.unwrap_or(Instant(i64::MIN)))
     }
 }

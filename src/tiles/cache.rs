@@ -1,7 +1,9 @@
 //! Encoded tiles kept in memory, least recently used first out, within a byte budget. A tile is
 //! the same for every instant between two changes of the data, so it is keyed by the data
 //! revision, the tile and the instant of the last change at or before the one asked for: scrubbing
-//! a date inside one interval, or many readers of one date, cost one encoding.
+//! a date inside one interval, or many readers of one date, cost one encoding. Outline tiles,
+//! the same at every instant, are keyed by the outline version instead, so edits of states keep
+//! them.
 
 use std::sync::{Arc, Mutex};
 
@@ -14,6 +16,7 @@ use crate::domain::time::Instant;
 /// What a cached tile is the answer to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Key {
+    /// The data revision; for outline tiles (`since` is `i64::MAX`), the outline version.
     pub revision: i64,
     /// The index's `knowledge` instant (`i64::MAX` for what is believed now).
     pub knowledge: i64,

@@ -167,6 +167,11 @@ pub async fn get_json(
 /// The whole server on a free port, over a new database seeded from `seed`, running in the
 /// background until the test process ends.
 pub fn serve(seed: &Path) -> (TempDir, u16) {
+    serve_every(seed, 0.2)
+}
+
+/// [`serve`], looking for other processes' writes every `reload_interval` seconds.
+pub fn serve_every(seed: &Path, reload_interval: f64) -> (TempDir, u16) {
     let tmp = TempDir::new().unwrap();
     let args = frontline::config::ServeArgs {
         db: tmp.path().join("served.db"),
@@ -175,7 +180,7 @@ pub fn serve(seed: &Path) -> (TempDir, u16) {
         web: "/nonexistent".into(),
         tiles: None,
         tiles_attribution: String::new(),
-        reload_interval: 0.2,
+        reload_interval,
         public_url: None,
         access_log_sample: 1,
         stall_timeout: 60.0,

@@ -21,6 +21,7 @@ mod ogc;
 mod ogc_html;
 mod ogc_meta;
 mod ogc_query;
+mod reloads;
 mod render;
 mod robustness;
 mod routes;

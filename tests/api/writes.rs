@@ -104,8 +104,13 @@ pub struct Served {
 }
 
 pub fn serve_small() -> Served {
+    serve_small_every(0.2)
+}
+
+/// [`serve_small`], looking for other processes' writes every `reload_interval` seconds.
+pub fn serve_small_every(reload_interval: f64) -> Served {
     let seed = crate::helpers::small_dir();
-    let (tmp, port) = crate::helpers::serve(seed.path());
+    let (tmp, port) = crate::helpers::serve_every(seed.path(), reload_interval);
     let db = tmp.path().join("served.db");
     let mut store = Store::open(&db).unwrap();
     let now = Instant(chrono::Utc::now().timestamp_millis());

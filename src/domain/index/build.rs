@@ -192,13 +192,19 @@ impl Index {
 
 /// A digest of what the outline tiles show, as a non-negative number for tile URLs.
 fn outline_version(districts: &[DistrictEntry]) -> i64 {
-    use std::hash::{Hash, Hasher};
-    let mut h = std::hash::DefaultHasher::new();
+    let mut h = xxhash_rust::xxh3::Xxh3::new();
     for d in districts {
-        d.district.id.hash(&mut h);
-        d.district.name.hash(&mut h);
-        d.district.group.hash(&mut h);
-        d.geometry_json.get().hash(&mut h);
+        let group = d.district.group.as_deref().unwrap_or("");
+        for part in [
+            d.district.id.as_str(),
+            &d.district.name,
+            group,
+            d.geometry_json.get(),
+        ] {
+            // Lengths first, so no two different lists of parts read the same.
+            h.update(&(part.len() as u64).to_le_bytes());
+            h.update(part.as_bytes());
+        }
     }
-    (h.finish() >> 1) as i64
+    (h.digest() >> 1) as i64
 }
