@@ -109,12 +109,19 @@ fn token(command: crate::config::TokenCommand) -> anyhow::Result<()> {
 fn check(dir: &Path) -> anyhow::Result<()> {
     let data = dataset::read_dir(dir)?;
     println!(
-        "{}: valid ({} factions, {} sources, {} districts, {} states)",
+        "{}: valid ({} factions, {} sources, {} districts, {} states, {} events with {} figures, {} sites with {} observations)",
         dir.display(),
         data.factions.len(),
         data.sources.len(),
         data.districts.len(),
-        data.states.len()
+        data.states.len(),
+        data.events.len(),
+        data.events.iter().map(|e| e.figures.len()).sum::<usize>(),
+        data.sites.len(),
+        data.sites
+            .iter()
+            .map(|s| s.observations.len())
+            .sum::<usize>(),
     );
     Ok(())
 }
@@ -125,15 +132,17 @@ fn import(dir: &Path, db: &Path) -> anyhow::Result<()> {
         Store::open(db).with_context(|| format!("cannot open database {}", db.display()))?;
     let summary = store.import(&data, Instant(chrono::Utc::now().timestamp_millis()))?;
     let edit = summary.edit.map_or_else(
-        || "no state changed, no edit recorded".to_owned(),
+        || "nothing changed, no edit recorded".to_owned(),
         |e| format!("edit {e}"),
     );
     println!(
-        "imported {} districts and {} states ({} unchanged, {} superseded; {edit}) into {} (revision {})",
+        "imported {} districts, {} states ({} unchanged, {} superseded), {} events and {} sites ({edit}) into {} (revision {})",
         summary.districts,
         summary.states,
         summary.unchanged_states,
         summary.superseded_states,
+        data.events.len(),
+        data.sites.len(),
         db.display(),
         summary.revision
     );
@@ -205,6 +214,7 @@ fn render(args: &RenderArgs) -> anyhow::Result<()> {
         )?,
         title: args.title.clone(),
         standfirst: args.standfirst.clone(),
+        events: args.events,
     };
     let (width, height, dpi) = req.size.pixels();
     let bytes = render::render(&index, &req, format)?;

@@ -188,4 +188,7 @@ pub struct RenderArgs {
     /// One line under the title.
     #[arg(long)]
     pub standfirst: Option<String>,
+    /// Draws the events of this many days up to `--at` (`7d`), with a key and their sources.
+    #[arg(long, value_parser = crate::render::parse_event_window)]
+    pub events: Option<u32>,
 }

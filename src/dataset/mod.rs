@@ -4,6 +4,7 @@
 //! byte-identical.
 
 pub mod context;
+mod events;
 pub mod read;
 mod write;
 
@@ -12,6 +13,7 @@ pub use crate::domain::model::{
 };
 pub use crate::domain::time::Instant;
 pub use crate::domain::validate::{Issue, Locations, validate as validate_with};
+pub use events::read_only as read_events;
 pub use read::read_dir;
 pub use write::{write_dir, write_districts};
 

@@ -93,6 +93,7 @@ pub fn read_dir(dir: &Path) -> Result<Dataset, Invalid> {
         }
     }
 
+    super::events::read(dir, &mut at, &mut issues).apply(&mut data);
     if let Some((meta, layers)) = super::context::read(dir, &mut issues) {
         data.meta = meta;
         data.layers = layers;
@@ -132,7 +133,7 @@ pub fn read_dir(dir: &Path) -> Result<Dataset, Invalid> {
     }
 }
 
-fn split_list(s: &str) -> Vec<String> {
+pub(super) fn split_list(s: &str) -> Vec<String> {
     s.split(';')
         .map(str::trim)
         .filter(|p| !p.is_empty())
@@ -180,7 +181,7 @@ fn parse_state(row: &[String]) -> Result<ControlState, Vec<String>> {
 /// Rows of a CSV file with `columns`, the last `optional` of which may be left out, as
 /// `(line, fields)` padded to every column, and how many columns the header has. Problems go to
 /// `issues`.
-fn read_csv(
+pub(super) fn read_csv(
     dir: &Path,
     file: &'static str,
     columns: &[&str],

@@ -85,10 +85,11 @@ pub fn write_dir(dataset: &Dataset, dir: &Path) -> io::Result<()> {
         ])?;
     }
     control.flush()?;
+    super::events::write(dataset, dir)?;
     super::context::write(dataset, dir)
 }
 
-fn csv_writer(path: &Path) -> io::Result<csv::Writer<fs::File>> {
+pub(super) fn csv_writer(path: &Path) -> io::Result<csv::Writer<fs::File>> {
     Ok(csv::WriterBuilder::new()
         .terminator(csv::Terminator::Any(b'\n'))
         .from_writer(fs::File::create(path)?))

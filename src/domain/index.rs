@@ -145,6 +145,8 @@ pub struct Index {
     pub outline_version: i64,
     /// `None` for what is believed now; `Some(t)` for the map as it was known at `t`.
     pub knowledge: Option<Instant>,
+    /// Every version of the events and sites; queries say which knowledge they want.
+    pub events: Arc<super::events::Catalogue>,
 }
 
 impl DistrictEntry {
@@ -188,6 +190,18 @@ impl Index {
     #[must_use]
     pub fn district_index(&self, id: &str) -> Option<u32> {
         self.district_by_id.get(id).copied()
+    }
+
+    #[must_use]
+    pub fn source_index(&self, id: &str) -> Option<u32> {
+        self.source_by_id.get(id).copied()
+    }
+
+    #[must_use]
+    pub fn source(&self, id: &str) -> Option<&Source> {
+        self.source_by_id
+            .get(id)
+            .map(|&i| &self.sources[i as usize])
     }
 
     #[must_use]

@@ -4,6 +4,7 @@
 pub mod borders;
 pub mod changes;
 pub mod edit;
+pub mod events;
 pub mod front_at;
 pub mod fronts;
 pub mod gaps;

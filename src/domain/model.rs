@@ -5,6 +5,7 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
+pub use super::events::{Event, Site};
 pub use super::meta::{ContextLayer, Credit, LayerKind, Meta, RegionDef};
 use super::time::{Instant, Interval};
 
@@ -95,6 +96,10 @@ pub struct Dataset {
     pub meta: Meta,
     /// Context layers drawn under and over the control map (river, bridges, landmarks, …).
     pub layers: Vec<ContextLayer>,
+    /// Dated, located, sourced incidents (`events.csv` with `event_figures.csv`).
+    pub events: Vec<Event>,
+    /// Camps and other sites, with their population over time (`sites.csv`).
+    pub sites: Vec<Site>,
 }
 
 macro_rules! keyword_enum {
@@ -127,6 +132,7 @@ macro_rules! keyword_enum {
         }
     };
 }
+pub(crate) use keyword_enum;
 
 keyword_enum!(
     /// `held` by exactly one faction, or `contested` between two or more.

@@ -205,6 +205,8 @@ pub fn generate(p: &Params) -> Dataset {
         states,
         meta,
         layers: Vec::new(),
+        events: Vec::new(),
+        sites: Vec::new(),
     }
 }
 

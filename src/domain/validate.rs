@@ -28,6 +28,12 @@ pub struct Locations {
     pub factions: Vec<u64>,
     pub sources: Vec<u64>,
     pub states: Vec<u64>,
+    /// Lines of `events.csv`, and per event those of its figures in `event_figures.csv`.
+    pub events: Vec<u64>,
+    pub figures: Vec<Vec<u64>>,
+    /// Lines of `sites.csv`, and per site those of its observations.
+    pub sites: Vec<u64>,
+    pub observations: Vec<Vec<u64>>,
 }
 
 impl Locations {
@@ -43,6 +49,10 @@ pub const FACTIONS: &str = "factions.csv";
 pub const SOURCES: &str = "sources.csv";
 pub const DISTRICTS: &str = "districts.geojson";
 pub const CONTROL: &str = "control.csv";
+pub const EVENTS: &str = "events.csv";
+pub const FIGURES: &str = "event_figures.csv";
+pub const SITES: &str = "sites.csv";
+pub const OBSERVATIONS: &str = "site_observations.csv";
 
 /// What ids may look like: they appear in URLs and in `;`-separated lists.
 pub const ID_FORM: &str = "1 to 100 characters of A-Z a-z 0-9 . _ -";
@@ -333,6 +343,7 @@ pub fn validate(data: &Dataset, at: &Locations) -> Result<(), Vec<Issue>> {
 
     issues.extend(super::validate_meta::check(data));
     issues.extend(super::limits::check(data, at));
+    issues.extend(super::events::validate::check(data, at));
 
     if issues.is_empty() {
         Ok(())

@@ -3,7 +3,8 @@
 //!
 //! Styles: one per faction for held districts (its colour, 70 % opaque), one per faction for
 //! contests that faction is listed first in (KML cannot hatch: the colour at 35 % with a thick
-//! outline), and one for the front line.
+//! outline), and one for the front line. The events and sites are two more folders of points
+//! (see `kml_events`).
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
@@ -69,7 +70,9 @@ pub fn write_kml(index: &Index, out: &mut impl Write) -> io::Result<()> {
     for r in front_records(index) {
         front_placemark(index, &r, &borders[r.border as usize].lines, out)?;
     }
-    out.write_all(b"</Folder>\n</Document>\n</kml>\n")
+    out.write_all(b"</Folder>\n")?;
+    super::kml_events::write_folders(index, &sources, out)?;
+    out.write_all(b"</Document>\n</kml>\n")
 }
 
 fn control_placemark(
@@ -98,23 +101,7 @@ fn control_placemark(
         r.valid_from, r.confidence
     )
     .expect("writing to a String");
-    for (i, id) in r.sources.iter().enumerate() {
-        if i > 0 {
-            html.push_str("; ");
-        }
-        match sources.get(id) {
-            Some(s) => write!(
-                html,
-                "<a href=\"{}\">{}</a> ({}, {})",
-                escape(&s.url),
-                escape(&s.title),
-                escape(&s.publisher),
-                s.published
-            ),
-            None => write!(html, "{}", escape(id)),
-        }
-        .expect("writing to a String");
-    }
+    html.push_str(&sources_html(sources, &r.sources));
     if !r.note.is_empty() {
         write!(html, "<br>{}", escape(r.note)).expect("writing to a String");
     }
@@ -205,7 +192,34 @@ fn front_placemark(
     out.write_all(b"</MultiGeometry>\n</Placemark>\n")
 }
 
-fn time_span(out: &mut impl Write, from: Instant, to: Option<Instant>) -> io::Result<()> {
+/// The sources `ids` as links to the reports, `; `-separated, for descriptions.
+pub(super) fn sources_html<S: AsRef<str>>(sources: &HashMap<&str, &Source>, ids: &[S]) -> String {
+    let mut html = String::new();
+    for (i, id) in ids.iter().map(AsRef::as_ref).enumerate() {
+        if i > 0 {
+            html.push_str("; ");
+        }
+        match sources.get(id) {
+            Some(s) => write!(
+                html,
+                "<a href=\"{}\">{}</a> ({}, {})",
+                escape(&s.url),
+                escape(&s.title),
+                escape(&s.publisher),
+                s.published
+            ),
+            None => write!(html, "{}", escape(id)),
+        }
+        .expect("writing to a String");
+    }
+    html
+}
+
+pub(super) fn time_span(
+    out: &mut impl Write,
+    from: Instant,
+    to: Option<Instant>,
+) -> io::Result<()> {
     write!(out, "\n<TimeSpan><begin>{}</begin>", from.to_rfc3339())?;
     if let Some(to) = to {
         write!(out, "<end>{}</end>", to.to_rfc3339())?;
@@ -213,11 +227,11 @@ fn time_span(out: &mut impl Write, from: Instant, to: Option<Instant>) -> io::Re
     out.write_all(b"</TimeSpan>")
 }
 
-fn element(out: &mut impl Write, name: &str, text: &str) -> io::Result<()> {
+pub(super) fn element(out: &mut impl Write, name: &str, text: &str) -> io::Result<()> {
     write!(out, "<{name}>{}</{name}>", escape(text))
 }
 
-fn data(out: &mut impl Write, name: &str, value: &str) -> io::Result<()> {
+pub(super) fn data(out: &mut impl Write, name: &str, value: &str) -> io::Result<()> {
     write!(
         out,
         "<Data name=\"{name}\"><value>{}</value></Data>",
@@ -268,7 +282,7 @@ fn coordinates(line: &LineString<f64>) -> String {
 }
 
 /// A faction colour as KML's `bbggrr` (alpha goes in front).
-fn kml_colour(hex: &str) -> String {
+pub(super) fn kml_colour(hex: &str) -> String {
     let [r, g, b] = rgb(hex);
     format!("{b:02x}{g:02x}{r:02x}")
 }

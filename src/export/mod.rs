@@ -1,15 +1,18 @@
 //! Time-aware exports of the whole history, for GIS tools: a GeoPackage (layers `districts`,
 //! `control`, `frontline`), KML with a `<TimeSpan>` per state, CSV with WKT geometry, the GeoJSON
 //! timeline, FlatGeobuf of the `control` layer with a spatial index, and GeoParquet of the
-//! `control` layer. Every writer takes an [`Index`] and knows nothing of HTTP or the store.
+//! `control` layer; the `events` and `sites` layers in the GeoPackage and the KML, and on their own
+//! as CSV and GeoJSON (`events-csv`, `events-geojson`, `sites-csv`, `sites-geojson`). Every writer takes an [`Index`] and knows nothing of HTTP or the store.
 //!
 //! The layers and their attributes carry the same names in every format (and in the OGC API):
 //! see [`ControlRecord`] and [`FrontRecord`]. Times are UTC.
 
+pub mod events;
 mod fgb;
 mod geoparquet;
 mod gpkg;
 mod kml;
+mod kml_events;
 pub(crate) mod records;
 mod timeline;
 mod wkt_csv;
@@ -50,10 +53,18 @@ pub enum Format {
     Fgb,
     /// GeoParquet 1.1 of the `control` layer: a row per control state, WKB MultiPolygons.
     Parquet,
+    /// The `events` layer as CSV, a WKT point per event.
+    EventsCsv,
+    /// The `events` layer as a GeoJSON FeatureCollection of points.
+    EventsGeojson,
+    /// The `sites` layer as CSV, a WKT point per site.
+    SitesCsv,
+    /// The `sites` layer as a GeoJSON FeatureCollection of points.
+    SitesGeojson,
 }
 
 impl Format {
-    pub const ALL: [Format; 7] = [
+    pub const ALL: [Format; 11] = [
         Format::Dir,
         Format::Gpkg,
         Format::Kml,
@@ -61,15 +72,23 @@ impl Format {
         Format::Geojson,
         Format::Fgb,
         Format::Parquet,
+        Format::EventsCsv,
+        Format::EventsGeojson,
+        Format::SitesCsv,
+        Format::SitesGeojson,
     ];
     /// The formats that are one file (all but [`Format::Dir`]): what HTTP serves.
-    pub const FILES: [Format; 6] = [
+    pub const FILES: [Format; 10] = [
         Format::Gpkg,
         Format::Kml,
         Format::Csv,
         Format::Geojson,
         Format::Fgb,
         Format::Parquet,
+        Format::EventsCsv,
+        Format::EventsGeojson,
+        Format::SitesCsv,
+        Format::SitesGeojson,
     ];
 
     #[must_use]
@@ -82,13 +101,22 @@ impl Format {
             Format::Geojson => "geojson",
             Format::Fgb => "fgb",
             Format::Parquet => "parquet",
+            Format::EventsCsv => "events-csv",
+            Format::EventsGeojson => "events-geojson",
+            Format::SitesCsv => "sites-csv",
+            Format::SitesGeojson => "sites-geojson",
         }
     }
 
     /// The file name extension, for the file formats.
     #[must_use]
     pub fn extension(self) -> Option<&'static str> {
-        (self != Format::Dir).then(|| self.as_str())
+        match self {
+            Format::Dir => None,
+            Format::EventsCsv | Format::SitesCsv => Some("csv"),
+            Format::EventsGeojson | Format::SitesGeojson => Some("geojson"),
+            other => Some(other.as_str()),
+        }
     }
 
     /// The format a file name's extension names, if any (case-insensitive).
@@ -107,8 +135,10 @@ impl Format {
             Format::Dir => "inode/directory",
             Format::Gpkg => "application/geopackage+sqlite3",
             Format::Kml => "application/vnd.google-earth.kml+xml",
-            Format::Csv => "text/csv; charset=utf-8",
-            Format::Geojson => "application/geo+json",
+            Format::Csv | Format::EventsCsv | Format::SitesCsv => "text/csv; charset=utf-8",
+            Format::Geojson | Format::EventsGeojson | Format::SitesGeojson => {
+                "application/geo+json"
+            }
             Format::Fgb => "application/vnd.flatgeobuf",
             Format::Parquet => "application/vnd.apache.parquet",
         }
@@ -123,6 +153,10 @@ impl Format {
                 format!("frontline-control.{}", self.as_str())
             }
             Format::Dir | Format::Gpkg | Format::Kml => format!("frontline.{}", self.as_str()),
+            Format::EventsCsv => "frontline-events.csv".into(),
+            Format::EventsGeojson => "frontline-events.geojson".into(),
+            Format::SitesCsv => "frontline-sites.csv".into(),
+            Format::SitesGeojson => "frontline-sites.geojson".into(),
         }
     }
 
@@ -213,6 +247,10 @@ fn write_stream(index: &Index, format: Format, out: &mut (impl Write + Send)) ->
         Format::Geojson => write_geojson(index, out),
         Format::Fgb => write_fgb(index, out),
         Format::Parquet => write_geoparquet(index, out),
+        Format::EventsCsv => events::write_events_csv(index, out),
+        Format::EventsGeojson => events::write_events_geojson(index, out),
+        Format::SitesCsv => events::write_sites_csv(index, out),
+        Format::SitesGeojson => events::write_sites_geojson(index, out),
         Format::Dir | Format::Gpkg => unreachable!("not a stream format"),
     }
 }

@@ -8,6 +8,7 @@ use super::AppState;
 use super::params::{NoQuery, RegionsQuery};
 use super::respond::{self, GEOJSON, JSON};
 use super::views::round3;
+use crate::domain::events::EventQuery;
 use crate::domain::regions::Selector;
 use crate::error::{AppError, Result};
 
@@ -56,6 +57,8 @@ pub async fn meta(
         "layers": layers,
         "districts": index.districts.len(),
         "states": index.states.len(),
+        "events": index.events.events(&EventQuery { known_at: index.knowledge, ..EventQuery::default() }).count(),
+        "sites": index.events.sites(index.knowledge).count(),
         "start": range.map(|r| r.0),
         "end": range.map(|r| r.1),
         "bbox": extent,

@@ -1,4 +1,4 @@
-//! Report maps: `GET /api/maps/report.{svg,png,pdf}?at=&since=&bbox=&title=&standfirst=` with
+//! Report maps: `GET /api/maps/report.{svg,png,pdf}?at=&since=&bbox=&title=&standfirst=&events=` with
 //! `width=&height=` or `paper=&orientation=&dpi=`.
 //! The drawing is CPU work (tens to hundreds of milliseconds), so it runs on the blocking pool,
 //! not on the async executor.
@@ -29,6 +29,7 @@ pub async fn report(
         size: PageSize::from_options(q.width, q.height, q.paper, q.orientation, q.dpi)?,
         title: q.title,
         standfirst: q.standfirst,
+        events: q.events,
     };
     let index = state.view(&req);
     // The turn goes with the drawing: if the client leaves, the drawing still holds it.

@@ -9,6 +9,7 @@ pub mod auth;
 mod changes;
 mod edit;
 mod edit_district;
+pub mod events;
 pub mod export;
 pub mod heavy;
 pub mod knowledge;
@@ -139,6 +140,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 .service(read!("/timeline", changes::timeline))
                 .service(read!("/changes", changes::changes))
                 .service(read!("/stats/area", changes::area))
+                .service(read!("/events", events::events))
+                .service(read!("/events/weeks", events::weeks))
+                .service(read!("/events/{id}", events::event))
+                .service(read!("/sites", events::sites))
                 .service(read!("/meta", about::meta))
                 .service(read!("/regions", about::regions))
                 .service(read!("/context/{id}", about::context))

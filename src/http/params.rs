@@ -180,7 +180,14 @@ fn dpi<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u32>, D::Error> {
     })
 }
 
-/// A report map: `?at=&since=&bbox=&title=&standfirst=` and a size, `width=&height=` in px or
+fn event_window<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u32>, D::Error> {
+    let s = String::deserialize(d)?;
+    crate::render::parse_event_window(&s)
+        .map(Some)
+        .map_err(|e| serde::de::Error::custom(format!("parameter `events`: {e}")))
+}
+
+/// A report map: `?at=&since=&bbox=&title=&standfirst=&events=` and a size, `width=&height=` in px or
 /// `paper=&orientation=&dpi=`; `at` defaults to now, the size to 1600 × 1200 px.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -205,6 +212,9 @@ pub struct ReportQuery {
     pub title: Option<String>,
     #[serde(default)]
     pub standfirst: Option<String>,
+    /// `7d`: the events of the 7 days up to `at`.
+    #[serde(default, deserialize_with = "event_window")]
+    pub events: Option<u32>,
 }
 
 /// `/api/regions`: nothing (every region), or one of `region`, `group`, `bbox`.

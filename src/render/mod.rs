@@ -12,6 +12,7 @@
 //! ```
 
 mod context;
+mod events;
 mod font;
 mod frame;
 mod furniture;
@@ -76,6 +77,9 @@ pub struct ReportRequest {
     pub title: Option<String>,
     /// One line under the title; at most [`MAX_STANDFIRST_CHARS`] characters.
     pub standfirst: Option<String>,
+    /// With a number of days (1 to 366), the events of that many days up to `at`'s day are
+    /// drawn, keyed and sourced.
+    pub events: Option<u32>,
 }
 
 impl ReportRequest {
@@ -89,8 +93,28 @@ impl ReportRequest {
             size: PageSize::default(),
             title: None,
             standfirst: None,
+            events: None,
         }
     }
+}
+
+/// `7d` (or `7`): an events window of 7 days, as `events=` and `--events` take it.
+///
+/// # Errors
+/// A message saying what is valid.
+pub fn parse_event_window(s: &str) -> Result<u32, String> {
+    let t = s.trim();
+    let digits = t.strip_suffix('d').unwrap_or(t);
+    digits
+        .parse::<u32>()
+        .ok()
+        .filter(|d| (1..=events::MAX_WINDOW_DAYS).contains(d))
+        .ok_or_else(|| {
+            format!(
+                "'{s}' is not an events window: expected a number of days from 1d to {}d, such as 7d",
+                events::MAX_WINDOW_DAYS
+            )
+        })
 }
 
 /// The output formats.
@@ -240,7 +264,7 @@ pub fn draw(index: &Index, req: &ReportRequest) -> Result<Report, RenderError> {
     let frame = Frame::fit(extent, page.map, 12.0 * page.s);
     // An empty `title=` asks for no title of its own: the default one.
     let title = req.title.as_deref().filter(|t| !t.trim().is_empty());
-    let scene = scene::build(index, &frame, req.at, req.since);
+    let scene = scene::build(index, &frame, req.at, req.since, req.events);
     let mut out = String::with_capacity(256 * 1024);
     write!(
         out,
@@ -269,10 +293,13 @@ pub fn draw(index: &Index, req: &ReportRequest) -> Result<Report, RenderError> {
     let mut placed = obstacles.clone();
     context::names(&mut out, &cx, &frame, &mut placed);
     let labels = map::draw_labels(&mut out, &cx, &frame, &scene, &placed);
+    // Events over the names: they are what the reader asked to see.
+    events::draw(&mut out, &cx, &scene);
     map::passe_partout(&mut out, &page.map, page.width, page.height, page.s);
     sheet::header(&mut out, &cx, &page, title, req.standfirst.as_deref());
     let mut flow = legend::Flow::new(page.columns.clone());
     legend::legend(&mut out, &cx, &scene, &mut flow);
+    events::key(&mut out, &cx, &scene, &mut flow);
     sheet::sources(&mut out, &cx, &scene, &mut flow);
     sheet::footer(
         &mut out,
@@ -340,6 +367,17 @@ fn validate(index: &Index, req: &ReportRequest) -> Result<Rect<f64>, RenderError
             format!(
                 "since {since} is after at {}: since must be at or before at",
                 req.at
+            ),
+        ));
+    }
+    if let Some(days) = req.events
+        && !(1..=events::MAX_WINDOW_DAYS).contains(&days)
+    {
+        return Err(RenderError::invalid(
+            "events",
+            format!(
+                "an events window of {days} days is out of range: expected 1d to {}d",
+                events::MAX_WINDOW_DAYS
             ),
         ));
     }

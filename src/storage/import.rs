@@ -8,7 +8,7 @@ use rusqlite::{Transaction, params};
 
 use super::edits::{EditKind, bump_revision, insert_state, new_edit, supersede};
 use super::load::{self, Belief};
-use super::{ImportSummary, Result, Store, Wkb, context};
+use super::{ImportSummary, Result, Store, Wkb, context, events};
 use crate::domain::model::{ControlState, Dataset};
 use crate::domain::time::Instant;
 
@@ -42,17 +42,23 @@ impl Store {
         }
         let mut dropped: Vec<i64> = believed.into_values().flatten().collect();
         dropped.sort_unstable();
-        replace_records(&tx, data)?;
-        let edit = if new.is_empty() && dropped.is_empty() {
+        let others = events::changes(&tx, data)?;
+        let edit = if new.is_empty() && dropped.is_empty() && others.is_empty() {
             None
         } else {
             let comment = format!(
-                "import: {} state(s) recorded, {} superseded",
+                "import: {} state(s) recorded, {} superseded; {}",
                 new.len(),
-                dropped.len()
+                dropped.len(),
+                others.describe()
             );
             Some(new_edit(&tx, "import", EditKind::Import, &comment, now)?)
         };
+        if let Some(edit) = edit {
+            events::apply(&tx, &others, edit)?;
+        }
+        // Records are replaced once what events and sites cite is known.
+        replace_records(&tx, data)?;
         if let Some(edit) = edit {
             for &id in &dropped {
                 supersede(&tx, id, edit)?;
@@ -126,10 +132,15 @@ fn replace_records(tx: &Transaction<'_>, data: &Dataset) -> Result<()> {
     drop_unlisted(
         tx,
         "factions",
-        "SELECT faction FROM state_factions",
+        "SELECT faction FROM state_factions UNION SELECT faction FROM cited_factions",
         &factions,
     )?;
-    drop_unlisted(tx, "sources", "SELECT source FROM state_sources", &sources)?;
+    drop_unlisted(
+        tx,
+        "sources",
+        "SELECT source FROM state_sources UNION SELECT source FROM cited_sources",
+        &sources,
+    )?;
     drop_unlisted(
         tx,
         "districts",

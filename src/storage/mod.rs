@@ -5,6 +5,7 @@
 pub mod audit;
 mod context;
 pub mod edits;
+mod events;
 mod import;
 pub mod load;
 pub mod tokens;
@@ -15,6 +16,7 @@ use std::path::Path;
 use rusqlite::Connection;
 use rusqlite_migration::{M, Migrations};
 
+use crate::domain::events::{Event, Known, Site};
 use crate::domain::model::{ControlState, Dataset, Faction, Source};
 pub use edits::{Author, Committed, EditKind, NewRecord, WriteError};
 pub use load::RowInfo;
@@ -26,6 +28,7 @@ const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("../../migrations/01-schema.sql")),
     M::up(include_str!("../../migrations/02-sides-and-context.sql")),
     M::up(include_str!("../../migrations/03-knowledge.sql")),
+    M::up(include_str!("../../migrations/04-events.sql")),
 ];
 
 #[derive(Debug, thiserror::Error)]
@@ -70,6 +73,9 @@ pub struct Stored {
     pub rows: Vec<RowInfo>,
     /// The states no longer believed (superseded or withdrawn), with their rows.
     pub past: Vec<(ControlState, RowInfo)>,
+    /// Every version of every event and site (the current ones are also in `dataset`).
+    pub events: Vec<Known<Event>>,
+    pub sites: Vec<Known<Site>>,
     /// Bumped by every import and edit.
     pub revision: i64,
 }
@@ -209,7 +215,9 @@ impl Store {
         let past = load::states(c, load::Belief::Past)?;
         between("states");
         let (meta, layers) = context::load(c)?;
+        let (event_versions, site_versions) = events::load(c)?;
         tx.finish()?;
+
         Ok(Stored {
             dataset: Dataset {
                 factions,
@@ -218,9 +226,13 @@ impl Store {
                 states,
                 meta,
                 layers,
+                events: current(&event_versions),
+                sites: current(&site_versions),
             },
             rows,
             past,
+            events: event_versions,
+            sites: site_versions,
             revision,
         })
     }
@@ -250,6 +262,15 @@ pub fn read_revision(path: &Path) -> Result<i64> {
     let conn = Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)?;
     conn.busy_timeout(std::time::Duration::from_secs(1))?;
     revision_of(&conn)
+}
+
+/// The records of the versions still believed.
+fn current<T: Clone>(versions: &[Known<T>]) -> Vec<T> {
+    versions
+        .iter()
+        .filter(|k| k.superseded_at.is_none())
+        .map(|k| k.record.clone())
+        .collect()
 }
 
 #[cfg(test)]

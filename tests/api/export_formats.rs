@@ -12,7 +12,7 @@ use tempfile::TempDir;
 use crate::export::{PYTHON, mosul_export, run_ok};
 use crate::helpers::{app, index_of, small_dir};
 
-const KML_SCRIPT: &str = r#"
+pub(crate) const KML_SCRIPT: &str = r#"
 import json, sys
 import xml.etree.ElementTree as ET
 ns = {"k": "http://www.opengis.net/kml/2.2"}
@@ -24,7 +24,8 @@ for folder in doc.findall("k:Folder", ns):
         data = {d.get("name"): d.findtext("k:value", "", ns) for d in p.iter("{%s}Data" % ns["k"])}
         span = p.find("k:TimeSpan", ns)
         rows.append({"id": data["id"], "name": p.findtext("k:name", None, ns),
-                     "begin": span.findtext("k:begin", None, ns), "end": span.findtext("k:end", None, ns),
+                     "begin": span.findtext("k:begin", None, ns) if span is not None else None,
+                     "end": span.findtext("k:end", None, ns) if span is not None else None,
                      "style": p.findtext("k:styleUrl", None, ns), "note": data.get("note"),
                      "polygons": len(list(p.iter("{%s}Polygon" % ns["k"]))),
                      "lines": len(list(p.iter("{%s}LineString" % ns["k"])))})

@@ -246,3 +246,50 @@ fn the_documented_time_filters_give_the_snapshot_on_every_source() {
         }
     }
 }
+
+#[test]
+fn ogrinfo_reads_the_events_and_sites_as_point_layers_and_filters_them_by_time() {
+    let (_db, index) = index_of(&mosul_dir());
+    let (_server, port) = serve(&mosul_dir());
+    let url = format!("OAPIF:http://127.0.0.1:{port}/ogc");
+    let events = index
+        .events
+        .events(&frontline::domain::events::EventQuery::default())
+        .count();
+    let (summary, _) = gdal("ogrinfo", &["-ro", "-so", &url, "events"]);
+    assert!(summary.contains("Geometry: Point"), "{summary}");
+    assert!(
+        summary.contains(&format!("Feature Count: {events}")),
+        "{summary}"
+    );
+    for field in [
+        "kind: String",
+        "valid_from: DateTime",
+        "valid_to: DateTime",
+        "largest: Integer",
+        "figures: String",
+    ] {
+        assert!(summary.contains(field), "{field} in {summary}");
+    }
+    // The strike of 17 March 2017 in al-Jadida, by the server's filter on the time dimension.
+    let (found, stderr) = gdal(
+        "ogrinfo",
+        &[
+            "-ro",
+            "-q",
+            &url,
+            "events",
+            "-where",
+            "valid_from <= '2017-03-17' AND valid_to > '2017-03-17' AND kind = 'airstrike'",
+        ],
+    );
+    assert!(!stderr.contains("ERROR"), "{stderr}");
+    assert!(found.contains("2017-03-17-jadida-strike"), "{found}");
+    assert!(found.contains("killed civilians 125–370"), "{found}");
+    assert_eq!(found.matches("OGRFeature(events)").count(), 1, "{found}");
+
+    let (sites, _) = gdal("ogrinfo", &["-ro", "-so", &url, "sites"]);
+    assert!(sites.contains("Geometry: Point"), "{sites}");
+    assert!(sites.contains("Feature Count: 12"), "{sites}");
+    assert!(sites.contains("peak_population: Integer"), "{sites}");
+}

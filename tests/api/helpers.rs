@@ -105,6 +105,40 @@ pub fn write_small(dir: &Path) {
     .unwrap();
 }
 
+/// Events and a camp for the small data set: a strike in `middle` on 2020-01-26 with two
+/// claims, a week-long displacement over the whole town, and a camp east of it.
+pub fn write_small_events(dir: &Path) {
+    std::fs::write(
+        dir.join("events.csv"),
+        "id,kind,title,summary,date_start,date_end,date_precision,lon,lat,location_precision,place,factions,responsible,grade,sources,note\n\
+         strike,airstrike,Strike on the market,A strike hit the market.,2020-01-26,,day,43.015,36.005,street,Middle market,blue;red,blue,fair,wire-1;wire-2,\n\
+         flight,displacement,Families leave the town,\"Families left, many on foot.\",2020-01-20,2020-01-27,range,43.015,36.005,city,the town,,,confirmed,wire-1,\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("event_figures.csv"),
+        "event,metric,group,min,max,claimant,source,note\n\
+         strike,killed,civilians,12,12,Blue Force,wire-2,\n\
+         strike,killed,civilians,30,80,local reports,wire-1,up to 80\n\
+         flight,displaced,people,5000,,UN,wire-1,at least\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("sites.csv"),
+        "id,kind,name,operator,lon,lat,location_precision,opened,closed,sources,note\n\
+         camp-east,camp,East Camp,UN,43.04,36.005,neighbourhood,2020-01-21,2020-03-31,wire-1,\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("site_observations.csv"),
+        "site,date,metric,min,max,source,note\n\
+         camp-east,2020-01-28,population,4000,4000,wire-2,\n\
+         camp-east,2020-01-22,population,600,600,wire-1,first families\n\
+         camp-east,2020-01-22,capacity,10000,10000,wire-1,\n",
+    )
+    .unwrap();
+}
+
 pub fn small_dir() -> TempDir {
     let tmp = TempDir::new().unwrap();
     write_small(tmp.path());
@@ -122,6 +156,17 @@ pub fn stored_bytes(db: &Path) -> Vec<u8> {
         "districts.geojson".to_owned(),
         "control.csv".to_owned(),
     ];
+    // Events and sites, when there are any.
+    for f in [
+        "events.csv",
+        "event_figures.csv",
+        "sites.csv",
+        "site_observations.csv",
+    ] {
+        if out.path().join(f).exists() {
+            files.push(f.to_owned());
+        }
+    }
     // What the data set says of itself and its layers, when it says anything.
     if out.path().join("dataset.json").exists() {
         files.push("dataset.json".to_owned());

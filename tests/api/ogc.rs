@@ -11,7 +11,7 @@ use serde_json::Value;
 use crate::helpers::{app, get_json, index_of, mosul_dir, small_dir};
 
 /// Every feature of a query, following `next` links; checks the counts on every page.
-async fn all_features(
+pub(crate) async fn all_features(
     app: &impl actix_web::dev::Service<
         actix_http::Request,
         Response = actix_web::dev::ServiceResponse,

@@ -90,7 +90,10 @@ async fn collections_carry_the_temporal_extent_and_agree_with_their_own_pages() 
     let app = app(index).await;
     let (_, _, all) = get_json(&app, "/ogc/collections").await;
     let list = all["collections"].as_array().unwrap();
-    assert_eq!(ids(list), ["districts", "control", "frontline"]);
+    assert_eq!(
+        ids(list),
+        ["districts", "control", "frontline", "events", "sites"]
+    );
     for c in list {
         let (status, _, one) = get_json(
             &app,

@@ -81,13 +81,15 @@ test('every document is asked for as JSON, and every request succeeds', async ()
   }
 });
 
-test('all collections are the three feature collections, none of tiles or records', async () => {
+test('all collections are the five feature collections, none of tiles or records', async () => {
   assert.deepEqual(await endpoint.allCollections, [
     { name: 'districts', hasFeatures: true },
     { name: 'control', hasFeatures: true },
     { name: 'frontline', hasFeatures: true },
+    { name: 'events', hasFeatures: true },
+    { name: 'sites', hasFeatures: true },
   ]);
-  assert.deepEqual(await endpoint.featureCollections, ['districts', 'control', 'frontline']);
+  assert.deepEqual(await endpoint.featureCollections, ['districts', 'control', 'frontline', 'events', 'sites']);
   assert.deepEqual(await endpoint.recordCollections, []);
 });
 

@@ -22,6 +22,11 @@ PATHS = (
     + ["/ogc/collections/frontline/items?datetime=2017-06-03&limit=10000"]
     + ["/ogc/collections/districts/items/zanjili", "/ogc/collections/control/items/zanjili@2017-05-30"]
     + ["/api/export/geojson"]
+    + [f"/ogc/collections/{c}/items?limit=10000" for c in ["events", "sites"]]
+    + ["/ogc/collections/events/items?datetime=2017-03-11/2017-03-17", "/ogc/collections/sites/items?datetime=2017-02-05"]
+    + ["/ogc/collections/events/items/2017-03-17-jadida-strike", "/ogc/collections/sites/items/hasansham-u3"]
+    + ["/api/events", "/api/events?datetime=2017-06-01/2017-06-07", "/api/events/2017-03-17-jadida-strike"]
+    + ["/api/sites", "/api/sites?at=2017-02-05"]
 )
 
 

@@ -114,8 +114,8 @@ def test_conformance_declares_core_geojson_filter_sorting_and_properties(api: Fe
         assert c in classes, c
 
 
-def test_feature_collections_are_districts_control_and_frontline(api: Features) -> None:
-    assert api.feature_collections() == ["districts", "control", "frontline"]
+def test_feature_collections_are_districts_control_frontline_events_and_sites(api: Features) -> None:
+    assert api.feature_collections() == ["districts", "control", "frontline", "events", "sites"]
     listed = {c["id"]: c for c in api.collections()["collections"]}
     assert listed["control"] == api.collection("control"), "the list and the collection agree"
 

@@ -23,13 +23,13 @@ const href = (page, format) => page.getAttribute(`#report-${format}`, 'href');
 test('the report links follow the date and the compare date and download a PNG and a PDF', async () => {
   const page = await openMap(browser, `${server.url}/`);
   await setDate(page, '2017-06-03');
-  assert.equal(await href(page, 'png'), '/api/maps/report.png?at=2017-06-03');
+  assert.equal(await href(page, 'png'), '/api/maps/report.png?at=2017-06-03&events=7d');
   assert.equal(await page.getAttribute('#report-png', 'download'), 'frontline-2017-06-03.png');
 
   await page.fill('#compare-date', '2017-05-01');
   await page.dispatchEvent('#compare-date', 'change');
   await page.waitForFunction(() => document.getElementById('report-pdf').href.includes('since='));
-  assert.equal(await href(page, 'pdf'), '/api/maps/report.pdf?at=2017-06-03&since=2017-05-01');
+  assert.equal(await href(page, 'pdf'), '/api/maps/report.pdf?at=2017-06-03&since=2017-05-01&events=7d');
 
   const png = await fetch(`${server.url}${await href(page, 'png')}`);
   assert.equal(png.status, 200);
@@ -63,7 +63,8 @@ test('the vector tile link follows the date and its tiles hold the districts of 
 test('the GIS links download every export and lead to the OGC API', async () => {
   const page = await openMap(browser, `${server.url}/`);
   const links = await page.$$eval('#gis-links a', (as) => as.map((a) => a.getAttribute('href')));
-  assert.deepEqual(links, ['/api/export/gpkg', '/api/export/kml', '/api/export/csv', '/api/export/geojson', '/api/export/fgb', '/api/export/parquet', '/ogc']);
+  assert.deepEqual(links, ['/api/export/gpkg', '/api/export/kml', '/api/export/csv', '/api/export/geojson', '/api/export/fgb', '/api/export/parquet',
+    '/api/export/events-geojson', '/api/export/events-csv', '/api/export/sites-geojson', '/api/export/sites-csv', '/ogc']);
   const expected = [
     'application/geopackage+sqlite3',
     'application/vnd.google-earth.kml+xml',
@@ -71,6 +72,10 @@ test('the GIS links download every export and lead to the OGC API', async () => 
     'application/geo+json',
     'application/vnd.flatgeobuf',
     'application/vnd.apache.parquet',
+    'application/geo+json',
+    'text/csv; charset=utf-8',
+    'application/geo+json',
+    'text/csv; charset=utf-8',
     'application/json',
   ];
   for (const [i, href] of links.entries()) {

@@ -55,6 +55,12 @@ export async function history(id) {
   return body;
 }
 export const sources = () => getJson('/api/sources');
+/** Every event, with its figures, and the reports they cite (`sources`). */
+export const events = () => getJson('/api/events');
+/** Every displacement site with its population counts. */
+export const sites = () => getJson('/api/sites');
+/** Events per week, for the timeline's strip. */
+export const eventWeeks = () => getJson('/api/events/weeks').then((b) => b.weeks);
 
 /**
  * A write with the editor's token: resolves to {status, body}; a refused write's body is the

@@ -17,6 +17,7 @@ import { FrontLine, decodeBorders } from './front-line.js';
 import { Labels } from './labels.js';
 import { Legend } from './legend.js';
 import { DistrictLayer, SOURCE, escapeHtml } from './map-layer.js';
+import { EventsLayer } from './events.js';
 import * as maplibregl from './gl.js';
 import { Panel } from './panel.js';
 import { RegionPicker } from './regions.js';
@@ -28,7 +29,7 @@ import { baseMap, downloadSnapshot } from './basemap.js';
 
 const DAY = 86_400_000;
 /** Empty layers that mark where each kind of layer goes, bottom to top. */
-const SLOTS = ['slot-basemap', 'slot-admin', 'slot-districts', 'slot-water', 'slot-bridges', 'slot-front'];
+const SLOTS = ['slot-basemap', 'slot-admin', 'slot-districts', 'slot-water', 'slot-bridges', 'slot-front', 'slot-events'];
 
 /** The map's style before any data: a plain ground, the outline tiles and the slots. */
 function style() {
@@ -100,9 +101,9 @@ async function start() {
   api.setKnownAt(known);
   const metaLoaded = api.meta();
   const mapLoaded = metaLoaded.then((m) => makeMap(m.default_view ?? m.bbox ?? [-180, -85, 180, 85], readHash()));
-  const [meta, factions, districts, stream, borders, timeline, regions, map] = await Promise.all([
+  const [meta, factions, districts, stream, borders, timeline, regions, map, events, sites, weeks] = await Promise.all([
     metaLoaded, api.factions(), api.districts(), binary('/api/states.bin'), binary('/api/borders.bin'),
-    api.timeline(), api.regions(), mapLoaded,
+    api.timeline(), api.regions(), mapLoaded, api.events(), api.sites(), api.eventWeeks(),
   ]);
   performance.mark('frontline:data');
   nameThePage(meta);
@@ -130,6 +131,9 @@ async function start() {
     onWritten: (id) => refresh(id),
   }, editor);
   layer = new DistrictLayer(map, districts, palette, (id) => { panel.open(id); settle(true); }, 'slot-districts');
+  const incidents = new EventsLayer(map, palette, events, sites, 'slot-events');
+  // A click on an event or a camp opens its popup, not the district under it.
+  layer.skipClick = (point) => incidents.hit(point);
   performance.mark('frontline:districts');
   const contextLoaded = context.load();
   const control = new ControlStates(layer.ids, decodeStream(stream, factions.map((f) => f.id)));
@@ -143,7 +147,7 @@ async function start() {
 
   const compare = new Compare(control, layer, palette, () => {
     compare.update(t);
-    reports.update(t, compare.cmp);
+    reports.update(t, compare.cmp, incidents.reportWindow());
     settle(true);
   });
   const chart = new AreaChart(palette, Date.parse(timeline.start), Date.parse(timeline.end),
@@ -162,11 +166,12 @@ async function start() {
     t = at;
     const changed = layer.paint(control.seek(at), (slot) => control.sides[control.code[slot]]);
     front.update(layer.keys, changed);
+    incidents.update(at);
     legend.update(layer.keys);
     chart.mark(at);
     panel.setDate(at);
     if (Number.isFinite(compare.cmp)) compare.update(at);
-    reports.update(at, compare.cmp);
+    reports.update(at, compare.cmp, incidents.reportWindow());
     document.body.dataset.date = new Date(at).toISOString();
   }
 
@@ -211,6 +216,8 @@ async function start() {
   }
 
   const tl = new Timeline(timeline, (at, settled) => { show(at); if (settled) settle(true); });
+  incidents.onChange = () => reports.update(t, compare.cmp, incidents.reportWindow());
+  tl.setEvents(weeks);
 
   function restore() {
     restoring = true;
@@ -244,7 +251,7 @@ async function start() {
   document.body.dataset.ready = 'true';
   performance.mark('frontline:first-map');
   window.frontline = {
-    map, layer, front, control, timeline: tl, show, picker, get t() { return t; },
+    map, layer, front, control, timeline: tl, show, picker, incidents, get t() { return t; },
     /** The zoom as the URL counts it (256-pixel tiles). */
     zoom: () => map.getZoom() + 1,
   };

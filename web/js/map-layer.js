@@ -38,7 +38,11 @@ export class DistrictLayer {
     this.selected = -1;
     this.addLayers(before);
     this.popup = new maplibregl.Popup({ closeButton: false, closeOnClick: false, className: 'district-tip', offset: 12 });
-    map.on('click', 'district-fill', (e) => { if (e.features?.length) onSelect(this.ids[e.features[0].id]); });
+    /** Set by the page: whether a click at a point belongs to a layer above the districts. */
+    this.skipClick = () => false;
+    map.on('click', 'district-fill', (e) => {
+      if (e.features?.length && !this.skipClick(e.point)) onSelect(this.ids[e.features[0].id]);
+    });
     map.on('mousemove', 'district-fill', (e) => {
       const slot = e.features?.[0]?.id;
       if (slot === undefined) return;

@@ -127,7 +127,15 @@ export class Timeline {
     }
   }
 
-  /** A tick per instant of change, taller for more hand-overs. */
+  /** Takes the events per week (`[{start, count}]`), drawn in the strip's upper band. */
+  setEvents(weeks) {
+    this.weeks = weeks.map((w) => ({ at: Date.parse(`${w.start}T00:00:00Z`), count: w.count }));
+    this.strip.dataset.eventWeeks = String(this.weeks.filter((w) => w.count > 0).length);
+    this.drawStrip();
+  }
+
+  /** A tick per instant of change, taller for more hand-overs; above them, an orange bar per
+   * week with events, taller for more. */
   drawStrip() {
     const canvas = this.strip;
     const ratio = window.devicePixelRatio || 1;
@@ -144,6 +152,17 @@ export class Timeline {
       const h = i.handovers > 0 ? 3 + (height - 3) * (Math.log1p(i.handovers) / Math.log1p(max)) : 2;
       ctx.fillStyle = i.handovers > 0 ? '#3b4a5a' : '#b9c0c7';
       ctx.fillRect(Math.round(x), height - h, 1, h);
+    }
+    const weeks = this.weeks ?? [];
+    const most = Math.max(1, ...weeks.map((w) => w.count));
+    const band = Math.max(3, Math.round(height * 0.4));
+    ctx.fillStyle = 'rgba(217, 119, 6, 0.75)';
+    for (const w of weeks) {
+      if (!w.count) continue;
+      const x0 = ((w.at - this.start) / span) * (width - 1);
+      const x1 = ((w.at + 7 * DAY - this.start) / span) * (width - 1);
+      const h = 1 + (band - 1) * (w.count / most);
+      ctx.fillRect(Math.round(x0), 0, Math.max(1, Math.round(x1 - x0) - 1), h);
     }
   }
 }

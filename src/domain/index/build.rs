@@ -4,6 +4,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use super::{DistrictEntry, Index, LayerEntry, StateEntry};
+use crate::domain::events::{Catalogue, Known, Versions};
 use crate::domain::model::{ControlState, Dataset, Faction, Source};
 use crate::domain::state_table::StateTable;
 use crate::domain::time::Instant;
@@ -27,19 +28,37 @@ impl Index {
                 superseded_at: None,
             })
             .collect();
-        Self::build_with_past(dataset, &rows, Vec::new(), revision)
+        let known = |date: Instant| (date, None);
+        let events = dataset
+            .events
+            .iter()
+            .map(|e| versioned(e.clone(), known(e.date_start.0)))
+            .collect();
+        let sites = dataset
+            .sites
+            .iter()
+            .map(|s| versioned(s.clone(), known(Instant(i64::MIN))))
+            .collect();
+        Self::build_with_past(dataset, &rows, Vec::new(), (events, sites), revision)
     }
 
     /// Builds the index of a stored data set, with its history of knowledge.
     #[must_use]
     pub fn from_stored(stored: crate::storage::Stored) -> Self {
-        Self::build_with_past(stored.dataset, &stored.rows, stored.past, stored.revision)
+        Self::build_with_past(
+            stored.dataset,
+            &stored.rows,
+            stored.past,
+            (stored.events, stored.sites),
+            stored.revision,
+        )
     }
 
     fn build_with_past(
         dataset: Dataset,
         rows: &[RowInfo],
         past: Vec<(ControlState, RowInfo)>,
+        (events, sites): Versions,
         revision: i64,
     ) -> Self {
         let Dataset {
@@ -49,6 +68,8 @@ impl Index {
             states,
             meta,
             layers,
+            events: _,
+            sites: _,
         } = dataset;
         let layers = layers
             .into_iter()
@@ -71,6 +92,7 @@ impl Index {
         let districts: Vec<DistrictEntry> = districts.into_iter().map(DistrictEntry::new).collect();
         let tree = super::envelope_tree(&districts);
         let outline_version = outline_version(&districts);
+        let catalogue = Catalogue::build(events, sites, &districts, &tree);
         let mut index = Self {
             factions: Vec::new(),
             sources: Vec::new(),
@@ -94,6 +116,7 @@ impl Index {
             revision,
             outline_version,
             knowledge: None,
+            events: Arc::new(catalogue),
         };
         index.set_lists(factions, sources);
         let current: Vec<StateEntry> = states
@@ -187,6 +210,15 @@ impl Index {
         past.sort_by_key(|s| (s.district, s.interval.from, s.recorded_at, s.id));
         self.past = StateTable::from_sorted(past, self.districts.len());
         self.instants = Arc::default();
+    }
+}
+
+/// A record believed from `recorded_at` until `superseded_at`.
+fn versioned<T>(record: T, (recorded_at, superseded_at): (Instant, Option<Instant>)) -> Known<T> {
+    Known {
+        record,
+        recorded_at,
+        superseded_at,
     }
 }
 

@@ -1,4 +1,5 @@
-//! A GeoPackage 1.3 written with rusqlite: layers `districts`, `control` and `frontline` in WGS 84
+//! A GeoPackage 1.3 written with rusqlite: layers `districts`, `control`, `frontline`, `events`
+//! and `sites` in WGS 84
 //! (srs_id 4326), each with an R*Tree spatial index, and a default QGIS style per time-aware layer
 //! (see the `qml` module for why).
 //!
@@ -14,11 +15,12 @@ use std::path::Path;
 use geo::{BoundingRect, MultiLineString, MultiPolygon, Rect};
 use rusqlite::{Connection, Transaction, params};
 
+use super::events::{event_records, site_records};
 use super::records::{control_records, flat_list, front_records};
 use super::{Result, gpkg_datetime, round3};
 use crate::domain::geometry::as_multi_polygon;
 use crate::domain::index::Index;
-use schema::{CONTROL, DISTRICTS, FRONTLINE, create, index_triggers, insert_rows};
+use schema::{CONTROL, DISTRICTS, EVENTS, FRONTLINE, SITES, create, index_triggers, insert_rows};
 
 /// `GPKG` in ASCII, as SQLite's `application_id`.
 const APPLICATION_ID: i32 = 0x4750_4B47;
@@ -67,7 +69,9 @@ pub fn write_gpkg(index: &Index, path: &Path) -> Result<()> {
     write_districts(&tx, index, &blobs, &last_change)?;
     write_control(&tx, index, &blobs, &last_change)?;
     write_frontline(&tx, index, &last_change)?;
-    for layer in [&DISTRICTS, &CONTROL, &FRONTLINE] {
+    write_events(&tx, index, &last_change)?;
+    write_sites(&tx, index, &last_change)?;
+    for layer in [&DISTRICTS, &CONTROL, &FRONTLINE, &EVENTS, &SITES] {
         index_triggers(&tx, layer)?;
     }
     qml::write_layer_styles(&tx, index, &last_change)?;
@@ -177,6 +181,98 @@ fn write_frontline(tx: &Transaction<'_>, index: &Index, last_change: &str) -> Re
         }
         Ok(())
     })
+}
+
+/// The box of a set of points, `None` when there is none.
+fn points_extent(points: impl Iterator<Item = (f64, f64)>) -> Option<Rect<f64>> {
+    points.map(|p| Rect::new(p, p)).reduce(|a, b| union(&a, &b))
+}
+
+fn count(n: Option<u64>) -> Option<i64> {
+    n.and_then(|n| i64::try_from(n).ok())
+}
+
+fn write_events(tx: &Transaction<'_>, index: &Index, last_change: &str) -> Result<()> {
+    let extent = points_extent(event_records(index).map(|r| (r.lon, r.lat)));
+    create(tx, &EVENTS, extent, last_change)?;
+    insert_rows(tx, &EVENTS, |insert| {
+        for (i, r) in event_records(index).enumerate() {
+            let env = Rect::new((r.lon, r.lat), (r.lon, r.lat));
+            insert(
+                &env,
+                params![
+                    i + 1,
+                    point_blob(r.lon, r.lat),
+                    r.id,
+                    r.kind,
+                    r.title,
+                    r.summary,
+                    r.date_start,
+                    r.date_end,
+                    r.date_precision,
+                    gpkg_datetime(r.valid_from),
+                    gpkg_datetime(r.valid_to),
+                    r.place,
+                    r.location_precision,
+                    r.uncertainty_km,
+                    r.factions,
+                    r.responsible,
+                    r.grade,
+                    count(r.largest),
+                    r.figures,
+                    r.districts,
+                    r.sources,
+                    r.note
+                ],
+            )?;
+        }
+        Ok(())
+    })
+}
+
+fn write_sites(tx: &Transaction<'_>, index: &Index, last_change: &str) -> Result<()> {
+    let extent = points_extent(site_records(index).map(|r| (r.lon, r.lat)));
+    create(tx, &SITES, extent, last_change)?;
+    insert_rows(tx, &SITES, |insert| {
+        for (i, r) in site_records(index).enumerate() {
+            let env = Rect::new((r.lon, r.lat), (r.lon, r.lat));
+            insert(
+                &env,
+                params![
+                    i + 1,
+                    point_blob(r.lon, r.lat),
+                    r.id,
+                    r.kind,
+                    r.name,
+                    r.operator,
+                    r.location_precision,
+                    r.uncertainty_km,
+                    r.opened,
+                    r.closed,
+                    r.valid_from.map(gpkg_datetime),
+                    r.valid_to.map(gpkg_datetime),
+                    count(r.latest_population),
+                    r.latest_observed,
+                    count(r.peak_population),
+                    r.observations,
+                    r.sources,
+                    r.note
+                ],
+            )?;
+        }
+        Ok(())
+    })
+}
+
+fn point_blob(lon: f64, lat: f64) -> Vec<u8> {
+    let mut blob = header(Rect::new((lon, lat), (lon, lat)));
+    wkb::writer::write_point(
+        &mut blob,
+        &geo::Point::new(lon, lat),
+        &wkb::writer::WriteOptions::default(),
+    )
+    .expect("writing WKB to memory");
+    blob
 }
 
 fn polygons_blob(mp: &MultiPolygon<f64>, env: Rect<f64>) -> Vec<u8> {

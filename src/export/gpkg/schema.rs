@@ -1,4 +1,4 @@
-//! The GeoPackage tables: the core ones the spec requires, and the three feature tables with
+//! The GeoPackage tables: the core ones the spec requires, and the five feature tables with
 //! their registration and R*Tree spatial index.
 
 use geo::Rect;
@@ -108,6 +108,58 @@ pub(super) const FRONTLINE: Layer = Layer {
         ("valid_from", "DATETIME NOT NULL"),
         ("valid_to", "DATETIME"),
         ("length_km", "DOUBLE"),
+    ],
+};
+
+pub(super) const EVENTS: Layer = Layer {
+    name: "events",
+    description: "Dated, located, sourced incidents: a point (the centre of a circle of uncertainty_km) per event, over [valid_from, valid_to) = the days date_start..date_end; figures holds every claim with its claimant and source",
+    geometry_type: "POINT",
+    columns: &[
+        ("id", "TEXT NOT NULL UNIQUE"),
+        ("kind", "TEXT NOT NULL"),
+        ("title", "TEXT NOT NULL"),
+        ("summary", "TEXT NOT NULL"),
+        ("date_start", "DATE NOT NULL"),
+        ("date_end", "DATE NOT NULL"),
+        ("date_precision", "TEXT NOT NULL"),
+        ("valid_from", "DATETIME NOT NULL"),
+        ("valid_to", "DATETIME NOT NULL"),
+        ("place", "TEXT NOT NULL"),
+        ("location_precision", "TEXT NOT NULL"),
+        ("uncertainty_km", "DOUBLE NOT NULL"),
+        ("factions", "TEXT NOT NULL"),
+        ("responsible", "TEXT"),
+        ("grade", "TEXT NOT NULL"),
+        ("largest", "INTEGER"),
+        ("figures", "TEXT NOT NULL"),
+        ("districts", "TEXT NOT NULL"),
+        ("sources", "TEXT NOT NULL"),
+        ("note", "TEXT NOT NULL"),
+    ],
+};
+
+pub(super) const SITES: Layer = Layer {
+    name: "sites",
+    description: "Camps and other sites for the displaced, open over [valid_from, valid_to) (NULL: not known or still open), with every sourced population count",
+    geometry_type: "POINT",
+    columns: &[
+        ("id", "TEXT NOT NULL UNIQUE"),
+        ("kind", "TEXT NOT NULL"),
+        ("name", "TEXT NOT NULL"),
+        ("operator", "TEXT NOT NULL"),
+        ("location_precision", "TEXT NOT NULL"),
+        ("uncertainty_km", "DOUBLE NOT NULL"),
+        ("opened", "DATE"),
+        ("closed", "DATE"),
+        ("valid_from", "DATETIME"),
+        ("valid_to", "DATETIME"),
+        ("latest_population", "INTEGER"),
+        ("latest_observed", "DATE"),
+        ("peak_population", "INTEGER"),
+        ("observations", "TEXT NOT NULL"),
+        ("sources", "TEXT NOT NULL"),
+        ("note", "TEXT NOT NULL"),
     ],
 };
 

@@ -1,8 +1,9 @@
-//! The three collections: what they hold, their properties as JSON Schema, and which properties
+//! The five collections: what they hold, their properties as JSON Schema, and which properties
 //! may be filtered on (Part 3 queryables).
 
 use serde_json::{Map, Value, json};
 
+use crate::domain::events::{DatePrecision, EventKind, Grade, LocationPrecision, SiteKind};
 use crate::domain::index::Index;
 use crate::domain::model::{Confidence, Status};
 use crate::domain::time::Instant;
@@ -13,10 +14,18 @@ pub enum Collection {
     Districts,
     Control,
     Frontline,
+    Events,
+    Sites,
 }
 
 impl Collection {
-    pub const ALL: [Collection; 3] = [Self::Districts, Self::Control, Self::Frontline];
+    pub const ALL: [Collection; 5] = [
+        Self::Districts,
+        Self::Control,
+        Self::Frontline,
+        Self::Events,
+        Self::Sites,
+    ];
 
     #[must_use]
     pub fn id(self) -> &'static str {
@@ -24,6 +33,8 @@ impl Collection {
             Self::Districts => "districts",
             Self::Control => "control",
             Self::Frontline => "frontline",
+            Self::Events => "events",
+            Self::Sites => "sites",
         }
     }
 
@@ -33,6 +44,8 @@ impl Collection {
             Self::Districts => "Districts",
             Self::Control => "Control states",
             Self::Frontline => "Front line",
+            Self::Events => "Events",
+            Self::Sites => "Displacement sites",
         }
     }
 
@@ -50,6 +63,15 @@ impl Collection {
             Self::Frontline => {
                 "Stretches of boundary between districts held by different sides, each with the interval over which \
                  it was front and the sides on either bank."
+            }
+            Self::Events => {
+                "Dated, located, sourced incidents (airstrikes, executions, displacement, camps opened, …). The point is \
+                 the centre of a circle of uncertainty_km; [valid_from, valid_to) covers the days date_start..date_end. \
+                 figures lists every claim with its claimant and source, side by side."
+            }
+            Self::Sites => {
+                "Camps and other sites for the displaced, open over [valid_from, valid_to) (null: not known or still \
+                 open), with every sourced population observation."
             }
         }
     }
@@ -74,7 +96,7 @@ impl Collection {
     pub fn parse(id: &str) -> Result<Self, AppError> {
         Self::ALL.into_iter().find(|c| c.id() == id).ok_or_else(|| {
             AppError::NotFound(format!(
-                "no collection '{id}': the collections are districts, control and frontline (see /ogc/collections)"
+                "no collection '{id}': the collections are districts, control, frontline, events and sites (see /ogc/collections)"
             ))
         })
     }
@@ -87,6 +109,20 @@ impl Collection {
             Self::Districts => return None,
             Self::Control => Box::new(index.states.iter().map(|s| s.interval)),
             Self::Frontline => Box::new(index.fronts().iter().map(|p| p.interval)),
+            Self::Events => Box::new(
+                index
+                    .events
+                    .all_events()
+                    .iter()
+                    .filter(|e| e.known.believed_at(index.knowledge))
+                    .map(|e| e.interval),
+            ),
+            Self::Sites => Box::new(
+                index
+                    .events
+                    .sites(index.knowledge)
+                    .map(super::values::site_interval),
+            ),
         };
         let mut extent: Option<(Instant, Option<Instant>)> = None;
         for i in intervals {
@@ -114,14 +150,22 @@ impl Collection {
         let text = |title: &str| json!({ "title": title, "type": "string" });
         let list =
             |title: &str| json!({ "title": format!("{title}, separated by ;"), "type": "string" });
+        // An empty role: a date-time that is not the time dimension.
         let time = |title: &str, role: &str, nullable: bool| {
-            json!({
+            let mut t = json!({
                 "title": title,
                 "type": if nullable { json!(["string", "null"]) } else { json!("string") },
                 "format": "date-time",
-                "x-ogc-role": role,
-            })
+            });
+            if !role.is_empty() {
+                t["x-ogc-role"] = json!(role);
+            }
+            t
         };
+        let number = |title: &str| json!({ "title": title, "type": "number" });
+        let count =
+            |title: &str| json!({ "title": title, "type": ["number", "null"], "minimum": 0 });
+        let keyword = |title: &str, values: Vec<&'static str>| json!({ "title": title, "type": "string", "enum": values });
         let props = match self {
             Self::Districts => json!({
                 "name": text("Name"),
@@ -153,6 +197,44 @@ impl Collection {
                 "valid_to": time("Front until (exclusive; null: still front)", "primary-interval-end", true),
                 "length_km": { "title": "Length (km, geodesic)", "type": "number" },
             }),
+            Self::Events => json!({
+                "kind": keyword("What happened", EventKind::ALL.iter().map(|k| k.as_str()).collect()),
+                "title": text("Title"),
+                "summary": text("Summary"),
+                "date_start": time("First day (inclusive)", "", false),
+                "date_end": time("Last day (inclusive)", "", false),
+                "date_precision": keyword("How closely the dates are known", DatePrecision::ALL.iter().map(|k| k.as_str()).collect()),
+                "valid_from": time("Valid from (the first day's start)", "primary-interval-start", false),
+                "valid_to": time("Valid to (exclusive: the day after the last)", "primary-interval-end", false),
+                "place": text("Place, as reported"),
+                "location_precision": keyword("How far the real place may be from the point", LocationPrecision::ALL.iter().map(|k| k.as_str()).collect()),
+                "uncertainty_km": number("Radius of the circle the place lies in (km)"),
+                "factions": list("Factions involved"),
+                "responsible": { "title": "Faction held responsible (null: unknown or disputed)", "type": ["string", "null"] },
+                "grade": keyword("How far it is established", Grade::ALL.iter().map(|k| k.as_str()).collect()),
+                "largest": count("The largest number any claim gives"),
+                "figures": list("Every claim: metric group min–max (claimant, source)"),
+                "districts": list("Districts it falls in"),
+                "sources": list("Source ids"),
+                "note": text("Note"),
+            }),
+            Self::Sites => json!({
+                "kind": keyword("Sort of site", SiteKind::ALL.iter().map(|k| k.as_str()).collect()),
+                "name": text("Name"),
+                "operator": text("Operator"),
+                "location_precision": keyword("How far the real place may be from the point", LocationPrecision::ALL.iter().map(|k| k.as_str()).collect()),
+                "uncertainty_km": number("Radius of the circle the place lies in (km)"),
+                "opened": time("First day open (null: not known)", "", true),
+                "closed": time("Last day open (null: still open)", "", true),
+                "valid_from": time("Open from (null: not known)", "primary-interval-start", true),
+                "valid_to": time("Open until (exclusive; null: still open)", "primary-interval-end", true),
+                "latest_population": count("The latest population count (its upper bound)"),
+                "latest_observed": time("Day of the latest population count", "", true),
+                "peak_population": count("The largest population count"),
+                "observations": list("Every count: date metric min–max (source)"),
+                "sources": list("Source ids"),
+                "note": text("Note"),
+            }),
         };
         match props {
             Value::Object(map) => map,
@@ -165,6 +247,7 @@ impl Collection {
     pub fn geometry_schema(self) -> Value {
         let format = match self {
             Self::Frontline => "geometry-multilinestring",
+            Self::Events | Self::Sites => "geometry-point",
             _ => "geometry-multipolygon",
         };
         json!({ "format": format, "x-ogc-role": "primary-geometry" })

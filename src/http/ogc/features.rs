@@ -1,4 +1,4 @@
-//! Features of the three collections as GeoJSON, borrowing from the index (district geometries
+//! Features of the five collections as GeoJSON, borrowing from the index (district geometries
 //! are pre-serialised, always MultiPolygon). Lists are `;`-joined text, so every GDAL writer can
 //! take them as they come.
 
@@ -59,6 +59,8 @@ pub enum AnyFeature<'a> {
     District(Feature<'a, DistrictProps<'a>>),
     Control(Feature<'a, ControlProps<'a>>),
     Front(Feature<'a, FrontRecord<'a>>),
+    /// Events and sites: their properties as [`values`] gives them.
+    Point(Feature<'a, serde_json::Map<String, serde_json::Value>>),
 }
 
 impl AnyFeature<'_> {
@@ -69,6 +71,7 @@ impl AnyFeature<'_> {
             Self::District(f) => Self::District(Feature { links, ..f }),
             Self::Control(f) => Self::Control(Feature { links, ..f }),
             Self::Front(f) => Self::Front(Feature { links, ..f }),
+            Self::Point(f) => Self::Point(Feature { links, ..f }),
         }
     }
 }
@@ -137,6 +140,55 @@ fn front_feature<'a>(index: &'a Index, piece: &FrontPiece) -> AnyFeature<'a> {
     })
 }
 
+/// A property value as JSON: whole numbers as integers, instants as RFC 3339.
+fn json_value(v: values::Value<'_>) -> serde_json::Value {
+    match v {
+        values::Value::Null => serde_json::Value::Null,
+        values::Value::Text(t) => serde_json::Value::String(t.into_owned()),
+        #[expect(
+            clippy::cast_possible_truncation,
+            reason = "only whole numbers well inside i64 are converted"
+        )]
+        values::Value::Number(n) if n.fract() == 0.0 && n.abs() < 9.0e15 => {
+            serde_json::Value::from(n as i64)
+        }
+        values::Value::Number(n) => serde_json::Value::from(n),
+        values::Value::Instant(t) => serde_json::Value::String(t.to_rfc3339()),
+    }
+}
+
+/// An event or a site: a point and every property of the collection.
+fn point_feature(index: &Index, c: Collection, position: usize) -> AnyFeature<'_> {
+    let (id, lon, lat) = match c {
+        Collection::Events => {
+            let e = index.events.all_events()[position].event();
+            (e.id.clone(), e.lon, e.lat)
+        }
+        _ => {
+            let s = &index.events.all_sites()[position].known.record;
+            (s.id.clone(), s.lon, s.lat)
+        }
+    };
+    let properties = values::properties(c)
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            (
+                p.name.to_owned(),
+                json_value(values::value(index, c, position, i)),
+            )
+        })
+        .collect();
+    let geometry = serde_json::json!({ "type": "Point", "coordinates": [lon, lat] }).to_string();
+    AnyFeature::Point(Feature {
+        kind: "Feature",
+        id,
+        geometry: Cow::Owned(RawValue::from_string(geometry).expect("a point is JSON")),
+        properties,
+        links: vec![],
+    })
+}
+
 /// The feature at `position` in the collection's order.
 #[must_use]
 pub fn feature_at(index: &Index, c: Collection, position: usize) -> AnyFeature<'_> {
@@ -144,6 +196,7 @@ pub fn feature_at(index: &Index, c: Collection, position: usize) -> AnyFeature<'
         Collection::Districts => district_feature(index, position as u32),
         Collection::Control => control_feature(index, position),
         Collection::Frontline => front_feature(index, &index.fronts()[position]),
+        Collection::Events | Collection::Sites => point_feature(index, c, position),
     }
 }
 

@@ -21,6 +21,24 @@ use crate::http::respond::{GEOJSON, JSON};
 /// districts and states in data set order, front pieces by border then time.
 fn matching(index: &Index, c: Collection, q: &ItemsQuery, mut visit: impl FnMut(usize)) {
     let in_box: Option<Vec<bool>> = q.bbox.as_ref().map(|b| match c {
+        Collection::Events => {
+            let Bbox(r) = b;
+            index
+                .events
+                .all_events()
+                .iter()
+                .map(|e| r.intersects(&geo::Point::new(e.event().lon, e.event().lat)))
+                .collect()
+        }
+        Collection::Sites => {
+            let Bbox(r) = b;
+            index
+                .events
+                .all_sites()
+                .iter()
+                .map(|s| r.intersects(&geo::Point::new(s.known.record.lon, s.known.record.lat)))
+                .collect()
+        }
         Collection::Frontline => {
             let Bbox(r) = b;
             index
@@ -62,6 +80,22 @@ fn matching(index: &Index, c: Collection, q: &ItemsQuery, mut visit: impl FnMut(
         Collection::Frontline => {
             for (i, piece) in index.fronts().iter().enumerate() {
                 if place_ok(piece.border as usize) && when_ok(&piece.interval) && values_ok(i) {
+                    visit(i);
+                }
+            }
+        }
+        Collection::Events => {
+            for i in values::event_positions(index) {
+                let e = &index.events.all_events()[i];
+                if place_ok(i) && when_ok(&e.interval) && values_ok(i) {
+                    visit(i);
+                }
+            }
+        }
+        Collection::Sites => {
+            for i in values::site_positions(index) {
+                let site = &index.events.all_sites()[i].known.record;
+                if place_ok(i) && when_ok(&site.interval()) && values_ok(i) {
                     visit(i);
                 }
             }
@@ -242,6 +276,11 @@ pub async fn item(
         Collection::Districts => index.district_index(&id).map(|d| d as usize),
         Collection::Control => index.state_by_id(&id),
         Collection::Frontline => crate::domain::fronts::find(&index, &id),
+        Collection::Events => {
+            values::event_positions(&index).find(|&i| index.events.all_events()[i].event().id == id)
+        }
+        Collection::Sites => values::site_positions(&index)
+            .find(|&i| index.events.all_sites()[i].known.record.id == id),
     }
     .ok_or_else(|| {
         AppError::NotFound(format!(

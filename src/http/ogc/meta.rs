@@ -119,6 +119,28 @@ fn collection_view(index: &Index, base: &str, c: Collection) -> CollectionView {
         )
         .titled("Feature schema"),
     ];
+    let layer_downloads: &[(Format, &str)] = match c {
+        Collection::Events => &[
+            (Format::EventsGeojson, "Every event"),
+            (Format::EventsCsv, "Every event"),
+        ],
+        Collection::Sites => &[
+            (Format::SitesGeojson, "Every site"),
+            (Format::SitesCsv, "Every site"),
+        ],
+        _ => &[],
+    };
+    for (format, what) in layer_downloads {
+        let root = base.strip_suffix("/ogc").unwrap_or(base);
+        links.push(
+            Link::new(
+                format!("{root}/api/export/{}", format.as_str()),
+                "enclosure",
+                format.media_type(),
+            )
+            .titled(format!("{what} ({})", format.download_name())),
+        );
+    }
     if c == Collection::Control {
         // The CSV, GeoJSON, FlatGeobuf and GeoParquet exports hold exactly this collection, one feature per
         // state: its bulk downloads, which clients such as ogc-client offer as "download".

@@ -5,10 +5,23 @@
 use super::cql::{self, Filter};
 use super::values::{self, Kind, Value};
 use super::{Collection, Crs, Pairs, check_format, parse_crs};
+use crate::domain::events::{DatePrecision, EventKind, Grade, LocationPrecision, SiteKind};
 use crate::domain::geometry::Bbox;
 use crate::domain::index::Index;
 use crate::domain::time::Period;
 use crate::error::{AppError, Result};
+
+/// The keywords of the events' and sites' closed lists, as equality filters accept them.
+static EVENT_KINDS: std::sync::LazyLock<Vec<&'static str>> =
+    std::sync::LazyLock::new(|| EventKind::ALL.iter().map(|k| k.as_str()).collect());
+static SITE_KINDS: std::sync::LazyLock<Vec<&'static str>> =
+    std::sync::LazyLock::new(|| SiteKind::ALL.iter().map(|k| k.as_str()).collect());
+static GRADES: std::sync::LazyLock<Vec<&'static str>> =
+    std::sync::LazyLock::new(|| Grade::ALL.iter().map(|k| k.as_str()).collect());
+static DATE_PRECISIONS: std::sync::LazyLock<Vec<&'static str>> =
+    std::sync::LazyLock::new(|| DatePrecision::ALL.iter().map(|k| k.as_str()).collect());
+static LOCATION_PRECISIONS: std::sync::LazyLock<Vec<&'static str>> =
+    std::sync::LazyLock::new(|| LocationPrecision::ALL.iter().map(|k| k.as_str()).collect());
 
 pub const DEFAULT_LIMIT: usize = 100;
 pub const MAX_LIMIT: usize = 10_000;
@@ -276,26 +289,35 @@ fn equality_value(index: &Index, c: Collection, p: usize, value: &str) -> Result
         Kind::Text => {}
     }
     let factions = || index.factions.iter().map(|f| f.id.as_str());
-    let valid: Vec<&str> = match name {
-        "status" => vec!["held", "contested"],
-        "confidence" => crate::domain::model::Confidence::ALL
-            .iter()
-            .map(|c| c.as_str())
-            .collect(),
-        "faction" => factions().collect(),
-        "side_a" | "side_b" => factions().chain(["contested"]).collect(),
-        "district" | "district_a" | "district_b" => {
-            if index.district_index(value).is_none() {
-                return Err(AppError::invalid(
-                    name,
-                    format!(
-                        "no district '{value}': district ids are listed at /ogc/collections/districts/items"
-                    ),
-                ));
+    let keywords = |all: &'static [&'static str]| all.to_vec();
+    let valid: Vec<&str> = match (c, name) {
+        (Collection::Events, "kind") => keywords(&EVENT_KINDS),
+        (Collection::Sites, "kind") => keywords(&SITE_KINDS),
+        (_, "grade") => keywords(&GRADES),
+        (_, "date_precision") => keywords(&DATE_PRECISIONS),
+        (_, "location_precision") => keywords(&LOCATION_PRECISIONS),
+        (_, "responsible") => factions().collect(),
+        (_, name) => match name {
+            "status" => vec!["held", "contested"],
+            "confidence" => crate::domain::model::Confidence::ALL
+                .iter()
+                .map(|c| c.as_str())
+                .collect(),
+            "faction" => factions().collect(),
+            "side_a" | "side_b" => factions().chain(["contested"]).collect(),
+            "district" | "district_a" | "district_b" => {
+                if index.district_index(value).is_none() {
+                    return Err(AppError::invalid(
+                        name,
+                        format!(
+                            "no district '{value}': district ids are listed at /ogc/collections/districts/items"
+                        ),
+                    ));
+                }
+                vec![value]
             }
-            vec![value]
-        }
-        _ => vec![value],
+            _ => vec![value],
+        },
     };
     if valid.contains(&value) {
         Ok(Value::Text(value.to_owned().into()))

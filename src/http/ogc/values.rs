@@ -5,9 +5,10 @@ use std::borrow::Cow;
 use std::cmp::Ordering;
 
 use super::Collection;
+use crate::domain::events::{Day, EventEntry, Figure, Observation, Site};
 use crate::domain::index::Index;
 use crate::domain::model::Status;
-use crate::domain::time::Instant;
+use crate::domain::time::{Instant, Interval};
 use crate::export::{front_record, side_label};
 
 /// The type of a property, as filters compare it.
@@ -74,6 +75,46 @@ const FRONTLINE: &[Property] = &[
     p("length_km", Kind::Number),
 ];
 
+const EVENTS: &[Property] = &[
+    p("kind", Kind::Text),
+    p("title", Kind::Text),
+    p("summary", Kind::Text),
+    p("date_start", Kind::Instant),
+    p("date_end", Kind::Instant),
+    p("date_precision", Kind::Text),
+    p("valid_from", Kind::Instant),
+    p("valid_to", Kind::Instant),
+    p("place", Kind::Text),
+    p("location_precision", Kind::Text),
+    p("uncertainty_km", Kind::Number),
+    p("factions", Kind::Text),
+    p("responsible", Kind::Text),
+    p("grade", Kind::Text),
+    p("largest", Kind::Number),
+    p("figures", Kind::Text),
+    p("districts", Kind::Text),
+    p("sources", Kind::Text),
+    p("note", Kind::Text),
+];
+
+const SITES: &[Property] = &[
+    p("kind", Kind::Text),
+    p("name", Kind::Text),
+    p("operator", Kind::Text),
+    p("location_precision", Kind::Text),
+    p("uncertainty_km", Kind::Number),
+    p("opened", Kind::Instant),
+    p("closed", Kind::Instant),
+    p("valid_from", Kind::Instant),
+    p("valid_to", Kind::Instant),
+    p("latest_population", Kind::Number),
+    p("latest_observed", Kind::Instant),
+    p("peak_population", Kind::Number),
+    p("observations", Kind::Text),
+    p("sources", Kind::Text),
+    p("note", Kind::Text),
+];
+
 /// Every property of the collection's features, in the order features carry them. All of them
 /// are queryable and sortable.
 #[must_use]
@@ -82,6 +123,116 @@ pub fn properties(c: Collection) -> &'static [Property] {
         Collection::Districts => DISTRICTS,
         Collection::Control => CONTROL,
         Collection::Frontline => FRONTLINE,
+        Collection::Events => EVENTS,
+        Collection::Sites => SITES,
+    }
+}
+
+/// The instants a site is open, as the collection's `datetime` tests them.
+#[must_use]
+pub fn site_interval(site: &Site) -> Interval {
+    site.interval()
+}
+
+/// Positions (in the catalogue's versions) of the events believed in `index`'s view.
+pub fn event_positions(index: &Index) -> impl Iterator<Item = usize> + '_ {
+    let knowledge = index.knowledge;
+    index
+        .events
+        .all_events()
+        .iter()
+        .enumerate()
+        .filter(move |(_, e)| e.known.believed_at(knowledge))
+        .map(|(i, _)| i)
+}
+
+/// Positions (in the catalogue's versions) of the sites believed in `index`'s view.
+pub fn site_positions(index: &Index) -> impl Iterator<Item = usize> + '_ {
+    let knowledge = index.knowledge;
+    index
+        .events
+        .all_sites()
+        .iter()
+        .enumerate()
+        .filter(move |(_, s)| s.known.believed_at(knowledge))
+        .map(|(i, _)| i)
+}
+
+/// The counts of a site's population: the latest (its upper bound, and its day) and the peak.
+#[must_use]
+pub fn populations(site: &Site) -> (Option<u64>, Option<Day>, Option<u64>) {
+    let latest = site.populations().last();
+    let peak = site.populations().filter_map(|o| o.max.or(o.min)).max();
+    (
+        latest.and_then(|o| o.max.or(o.min)),
+        latest.map(|o| o.date),
+        peak,
+    )
+}
+
+fn count(n: Option<u64>) -> Value<'static> {
+    #[expect(
+        clippy::cast_precision_loss,
+        reason = "people counts are far below 2^52"
+    )]
+    n.map_or(Value::Null, |n| Value::Number(n as f64))
+}
+
+fn event_value(e: &EventEntry, prop: usize) -> Value<'_> {
+    let ev = e.event();
+    match prop {
+        0 => text(ev.kind.as_str()),
+        1 => text(&ev.title),
+        2 => text(&ev.summary),
+        3 => Value::Instant(ev.date_start.0),
+        4 => Value::Instant(ev.date_end.0),
+        5 => text(ev.date_precision.as_str()),
+        6 => Value::Instant(e.interval.from),
+        7 => instant(e.interval.to),
+        8 => text(&ev.place),
+        9 => text(ev.location_precision.as_str()),
+        10 => Value::Number(ev.location_precision.radius_km()),
+        11 => joined(ev.factions.iter().map(String::as_str)),
+        12 => optional(ev.responsible.as_deref()),
+        13 => text(ev.grade.as_str()),
+        14 => count(ev.largest()),
+        15 => Value::Text(Cow::Owned(
+            ev.figures
+                .iter()
+                .map(Figure::summary)
+                .collect::<Vec<_>>()
+                .join(";"),
+        )),
+        16 => joined(e.districts.iter().map(String::as_str)),
+        17 => joined(ev.sources.iter().map(String::as_str)),
+        _ => text(&ev.note),
+    }
+}
+
+fn site_value(site: &Site, prop: usize) -> Value<'_> {
+    let interval = site.interval();
+    match prop {
+        0 => text(site.kind.as_str()),
+        1 => text(&site.name),
+        2 => text(&site.operator),
+        3 => text(site.location_precision.as_str()),
+        4 => Value::Number(site.location_precision.radius_km()),
+        5 => instant(site.opened.map(|d| d.0)),
+        6 => instant(site.closed.map(|d| d.0)),
+        7 => instant(site.opened.map(|_| interval.from)),
+        8 => instant(interval.to),
+        9 => count(populations(site).0),
+        10 => instant(populations(site).1.map(|d| d.0)),
+        11 => count(populations(site).2),
+        12 => Value::Text(Cow::Owned(
+            site.observations
+                .iter()
+                .map(Observation::summary)
+                .collect::<Vec<_>>()
+                .join(";"),
+        )),
+        13 => joined(site.sources.iter().map(String::as_str)),
+        _ => text(&site.note),
     }
 }
 
@@ -192,6 +343,8 @@ pub fn value(index: &Index, c: Collection, position: usize, prop: usize) -> Valu
                 }
             }
         }
+        Collection::Events => event_value(&index.events.all_events()[position], prop),
+        Collection::Sites => site_value(&index.events.all_sites()[position].known.record, prop),
     }
 }
 

@@ -1,6 +1,7 @@
 //! Report maps of Mosul on 3 June 2017: what the images show, checked against the index, and the
 //! formats (`images`); the bad requests, the defaults and the CLI (`requests`).
 
+mod events;
 mod images;
 mod requests;
 

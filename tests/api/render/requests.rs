@@ -44,6 +44,12 @@ use crate::helpers::{app, index_of, mosul_dir, small_dir};
     "at or before at"
 )]
 #[case::malformed_at("/api/maps/report.svg?at=2017-13-01", "at", "YYYY-MM-DD")]
+#[case::events_in_weeks("/api/maps/report.svg?at=2017-06-03&events=1w", "events", "such as 7d")]
+#[case::events_too_long(
+    "/api/maps/report.svg?at=2017-06-03&events=400d",
+    "events",
+    "1d to 366d"
+)]
 #[case::unknown_parameter(
     "/api/maps/report.svg?at=2017-06-03&zoom=3",
     "zoom",

@@ -43,6 +43,12 @@ pub fn factions() -> Vec<Faction> {
             "#8cb369",
             Some(COALITION),
         ),
+        (
+            "cjtf-oir",
+            "US-led coalition (CJTF-OIR)",
+            "#3a6ea5",
+            Some(COALITION),
+        ),
     ]
     .into_iter()
     .map(|(id, name, color, alliance)| Faction {
@@ -89,6 +95,9 @@ pub fn build(raw_dir: &Path) -> Result<Dataset> {
         })
         .collect::<Result<Vec<_>>>()?;
     let (meta, layers) = context::build(&raw, &districts)?;
+    let (events, sites) = frontline::dataset::read_events(raw_dir)
+        .map_err(|e| anyhow::anyhow!("{e}"))
+        .context("the events and sites tables")?;
     Ok(Dataset {
         factions: factions(),
         sources,
@@ -96,6 +105,8 @@ pub fn build(raw_dir: &Path) -> Result<Dataset> {
         states,
         meta,
         layers,
+        events,
+        sites,
     })
 }
 

@@ -50,6 +50,15 @@ fn style(props: &Value, palette: &Palette) -> (Fill, Option<String>) {
         Some("contested") => (Fill::Hatched, Some("contested".into())),
         Some(other) => (Fill::Unknown, Some(other.to_owned())),
         None if props.get("side_a").is_some() => (Fill::Colour("#c0392b".into()), None),
+        // Events, by the faction held responsible.
+        None if props.get("grade").is_some() => match props["responsible"].as_str() {
+            Some(f) => (Fill::Colour(palette.colour(f)), Some(f.to_owned())),
+            None => (Fill::Unknown, Some("responsibility unknown".into())),
+        },
+        // Sites.
+        None if props.get("operator").is_some() => {
+            (Fill::Colour("#2f6f8f".into()), Some("site".into()))
+        }
         None => match props["group"].as_str() {
             Some(g) => (Fill::Colour(map::hash_colour(g)), Some(g.to_owned())),
             None => (Fill::Unknown, None),
@@ -67,7 +76,7 @@ fn short_time(t: &str) -> &str {
 pub fn tooltip(feature: &Value) -> String {
     let id = feature_id(feature);
     let props = &feature["properties"];
-    let mut text = match props["name"].as_str() {
+    let mut text = match props["name"].as_str().or(props["title"].as_str()) {
         Some(name) => format!("{name} ({id})"),
         None => id,
     };

@@ -43,8 +43,8 @@ pub fn hash_colour(key: &str) -> String {
     format!("hsl({hue},55%,{lightness}%)")
 }
 
-/// The parts of a geometry as lon/lat sequences, each with whether it is a ring (closed).
-/// Points have no part: the collections hold areas and lines only.
+/// The parts of a geometry as lon/lat sequences, each with whether it is a ring (closed). A
+/// point is a part of one position.
 #[must_use]
 pub fn parts(geometry: &Value) -> Vec<(Vec<[f64; 2]>, bool)> {
     fn line(v: &Value) -> Vec<[f64; 2]> {
@@ -62,6 +62,7 @@ pub fn parts(geometry: &Value) -> Vec<(Vec<[f64; 2]>, bool)> {
     let mut out = Vec::new();
     let coordinates = &geometry["coordinates"];
     match geometry["type"].as_str() {
+        Some("Point") => out.push((line(&Value::Array(vec![coordinates.clone()])), false)),
         Some("LineString") => out.push((line(coordinates), false)),
         Some("MultiLineString") => lines(coordinates, false, &mut out),
         Some("Polygon") => lines(coordinates, true, &mut out),
@@ -144,7 +145,7 @@ pub fn bounds<'a>(geometries: impl IntoIterator<Item = &'a Value>) -> Option<[f6
 }
 
 /// The SVG map of `shapes`, at most `max_width` × `max_height` pixels, each shape a link to its
-/// page with its title as tooltip; areas under lines. `None` when nothing has coordinates.
+/// page with its title as tooltip; areas under lines, points (dots) on top. `None` when nothing has coordinates.
 ///
 /// # Runtime
 /// Linear in the number of points.
@@ -154,8 +155,26 @@ pub fn svg(shapes: &[&Shape<'_>], max_width: f64, max_height: f64) -> Option<Str
     let projection = Projection::fit(bbox, max_width, max_height, 8.0);
     let mut areas = String::new();
     let mut strokes = String::new();
+    let mut dots = String::new();
     for shape in shapes {
         let parts = parts(shape.geometry);
+        if let [(points, false)] = parts.as_slice()
+            && let [p] = points.as_slice()
+        {
+            let [x, y] = projection.project(*p);
+            let colour = match &shape.fill {
+                Fill::Colour(c) => escape(c),
+                Fill::Hatched | Fill::Unknown => "#6b7280".into(),
+            };
+            let _ = write!(
+                dots,
+                "<a href=\"{}\"><circle cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"5\" fill=\"{colour}\" \
+                 stroke=\"#ffffff\" stroke-width=\"1.5\"><title>{}</title></circle></a>",
+                escape(&shape.href),
+                escape(&shape.title)
+            );
+            continue;
+        }
         let closed = parts.iter().any(|(_, ring)| *ring);
         let mut d = String::new();
         for (points, ring) in &parts {
@@ -195,7 +214,7 @@ pub fn svg(shapes: &[&Shape<'_>], max_width: f64, max_height: f64) -> Option<Str
          aria-label=\"Map of the features\"><defs><pattern id=\"hatched\" width=\"6\" height=\"6\" \
          patternUnits=\"userSpaceOnUse\" patternTransform=\"rotate(45)\"><rect width=\"6\" \
          height=\"6\" fill=\"#dedede\"/><rect width=\"2.5\" height=\"6\" fill=\"#8d8d8d\"/>\
-         </pattern></defs>{areas}{strokes}</svg>"
+         </pattern></defs>{areas}{strokes}{dots}</svg>"
     ))
 }
 

@@ -1,0 +1,119 @@
+// The events layer and the camps on the Mosul map: the window, fading, the popup with every
+// claim and its source, camps with their population at the date, the strip, and the report map
+// of a window with its events.
+
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { drawn, launchBrowser, openMap, setDate, startServer } from './helpers.mjs';
+
+let server;
+let browser;
+
+before(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+const JADIDA = '2017-03-17-jadida-strike';
+/** The ids of the events the layer shows now. */
+const shownIds = (page) => page.evaluate(() => window.frontline.incidents.shown.map((e) => e.properties.id));
+
+test('the week up to the date is shown by default, older events fade and the window is adjustable', async () => {
+  const page = await openMap(browser, `${server.url}/#date=2017-03-19`);
+  assert.equal(await page.inputValue('#events-window'), '7');
+  assert.ok((await shownIds(page)).includes(JADIDA), 'two days later, in the week');
+  const opacity = await page.evaluate((id) => {
+    const f = window.frontline.incidents.drawnEvents.find((x) => x.properties.id === id);
+    return f.properties.opacity;
+  }, JADIDA);
+  assert.ok(opacity < 1 && opacity > 0.35, `fading: ${opacity}`);
+  await page.locator('#side details').first().evaluate((d) => { d.open = true; });
+  await page.selectOption('#events-window', '1');
+  assert.ok(!(await shownIds(page)).includes(JADIDA), 'not on the 19th alone');
+  await setDate(page, '2017-03-17');
+  assert.ok((await shownIds(page)).includes(JADIDA), 'on its day');
+  // Events outside every window are never shown: nothing from before the offensive.
+  await page.selectOption('#events-window', '7');
+  await setDate(page, '2016-10-10');
+  assert.deepEqual(await shownIds(page), []);
+  await page.uncheck('#events-on');
+  await setDate(page, '2017-03-17');
+  assert.deepEqual(await shownIds(page), [], 'switched off');
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
+
+test('a click on an event shows every claim with its figures and sources', async () => {
+  const page = await openMap(browser, `${server.url}/#date=2017-03-17&z=17&lat=36.33233&lon=43.10505`);
+  await drawn(page);
+  // The two al-Jadida events of the week share one point; the top one is drawn there.
+  const at = await page.evaluate((id) => {
+    const { map } = window.frontline;
+    const hits = map.queryRenderedFeatures({ layers: ['event-circles'] }).map((f) => f.properties.id);
+    const e = window.frontline.incidents.events.find((x) => x.properties.id === id);
+    const p = map.project(e.geometry.coordinates);
+    const box = map.getCanvas().getBoundingClientRect();
+    return { hits, x: box.left + p.x, y: box.top + p.y };
+  }, JADIDA);
+  assert.ok(at.hits.includes(JADIDA), `drawn unclustered at street zoom: ${at.hits}`);
+  // Open the strike's popup as a click on it does.
+  await page.evaluate((id) => {
+    const e = window.frontline.incidents.events.find((x) => x.properties.id === id);
+    window.frontline.incidents.popup(id, e.geometry.coordinates);
+  }, JADIDA);
+  const popup = page.locator(`.event-popup[data-event="${JADIDA}"]`);
+  await popup.waitFor();
+  const text = await popup.innerText();
+  assert.match(text, /105 killed \(civilians\): CENTCOM investigation/);
+  assert.match(text, /125–370 killed \(civilians\): local reports/);
+  assert.match(text, /grade: confirmed/);
+  const links = await popup.locator('a').evaluateAll((as) => as.map((a) => a.href));
+  assert.ok(links.some((h) => h.includes('airwars.org')), `the Airwars report is linked: ${links}`);
+  // A real click on the circle opens a popup too, and not the district's panel.
+  await page.mouse.click(at.x, at.y);
+  await page.locator('.event-popup').first().waitFor();
+  assert.equal(await page.locator('#panel').isHidden(), true, 'the district panel stays shut');
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
+
+test('camps are drawn with their population at the shown date', async () => {
+  const page = await openMap(browser, `${server.url}/#date=2017-02-05&z=10&lat=36.1&lon=43.3`);
+  const population = (id) => page.evaluate((s) => {
+    const f = window.frontline.incidents.drawnSites.find((x) => x.properties.id === s);
+    return f ? f.properties.population : null;
+  }, id);
+  assert.equal(await population('qayyarah-airstrip'), 20300);
+  await setDate(page, '2016-10-20');
+  assert.equal(await population('qayyarah-airstrip'), null, 'not open yet');
+  await setDate(page, '2016-11-14');
+  assert.equal(await population('hasansham-u3'), 10500);
+  await page.evaluate(() => {
+    const { incidents } = window.frontline;
+    const s = incidents.sites.find((x) => x.id === 'hasansham-u3');
+    incidents.sitePopup('hasansham-u3', s.geometry.coordinates);
+  });
+  const text = await page.locator('.event-popup[data-site="hasansham-u3"] [data-population]').innerText();
+  assert.match(text, /Population on this date: 10500 \(count of 2016-11-14/);
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
+
+test('the strip shows the weeks with events and the report map carries the window', async () => {
+  const page = await openMap(browser, `${server.url}/#date=2017-03-17`);
+  const weeks = Number(await page.getAttribute('#strip', 'data-event-weeks'));
+  assert.ok(weeks >= 10, `weeks with events: ${weeks}`);
+  const href = await page.getAttribute('#report-png', 'href');
+  assert.equal(href, '/api/maps/report.png?at=2017-03-17&events=7d');
+  const svg = await (await fetch(`${server.url}${href.replace('.png', '.svg')}`)).text();
+  assert.ok(svg.includes(`data-event="${JADIDA}"`), 'the strike is on the report map');
+  assert.ok(svg.includes(`data-event-key="${JADIDA}"`), 'and in its key');
+  assert.ok(svg.includes('data-source="centcom-2017-05-25-jadida"'), 'with its report');
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
