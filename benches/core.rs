@@ -24,6 +24,7 @@ fn index() -> Index {
         states: size("FRONTLINE_BENCH_STATES", 1_000_000),
         seed: 1,
         river_m: 0.0,
+        events: 0,
     };
     Index::build(synth::generate(&params), &[], 0)
 }

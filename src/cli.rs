@@ -30,6 +30,7 @@ pub fn run(command: Command) -> anyhow::Result<()> {
             states,
             seed,
             river_m,
+            events,
             dir,
         } => {
             if !(0.0..=synth::MAX_RIVER_M).contains(&river_m) {
@@ -49,13 +50,15 @@ pub fn run(command: Command) -> anyhow::Result<()> {
                 states,
                 seed,
                 river_m,
+                events,
             });
             dataset::write_dir(&data, &dir)
                 .with_context(|| format!("cannot write {}", dir.display()))?;
             println!(
-                "wrote {} districts and {} states to {}",
+                "wrote {} districts, {} states and {} events to {}",
                 data.districts.len(),
                 data.states.len(),
+                data.events.len(),
                 dir.display()
             );
             Ok(())

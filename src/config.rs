@@ -87,6 +87,9 @@ pub enum Command {
         /// Width of a river through the middle, metres (0 to 600; 0: none). The front follows it.
         #[arg(long, default_value_t = 0.0)]
         river_m: f64,
+        /// Events scattered over the districts and the three years (0: none).
+        #[arg(long, default_value_t = 0)]
+        events: usize,
         dir: PathBuf,
     },
 }

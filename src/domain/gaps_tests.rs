@@ -66,6 +66,7 @@ fn the_inside_test_agrees_with_geo_on_cells_a_river_and_a_district_with_a_hole()
         states: 400,
         seed: 3,
         river_m: 300.0,
+        events: 0,
     });
     let mut entries: Vec<DistrictEntry> =
         data.districts.into_iter().map(DistrictEntry::new).collect();

@@ -6,6 +6,7 @@ use geo::{Geometry, LineString, Polygon, coord};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
+use super::events::{Day, Event};
 use super::model::{Confidence, ControlState, Dataset, District, Faction, Source, Status};
 use super::time::Instant;
 
@@ -18,6 +19,9 @@ pub struct Params {
     /// The cells west of it stop short of the cells east of it, and the data set's
     /// `front_gap_km` lets the front follow the river.
     pub river_m: f64,
+    /// Events to scatter over the districts and the three years (0: none), each with a figure
+    /// or two; drawn from their own random stream, so the rest of the data set does not change.
+    pub events: usize,
 }
 
 /// The widest river [`generate`] draws, metres: narrower than a cell.
@@ -198,6 +202,7 @@ pub fn generate(p: &Params) -> Dataset {
     } else {
         super::meta::Meta::default()
     };
+    let events = synthetic_events(p, &districts, &states, &factions, &sources);
     Dataset {
         factions,
         sources,
@@ -205,9 +210,104 @@ pub fn generate(p: &Params) -> Dataset {
         states,
         meta,
         layers: Vec::new(),
-        events: Vec::new(),
+        events,
         sites: Vec::new(),
     }
+}
+
+/// `p.events` events, each in a random state's district during that state, its factions those
+/// of the state (and the other side when one held it), dated to the day.
+fn synthetic_events(
+    p: &Params,
+    districts: &[District],
+    states: &[ControlState],
+    factions: &[Faction],
+    sources: &[Source],
+) -> Vec<Event> {
+    use super::events::{
+        DatePrecision, EventKind, Figure, Grade, Group, LocationPrecision, Metric,
+    };
+    use geo::BoundingRect;
+    const KINDS: [EventKind; 6] = [
+        EventKind::Clash,
+        EventKind::Airstrike,
+        EventKind::Shelling,
+        EventKind::Ied,
+        EventKind::Displacement,
+        EventKind::Execution,
+    ];
+    let mut rng = ChaCha8Rng::seed_from_u64(p.seed ^ 0x6576_656e_7473);
+    let by_id: std::collections::HashMap<&str, &District> =
+        districts.iter().map(|d| (d.id.as_str(), d)).collect();
+    let last = Instant(Instant::from_ymd(2020, 1, 1).0 + DAYS * DAY_MS);
+    let mut events: Vec<Event> = (0..p.events)
+        .map(|n| {
+            let state = &states[rng.random_range(0..states.len())];
+            let district = by_id[state.district.as_str()];
+            let until = state.valid_to.unwrap_or(last).0;
+            let day = rng.random_range(
+                state.valid_from.0 / DAY_MS..(until / DAY_MS).max(state.valid_from.0 / DAY_MS + 1),
+            );
+            let date_start = Day::of(Instant(day * DAY_MS));
+            let date_end = Day::of(Instant((day + rng.random_range(0..3)) * DAY_MS));
+            let centre = district
+                .geometry
+                .bounding_rect()
+                .map_or((0.0, 0.0), |r| (r.center().x, r.center().y));
+            let mut involved = state.factions.clone();
+            if involved.len() == 1 {
+                let other = factions
+                    .iter()
+                    .find(|f| f.id != involved[0])
+                    .map_or_else(|| involved[0].clone(), |f| f.id.clone());
+                involved.push(other);
+            }
+            let kind = KINDS[rng.random_range(0..KINDS.len())];
+            let figures = (0..rng.random_range(0..3))
+                .map(|k| {
+                    let min = rng.random_range(0..40_u64);
+                    Figure {
+                        metric: if kind == EventKind::Displacement {
+                            Metric::Displaced
+                        } else {
+                            Metric::Killed
+                        },
+                        group: if k == 0 {
+                            Group::Civilians
+                        } else {
+                            Group::Combatants
+                        },
+                        min: Some(min),
+                        max: Some(min + rng.random_range(0..20_u64)),
+                        claimant: format!("claimant {k}"),
+                        source: sources[rng.random_range(0..sources.len())].id.clone(),
+                        note: String::new(),
+                    }
+                })
+                .collect();
+            Event {
+                id: format!("e{n}"),
+                kind,
+                title: format!("{} in {}", kind.as_str(), district.name),
+                summary: "A synthetic event.".into(),
+                date_start,
+                date_end,
+                date_precision: DatePrecision::Day,
+                lon: round6(centre.0),
+                lat: round6(centre.1),
+                location_precision: LocationPrecision::Neighbourhood,
+                place: district.name.clone(),
+                responsible: Some(involved[rng.random_range(0..involved.len())].clone()),
+                factions: involved,
+                grade: [Grade::Confirmed, Grade::Fair, Grade::Weak][rng.random_range(0..3)],
+                sources: vec![sources[rng.random_range(0..sources.len())].id.clone()],
+                note: String::new(),
+                figures,
+            }
+        })
+        .collect();
+    events.sort_by(|a, b| (a.date_start, &a.id).cmp(&(b.date_start, &b.id)));
+    events
 }
 
 fn round6(v: f64) -> f64 {
@@ -255,6 +355,7 @@ mod tests {
             states: 1000,
             seed: 7,
             river_m: 0.0,
+            events: 0,
         };
         let data = generate(&p);
         assert_eq!(data.districts.len(), 150);

@@ -13,6 +13,7 @@ fn river_index(front_gap_km: Option<f64>) -> Index {
         states: 4000,
         seed: 3,
         river_m: 300.0,
+        events: 0,
     });
     if let Some(km) = front_gap_km {
         data.meta.front_gap_km = km;

@@ -46,6 +46,7 @@ pub fn synth_dir(districts: usize, states: usize, seed: u64) -> TempDir {
         states,
         seed,
         river_m: 0.0,
+        events: 0,
     });
     dataset::write_dir(&data, tmp.path()).unwrap();
     tmp

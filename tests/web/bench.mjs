@@ -2,7 +2,8 @@
 // generated data set: page load → map ready (tiles in view drawn in the date's colours), slider
 // step → the map's next frame drawn (median, p95), JS heap after scrubbing, bytes the page
 // downloaded (compressed), and the server's tiles over the data set (largest, encode time p95).
-// Not part of the test run: `scripts/bench-web [DISTRICTS] [STATES]` (defaults 50,000 / 1,000,000).
+// Not part of the test run: `scripts/bench-web [DISTRICTS] [STATES] [EVENTS]` (defaults 50,000 /
+// 1,000,000 / 200,000).
 // Steps are deterministic: 60 evenly spaced slider positions across the whole range, twice.
 
 import { execFileSync } from 'node:child_process';
@@ -12,7 +13,7 @@ import path from 'node:path';
 import { BIN, ROOT, launchBrowser, startServer } from './helpers.mjs';
 
 const STEPS = 60;
-const [DISTRICTS = 50_000, STATES = 1_000_000] = process.argv.slice(2).map(Number);
+const [DISTRICTS = 50_000, STATES = 1_000_000, EVENTS = 200_000] = process.argv.slice(2).map(Number);
 
 const quantile = (xs, q) => xs.slice().sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))];
 const ms = (x) => `${x.toFixed(0)} ms`;
@@ -107,8 +108,8 @@ const synth = mkdtempSync(path.join(tmpdir(), 'frontline-synth-'));
 try {
   // `scripts/bench-web 0` measures Mosul alone.
   if (DISTRICTS === 0) process.exit(0);
-  execFileSync(BIN, ['synth', '--districts', String(DISTRICTS), '--states', String(STATES), '--seed', '1', synth], { stdio: 'ignore' });
-  await measure(`synth ${DISTRICTS.toLocaleString('en')} districts / ${STATES.toLocaleString('en')} states (seed 1)`, synth);
+  execFileSync(BIN, ['synth', '--districts', String(DISTRICTS), '--states', String(STATES), '--events', String(EVENTS), '--seed', '1', synth], { stdio: 'ignore' });
+  await measure(`synth ${DISTRICTS.toLocaleString('en')} districts / ${STATES.toLocaleString('en')} states / ${EVENTS.toLocaleString('en')} events (seed 1)`, synth);
 } finally {
   rmSync(synth, { recursive: true, force: true });
 }

@@ -21,7 +21,10 @@ after(async () => {
 
 const JADIDA = '2017-03-17-jadida-strike';
 /** The ids of the events the layer shows now. */
-const shownIds = (page) => page.evaluate(() => window.frontline.incidents.shown.map((e) => e.properties.id));
+const shownIds = async (page) => {
+  await page.waitForFunction(() => document.body.dataset.eventsAt === document.body.dataset.date || !document.getElementById('events-on').checked);
+  return page.evaluate(() => window.frontline.incidents.shown.map((e) => e.properties.id));
+};
 
 test('the week up to the date is shown by default, older events fade and the window is adjustable', async () => {
   const page = await openMap(browser, `${server.url}/#date=2017-03-19`);
@@ -114,6 +117,26 @@ test('the strip shows the weeks with events and the report map carries the windo
   assert.ok(svg.includes(`data-event="${JADIDA}"`), 'the strike is on the report map');
   assert.ok(svg.includes(`data-event-key="${JADIDA}"`), 'and in its key');
   assert.ok(svg.includes('data-source="centcom-2017-05-25-jadida"'), 'with its report');
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
+
+test('zoomed out to the region, crowded events are clustered with their count', async () => {
+  const page = await openMap(browser, `${server.url}/#date=2017-06-21&z=10&lat=36.3&lon=43.1`);
+  await page.locator('#side details').first().evaluate((d) => { d.open = true; });
+  await page.selectOption('#events-window', '30');
+  await shownIds(page);
+  await page.waitForTimeout(400);
+  await drawn(page);
+  const clusters = await page.evaluate(() => window.frontline.map.queryRenderedFeatures({ layers: ['event-clusters'] })
+    .map((f) => f.properties.point_count));
+  assert.ok(clusters.length >= 1 && clusters.every((n) => n >= 2), `clusters: ${clusters}`);
+  // Zoomed in to the city, each event is drawn on its own.
+  await page.evaluate(() => window.frontline.map.jumpTo({ center: [43.12, 36.345], zoom: 13 }));
+  await drawn(page);
+  const singles = await page.evaluate(() => window.frontline.map.queryRenderedFeatures({ layers: ['event-circles'] })
+    .filter((f) => f.state.o > 0).length);
+  assert.ok(singles >= 2, `events on their own: ${singles}`);
   assert.deepEqual(page.errors, []);
   await page.close();
 });

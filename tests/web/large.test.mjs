@@ -1,6 +1,7 @@
-// The map at country scale: a generated data set of 20,000 districts and 200,000 states. After
-// dates are set (forwards and back), every district is painted in the side the API gives for it,
-// the colours on the canvas are those factions', and the front line is the API's front.
+// The map at country scale: a generated data set of 20,000 districts, 200,000 states and 100,000
+// events. After dates are set (forwards and back), every district is painted in the side the API
+// gives for it, the colours on the canvas are those factions', the front line is the API's front,
+// and the events drawn are the API's events of the window, loaded a month at a time.
 
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -20,7 +21,7 @@ let colour;
 
 before(async () => {
   data = mkdtempSync(path.join(tmpdir(), 'frontline-large-'));
-  execFileSync(BIN, ['synth', '--districts', String(DISTRICTS), '--states', '200000', '--seed', '3', '--river-m', '300', data], { stdio: 'ignore' });
+  execFileSync(BIN, ['synth', '--districts', String(DISTRICTS), '--states', '200000', '--seed', '3', '--river-m', '300', '--events', '100000', data], { stdio: 'ignore' });
   server = await startServer(data);
   browser = await launchBrowser();
   const factions = await (await fetch(`${server.url}/api/factions`)).json();
@@ -92,4 +93,19 @@ test('the front line drawn is the API\'s front line at the date', async () => {
   assert.ok(expected.size > 10, `a front on ${date}: ${expected.size} borders`);
   assert.deepEqual([...shown].filter((p) => !expected.has(p)).slice(0, 5), [], 'no border drawn that the API does not have');
   assert.deepEqual([...expected].filter((p) => !shown.has(p)).slice(0, 5), [], 'every border of the API is drawn');
+});
+
+test('the events drawn are the API\'s events of the week, and only a few months are loaded', async () => {
+  for (const date of await datesInside()) {
+    await setDate(page, date);
+    await page.waitForFunction(() => document.body.dataset.eventsAt === document.body.dataset.date);
+    const shown = await page.evaluate(() => window.frontline.incidents.shown.map((e) => e.id).sort());
+    const end = new Date(Date.parse(`${date}T00:00:00Z`) + 86_400_000 - 1).toISOString();
+    const start = new Date(Date.parse(`${date}T00:00:00Z`) - 6 * 86_400_000).toISOString();
+    const api = await (await fetch(`${server.url}/api/events?datetime=${start}/${end}`)).json();
+    assert.ok(api.features.length > 100, `a busy week: ${api.features.length}`);
+    assert.deepEqual(shown, api.features.map((f) => f.id).sort(), date);
+  }
+  const loaded = await page.evaluate(() => window.frontline.incidents.byId.size);
+  assert.ok(loaded < 100_000 / 4, `loaded ${loaded} of 100,000 events`);
 });

@@ -55,3 +55,15 @@ test('a malformed permalink falls back to the opening date without errors', asyn
   assert.deepEqual(page.errors, []);
   await page.close();
 });
+
+test('the map as published before anything was recorded says so and lets the reader pick a later date', async () => {
+  const page = await openMap(browser, `${server.url}/#known=2000-01-01T00:00:00.000Z`);
+  assert.equal(await page.getAttribute('body', 'data-empty'), 'true');
+  assert.match(await page.textContent('#status'), /Nothing had been published as of 2000-01-01/);
+  await page.fill('#known-date', '2030-01-01');
+  await page.click('#known-apply');
+  await page.waitForSelector('body[data-ready="true"]:not([data-empty])', { state: 'attached', timeout: 30_000 });
+  assert.ok((await page.evaluate(() => window.frontline.layer.ids.length)) > 100, 'the map as published by 2030');
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});

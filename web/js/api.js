@@ -55,8 +55,9 @@ export async function history(id) {
   return body;
 }
 export const sources = () => getJson('/api/sources');
-/** Every event, with its figures, and the reports they cite (`sources`). */
-export const events = () => getJson('/api/events');
+/** The events whose days meet `datetime` (an OGC period; every event without one), with their
+ * figures, and the reports they cite (`sources`). */
+export const events = (datetime) => getJson(datetime ? `/api/events?datetime=${encodeURIComponent(datetime)}` : '/api/events');
 /** Every displacement site with its population counts. */
 export const sites = () => getJson('/api/sites');
 /** Events per week, for the timeline's strip. */

@@ -85,6 +85,23 @@ function nameThePage(meta) {
   document.getElementById('title').title = meta.description ?? '';
 }
 
+/** The page when no state is known (as published before the first record, or an empty data
+ * set): it says so, and "As published on" stays there to pick another date. */
+function nothingYet(known, status) {
+  status.textContent = Number.isFinite(known)
+    ? `Nothing had been published as of ${new Date(known).toISOString().slice(0, 10)}: pick a later date under "Publishing history and editing", or Now.`
+    : 'The data set has no control states yet.';
+  document.getElementById('knowledge-box').open = true;
+  new Knowledge(known, (picked) => {
+    const q = new URLSearchParams(window.location.hash.slice(1));
+    if (Number.isFinite(picked)) q.set('known', new Date(picked).toISOString()); else q.delete('known');
+    window.history.pushState(null, '', `#${q.toString().replace(/%3A/g, ':')}`);
+    window.location.reload();
+  });
+  document.body.dataset.empty = 'true';
+  document.body.dataset.ready = 'true';
+}
+
 /** The date the page opens on: the data set's default date, else its period's end, else the
  * last change; never outside the timeline. */
 function openingDate(meta, timeline) {
@@ -101,12 +118,16 @@ async function start() {
   api.setKnownAt(known);
   const metaLoaded = api.meta();
   const mapLoaded = metaLoaded.then((m) => makeMap(m.default_view ?? m.bbox ?? [-180, -85, 180, 85], readHash()));
-  const [meta, factions, districts, stream, borders, timeline, regions, map, events, sites, weeks] = await Promise.all([
+  const [meta, factions, districts, stream, borders, timeline, regions, map, sites, weeks] = await Promise.all([
     metaLoaded, api.factions(), api.districts(), binary('/api/states.bin'), binary('/api/borders.bin'),
-    api.timeline(), api.regions(), mapLoaded, api.events(), api.sites(), api.eventWeeks(),
+    api.timeline(), api.regions(), mapLoaded, api.sites(), api.eventWeeks(),
   ]);
   performance.mark('frontline:data');
   nameThePage(meta);
+  if (timeline.start === null) {
+    nothingYet(known, status);
+    return;
+  }
 
   // On a phone the legend starts folded, leaving the map visible.
   const phone = window.matchMedia('(max-width: 640px)').matches;
@@ -131,7 +152,9 @@ async function start() {
     onWritten: (id) => refresh(id),
   }, editor);
   layer = new DistrictLayer(map, districts, palette, (id) => { panel.open(id); settle(true); }, 'slot-districts');
-  const incidents = new EventsLayer(map, palette, events, sites, 'slot-events');
+  const incidents = new EventsLayer(map, palette, api.events, sites, 'slot-events');
+  const weekSpan = weeks.length ? [Date.parse(`${weeks[0].start}T00:00:00Z`), Date.parse(`${weeks.at(-1).start}T00:00:00Z`) + 7 * DAY] : [];
+  incidents.setRange(Math.min(Date.parse(timeline.start), ...weekSpan.slice(0, 1)), Math.max(Date.parse(timeline.end), ...weekSpan.slice(1)), meta.events ?? Infinity);
   // A click on an event or a camp opens its popup, not the district under it.
   layer.skipClick = (point) => incidents.hit(point);
   performance.mark('frontline:districts');
@@ -232,6 +255,8 @@ async function start() {
   }
 
   await editor.ready;
+  // The events of the opening date's window are in before the map says it is ready.
+  await incidents.load(readHash().date ?? openingDate(meta, timeline));
   const initial = readHash();
   if (initial.z === undefined && !meta.default_view) map.fitBounds(layer.mainBounds(), { duration: 0, padding: 8 });
   restore();

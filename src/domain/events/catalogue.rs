@@ -74,6 +74,8 @@ pub struct Week {
 pub struct Catalogue {
     events: Vec<EventEntry>,
     sites: Vec<SiteEntry>,
+    /// The longest time any event covers, ms: a period's events start at most this long before it.
+    longest_ms: i64,
 }
 
 impl Catalogue {
@@ -108,7 +110,16 @@ impl Catalogue {
         let mut sites: Vec<SiteEntry> =
             sites.into_iter().map(|known| SiteEntry { known }).collect();
         sites.sort_by(|a, b| a.known.record.id.cmp(&b.known.record.id));
-        Self { events, sites }
+        let longest_ms = events
+            .iter()
+            .map(|e| e.interval.to.map_or(0, |to| to.0 - e.interval.from.0))
+            .max()
+            .unwrap_or(0);
+        Self {
+            events,
+            sites,
+            longest_ms,
+        }
     }
 
     /// Whether there is anything at all, in any version.
@@ -120,10 +131,23 @@ impl Catalogue {
     /// The events matching `q`, sorted by `date_start`, then id.
     ///
     /// # Runtime
-    /// O(n) in the versions stored.
+    /// O(log n + k) for a period, k the versions starting between the period's start less the
+    /// longest event and its end; O(n) in the versions stored without one.
     pub fn events<'a>(&'a self, q: &EventQuery) -> impl Iterator<Item = &'a EventEntry> + use<'a> {
         let q = q.clone();
-        self.events.iter().filter(move |e| {
+        let (mut from, mut to) = (0, self.events.len());
+        if let Some(p) = &q.period {
+            if let Some(start) = p.start {
+                let earliest = start.0.saturating_sub(self.longest_ms);
+                from = self
+                    .events
+                    .partition_point(|e| e.interval.from.0 < earliest);
+            }
+            if let Some(end) = p.end {
+                to = self.events.partition_point(|e| e.interval.from <= end);
+            }
+        }
+        self.events[from..to.max(from)].iter().filter(move |e| {
             let ev = e.event();
             e.known.believed_at(q.known_at)
                 && q.period.as_ref().is_none_or(|p| p.meets(&e.interval))

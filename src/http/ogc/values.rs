@@ -360,6 +360,7 @@ mod tests {
             states: 30,
             seed: 1,
             river_m: 0.0,
+            events: 0,
         });
         let index = Index::build(data, &[], 0);
         for c in Collection::ALL {
