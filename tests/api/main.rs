@@ -7,6 +7,7 @@ mod edges;
 mod editing;
 mod editing_cli;
 mod events;
+mod events_validation;
 mod export;
 mod export_events;
 mod export_formats;
