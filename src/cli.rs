@@ -11,7 +11,7 @@ use crate::domain::synth;
 use crate::domain::time::Instant;
 use crate::export::{self, Format};
 use crate::server::Application;
-use crate::storage::Store;
+use crate::storage::{AnyStore, DbLocation};
 
 /// Runs one subcommand.
 ///
@@ -69,14 +69,11 @@ pub fn run(command: Command) -> anyhow::Result<()> {
 fn token(command: crate::config::TokenCommand) -> anyhow::Result<()> {
     use crate::config::TokenCommand;
     let now = Instant(chrono::Utc::now().timestamp_millis());
-    let open = |db: &Path| {
-        if !db.is_file() {
-            anyhow::bail!(
-                "no database at {}: start the server or import a data set first",
-                db.display()
-            );
+    let open = |db: &DbLocation| {
+        if db.sqlite_path().is_some_and(|p| !p.is_file()) {
+            anyhow::bail!("no database at {db}: start the server or import a data set first");
         }
-        Store::open(db).with_context(|| format!("cannot open database {}", db.display()))
+        AnyStore::open(db).with_context(|| format!("cannot open database {db}"))
     };
     match command {
         TokenCommand::Create { db, name, role } => {
@@ -129,10 +126,9 @@ fn check(dir: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn import(dir: &Path, db: &Path) -> anyhow::Result<()> {
+fn import(dir: &Path, db: &DbLocation) -> anyhow::Result<()> {
     let data = dataset::read_dir(dir)?;
-    let mut store =
-        Store::open(db).with_context(|| format!("cannot open database {}", db.display()))?;
+    let mut store = AnyStore::open(db).with_context(|| format!("cannot open database {db}"))?;
     let summary = store.import(&data, Instant(chrono::Utc::now().timestamp_millis()))?;
     let edit = summary.edit.map_or_else(
         || "nothing changed, no edit recorded".to_owned(),
@@ -146,18 +142,15 @@ fn import(dir: &Path, db: &Path) -> anyhow::Result<()> {
         summary.superseded_states,
         data.events.len(),
         data.sites.len(),
-        db.display(),
+        db,
         summary.revision
     );
     Ok(())
 }
 
-fn export(out: &Path, db: &Path, format: Option<Format>) -> anyhow::Result<()> {
-    if !db.exists() {
-        anyhow::bail!(
-            "database {} does not exist: import a data set first",
-            db.display()
-        );
+fn export(out: &Path, db: &DbLocation, format: Option<Format>) -> anyhow::Result<()> {
+    if !db.may_exist() {
+        anyhow::bail!("database {db} does not exist: import a data set first");
     }
     let format = format
         .or_else(|| Format::from_extension(out))
@@ -174,7 +167,9 @@ fn export(out: &Path, db: &Path, format: Option<Format>) -> anyhow::Result<()> {
         );
         return Ok(());
     }
-    let stored = Store::open(db)?.load()?;
+    let stored = AnyStore::open(db)
+        .with_context(|| format!("cannot open database {db}"))?
+        .load()?;
     dataset::write_dir(&stored.dataset, out)
         .with_context(|| format!("cannot write {}", out.display()))?;
     println!(
@@ -197,10 +192,10 @@ fn serve(args: &ServeArgs) -> anyhow::Result<()> {
 fn render(args: &RenderArgs) -> anyhow::Result<()> {
     use crate::render::{self, Format, PageSize, ReportRequest};
     let format = Format::from_path(&args.out)?;
-    if !args.db.exists() {
+    if !args.db.may_exist() {
         anyhow::bail!(
             "database {} does not exist: import a data set first",
-            args.db.display()
+            args.db
         );
     }
     let index = crate::server::open_index(&args.db, None)?;

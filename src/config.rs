@@ -7,6 +7,7 @@ use clap::{Parser, Subcommand};
 
 use crate::domain::geometry::Bbox;
 use crate::domain::time::Instant;
+use crate::storage::DbLocation;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -24,7 +25,7 @@ pub enum TokenCommand {
     /// Create a token and print it once (its last line is the token alone); only its hash is kept.
     Create {
         #[arg(long, env = "FRONTLINE_DB", default_value = "frontline.db")]
-        db: PathBuf,
+        db: DbLocation,
         /// Who the token is for; recorded as the author of every edit made with it.
         #[arg(long)]
         name: String,
@@ -36,12 +37,12 @@ pub enum TokenCommand {
     /// List the tokens (names, roles, when created and revoked; never the tokens).
     List {
         #[arg(long, env = "FRONTLINE_DB", default_value = "frontline.db")]
-        db: PathBuf,
+        db: DbLocation,
     },
     /// Revoke a token: requests with it get 401 from now on.
     Revoke {
         #[arg(long, env = "FRONTLINE_DB", default_value = "frontline.db")]
-        db: PathBuf,
+        db: DbLocation,
         name: String,
     },
 }
@@ -53,7 +54,7 @@ pub enum Command {
         /// Data set directory (factions.csv, sources.csv, districts.geojson, control.csv).
         dir: PathBuf,
         #[arg(long, env = "FRONTLINE_DB", default_value = "frontline.db")]
-        db: PathBuf,
+        db: DbLocation,
     },
     /// Validate a data set directory without writing anything.
     Check { dir: PathBuf },
@@ -63,7 +64,7 @@ pub enum Command {
         /// Directory (`--format dir`) or file to write.
         out: PathBuf,
         #[arg(long, env = "FRONTLINE_DB", default_value = "frontline.db")]
-        db: PathBuf,
+        db: DbLocation,
         /// `dir`, `gpkg`, `kml`, `csv`, `geojson`, `fgb` or `parquet`; by default from OUT's extension, else
         /// `dir`.
         #[arg(long)]
@@ -96,8 +97,9 @@ pub enum Command {
 
 #[derive(Debug, Clone, clap::Args)]
 pub struct ServeArgs {
+    /// The store: a SQLite file, or postgres://user:password@host:5432/dbname (docs/postgres.md).
     #[arg(long, env = "FRONTLINE_DB", default_value = "frontline.db")]
-    pub db: PathBuf,
+    pub db: DbLocation,
     #[arg(long, env = "FRONTLINE_LISTEN", default_value = "127.0.0.1:8080")]
     pub listen: SocketAddr,
     /// Data set imported when the database is new or empty.
@@ -157,7 +159,7 @@ pub fn parse_public_url(s: &str) -> Result<String, String> {
 #[derive(Debug, Clone, clap::Args)]
 pub struct RenderArgs {
     #[arg(long, env = "FRONTLINE_DB", default_value = "frontline.db")]
-    pub db: PathBuf,
+    pub db: DbLocation,
     /// The date (YYYY-MM-DD, midnight UTC) or RFC 3339 instant to show.
     #[arg(long)]
     pub at: Instant,

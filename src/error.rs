@@ -85,6 +85,7 @@ impl ResponseError for AppError {
             Self::UnsupportedBody(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::PreconditionFailed(_) => StatusCode::PRECONDITION_FAILED,
             Self::Conflict(_) => StatusCode::CONFLICT,
+            Self::Storage(StorageError::Unavailable(_)) => StatusCode::SERVICE_UNAVAILABLE,
             Self::Storage(_) | Self::Unexpected(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -114,6 +115,17 @@ impl ResponseError for AppError {
             Self::UnsupportedBody(d) => ("Unsupported body", d.clone(), None, vec![]),
             Self::PreconditionFailed(d) => ("Precondition failed", d.clone(), None, vec![]),
             Self::Conflict(d) => ("Conflict", d.clone(), None, vec![]),
+            Self::Storage(StorageError::Unavailable(cause)) => {
+                tracing::warn!(cause = %cause, "a request needed the database, which is unavailable");
+                (
+                    "Database unavailable",
+                    "the database cannot be reached just now, so nothing was written; reads are \
+                     still served; retry in a few seconds"
+                        .to_owned(),
+                    None,
+                    vec![],
+                )
+            }
             Self::Storage(_) | Self::Unexpected(_) => {
                 tracing::error!(error = ?self, "request failed");
                 (
@@ -136,6 +148,9 @@ impl ResponseError for AppError {
         response.insert_header((header::CONTENT_TYPE, "application/problem+json"));
         if let Self::Busy { retry_after_s, .. } = self {
             response.insert_header((header::RETRY_AFTER, retry_after_s.to_string()));
+        }
+        if let Self::Storage(StorageError::Unavailable(_)) = self {
+            response.insert_header((header::RETRY_AFTER, "5"));
         }
         if let Self::Unauthorized(_) = self {
             response.insert_header((header::WWW_AUTHENTICATE, "Bearer realm=\"frontline\""));

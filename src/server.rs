@@ -2,7 +2,6 @@
 //! and watch the store for imports made by other processes.
 
 use std::net::TcpListener;
-use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -14,7 +13,7 @@ use crate::dataset;
 use crate::domain::index::Index;
 use crate::domain::time::Instant;
 use crate::http::{self, AppState};
-use crate::storage::{self, Store};
+use crate::storage::{AnyStore, DbLocation, Reader, Watch};
 
 /// A bound, not yet running server.
 pub struct Application {
@@ -32,19 +31,22 @@ impl Application {
     pub fn build(args: &ServeArgs) -> anyhow::Result<Self> {
         let index = open_index(&args.db, Some(&args.seed_data))?;
         let mut state = AppState::new(index);
-        let store = Store::open(&args.db)
-            .with_context(|| format!("cannot open database {} for writing", args.db.display()))?;
         // A write reported done survives a power cut.
-        store
-            .connection()
-            .pragma_update(None, "synchronous", "FULL")
-            .context("cannot set the writer's sync mode")?;
+        let store = AnyStore::open_writer(&args.db)
+            .with_context(|| format!("cannot open database {} for writing", args.db))?;
+        let reader = Reader::open(&args.db)
+            .with_context(|| format!("cannot open database {} for reading", args.db))?;
         state.writer = Some(Arc::new(http::auth::Writer {
             db: args.db.clone(),
             store: std::sync::Mutex::new(store),
+            reader,
         }));
-        state.exports = crate::http::export::ExportCache::in_dir(&exports_dir(&args.db))
-            .context("cannot open the export cache")?;
+        state.exports = match args.db.sqlite_path() {
+            Some(path) => crate::http::export::ExportCache::in_dir(&exports_dir(path))
+                .context("cannot open the export cache")?,
+            // Servers on one PostgreSQL database share no disk: each keeps its own.
+            None => crate::http::export::ExportCache::private(),
+        };
         state.web_dir = args.web.is_dir().then(|| args.web.clone());
         let listener = TcpListener::bind(args.listen)
             .with_context(|| format!("cannot listen on {}", args.listen))?;
@@ -130,9 +132,9 @@ fn public_url(args: &ServeArgs, bound: std::net::SocketAddr) -> String {
     format!("http://{bound}")
 }
 
-/// The export cache of the database at `db`: the directory `DB.exports` beside it.
+/// The export cache of the SQLite database at `db`: the directory `DB.exports` beside it.
 #[must_use]
-pub fn exports_dir(db: &Path) -> std::path::PathBuf {
+pub fn exports_dir(db: &std::path::Path) -> std::path::PathBuf {
     let mut name = db.file_name().unwrap_or_default().to_os_string();
     name.push(".exports");
     db.with_file_name(name)
@@ -143,9 +145,8 @@ pub fn exports_dir(db: &Path) -> std::path::PathBuf {
 ///
 /// # Errors
 /// When the store cannot be opened, the seed data is invalid, or the import fails.
-pub fn open_index(db: &Path, seed: Option<&Path>) -> anyhow::Result<Index> {
-    let mut store =
-        Store::open(db).with_context(|| format!("cannot open database {}", db.display()))?;
+pub fn open_index(db: &DbLocation, seed: Option<&std::path::Path>) -> anyhow::Result<Index> {
+    let mut store = AnyStore::open(db).with_context(|| format!("cannot open database {db}"))?;
     if let Some(seed) = seed
         && store.revision()? == 0
     {
@@ -193,34 +194,43 @@ fn spawn_warmer(state: Arc<AppState>, installed: std::sync::mpsc::Receiver<()>) 
 
 /// Rebuilds and swaps the index whenever another process writes to the database (an import, a
 /// second server's edit). The swap takes the writer lock, so it never replaces a newer index an
-/// edit installed.
-fn spawn_reloader(db: std::path::PathBuf, state: Arc<AppState>, every: Duration) {
+/// edit installed. On PostgreSQL a notification wakes it at once; a lost connection is logged,
+/// retried with backoff, and once back the server says which revision it caught up to.
+fn spawn_reloader(db: DbLocation, state: Arc<AppState>, every: Duration) {
     std::thread::Builder::new()
         .name("frontline-reload".into())
         .spawn(move || {
+            let mut watch = Watch::new(&db, every);
             loop {
-                std::thread::sleep(every);
-                // An edit of this server commits and installs under the writer lock: look under
-                // it too, or its own commit would seem to be another process's.
-                let newer = {
-                    let _writing = state.writer.as_ref().map(|w| w.store.lock());
-                    let current = state.current().revision;
-                    storage::read_revision(&db).is_ok_and(|r| r != current)
-                };
-                if !newer {
+                if let Err(e) = watch.wait() {
+                    tracing::warn!(db = %db, error = %e, "cannot watch the database for other servers' writes; retrying");
                     continue;
                 }
-                match open_index(&db, None) {
-                    Ok(index) => {
-                        // Warm the new index before it serves, like the first one.
-                        index.timeline();
-                        index.fronts();
-                        index.instants();
-                        let _writing = state.writer.as_ref().map(|w| w.store.lock());
-                        tracing::info!(db = %db.display(), revision = index.revision, "reloaded the index after another process wrote");
-                        http::auth::install(&state, index);
+                // An edit of this server commits and installs under the writer lock: look under
+                // it too, or its own commit would seem to be another process's.
+                let (revision, newer) = {
+                    let _writing = state.writer.as_ref().map(|w| w.store.lock());
+                    let current = state.current().revision;
+                    let revision = watch.revision().ok();
+                    (revision, revision.is_some_and(|r| r != current))
+                };
+                let caught_up = watch.take_reconnected();
+                if newer {
+                    match open_index(&db, None) {
+                        Ok(index) => {
+                            // Warm the new index before it serves, like the first one.
+                            index.timeline();
+                            index.fronts();
+                            index.instants();
+                            let _writing = state.writer.as_ref().map(|w| w.store.lock());
+                            tracing::info!(db = %db, revision = index.revision, "reloaded the index after another process wrote");
+                            http::auth::install(&state, index);
+                        }
+                        Err(e) => tracing::error!(error = ?e, "reloading the index failed; keeping the old one"),
                     }
-                    Err(e) => tracing::error!(error = ?e, "reloading the index failed; keeping the old one"),
+                }
+                if caught_up && let Some(r) = revision {
+                    tracing::warn!(db = %db, revision = r, "reconnected to the database: caught up to revision {r}");
                 }
             }
         })

@@ -10,7 +10,7 @@ use super::respond::{self, JSON};
 use crate::domain::model::ControlState;
 use crate::domain::time::Instant;
 use crate::error::{AppError, Result};
-use crate::storage::{RowInfo, audit};
+use crate::storage::RowInfo;
 
 /// Most edits one answer lists, and most states shown on each side of one edit.
 pub const MAX_EDITS: usize = 1000;
@@ -100,7 +100,7 @@ pub async fn edits(
             })?,
     };
     let writer = auth::writer(&state)?;
-    let records = web::block(move || audit::edits(&writer.db, since, limit, STATES_PER_EDIT))
+    let records = web::block(move || writer.reader.edits(since, limit, STATES_PER_EDIT))
         .await
         .map_err(|e| AppError::Unexpected(e.into()))??;
     let body: Vec<EditOut<'_>> = records

@@ -1,7 +1,6 @@
 //! Who may write: `Authorization: Bearer TOKEN`, checked against the store's token hashes.
 //! Reads need no token. Tokens are never logged.
 
-use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
 use actix_web::HttpRequest;
@@ -9,12 +8,14 @@ use actix_web::http::header;
 
 use crate::domain::index::Index;
 use crate::error::{AppError, Result};
-use crate::storage::{self, Role, Store};
+use crate::storage::{AnyStore, DbLocation, Reader, Role};
 
-/// The server's single writer connection and the database it writes.
+/// The server's single writer connection, the database it writes, and reads beside it.
 pub struct Writer {
-    pub db: PathBuf,
-    pub store: Mutex<Store>,
+    pub db: DbLocation,
+    pub store: Mutex<AnyStore>,
+    /// Token checks and the audit, which do not wait for the writer.
+    pub reader: Reader,
 }
 
 /// The writer who sent a request: the token's name and role.
@@ -58,7 +59,7 @@ pub fn authorise(writer: &Writer, token: Option<&str>, need: Role, what: &str) -
              `frontline token create`); reads need none"
         )));
     };
-    let Some((name, role)) = storage::tokens::authenticate(&writer.db, token)? else {
+    let Some((name, role)) = writer.reader.authenticate(token)? else {
         return Err(AppError::Unauthorized(
             "the token is not valid: it is unknown or has been revoked".into(),
         ));

@@ -14,10 +14,10 @@ use crate::domain::time::Instant;
 /// What an import changes among events and sites: rows to supersede and records to insert.
 #[derive(Debug, Default)]
 pub(super) struct Changes {
-    events_dropped: Vec<i64>,
-    events_new: Vec<(String, String)>,
-    sites_dropped: Vec<i64>,
-    sites_new: Vec<(String, String)>,
+    pub(super) events_dropped: Vec<i64>,
+    pub(super) events_new: Vec<(String, String)>,
+    pub(super) sites_dropped: Vec<i64>,
+    pub(super) sites_new: Vec<(String, String)>,
 }
 
 impl Changes {
@@ -66,11 +66,11 @@ pub(super) fn changes(tx: &Transaction<'_>, data: &Dataset) -> Result<Changes> {
     Ok(out)
 }
 
-fn document<T: serde::Serialize>(record: &T) -> String {
+pub(super) fn document<T: serde::Serialize>(record: &T) -> String {
     serde_json::to_string(record).expect("records serialise")
 }
 
-fn compare(
+pub(super) fn compare(
     mut stored: HashMap<String, (i64, String)>,
     given: impl Iterator<Item = (String, String)>,
 ) -> (Vec<i64>, Vec<(String, String)>) {

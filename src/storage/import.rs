@@ -180,7 +180,7 @@ fn drop_unlisted(
 }
 
 /// Identity of a state's content: a re-imported state with the same key is the same fact.
-fn state_key(s: &ControlState) -> String {
+pub(super) fn state_key(s: &ControlState) -> String {
     format!(
         "{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{:?}\u{1f}{}\u{1f}{}\u{1f}{}",
         s.district,

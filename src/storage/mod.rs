@@ -1,13 +1,18 @@
-//! The SQLite store: open, migrate, import a data set in one transaction, load it back.
+//! The stores: SQLite in one file (the default, [`Store`]) and PostgreSQL/PostGIS
+//! ([`pg::PgStore`]), behind one type, [`AnyStore`], chosen by a [`DbLocation`]. Open, migrate,
+//! import a data set in one transaction, edit, load it back.
 //!
 //! All calls block; the HTTP layer runs them off the async executor.
 
 pub mod audit;
+mod backend;
 mod context;
 pub mod edits;
 mod events;
 mod import;
 pub mod load;
+mod location;
+pub mod pg;
 pub mod tokens;
 mod wkb;
 
@@ -18,8 +23,10 @@ use rusqlite_migration::{M, Migrations};
 
 use crate::domain::events::{Event, Known, Site};
 use crate::domain::model::{ControlState, Dataset, Faction, Source};
+pub use backend::{AnyStore, Reader, Watch};
 pub use edits::{Author, Committed, EditKind, NewRecord, WriteError};
 pub use load::RowInfo;
+pub use location::{DbLocation, PgUrl};
 pub use tokens::{Role, TokenError, TokenInfo};
 pub use wkb::Wkb;
 
@@ -46,6 +53,13 @@ pub enum StorageError {
     CorruptGeometry { district: String, reason: String },
     #[error("stored row is corrupt: {0}")]
     CorruptRow(String),
+    #[error("PostgreSQL error: {0}")]
+    Postgres(String),
+    #[error("PostgreSQL schema migration failed: {0}")]
+    PgMigration(String),
+    /// The database cannot be reached now (down, restarting, or the network): worth retrying.
+    #[error("the database is unavailable: {0}")]
+    Unavailable(String),
 }
 
 pub type Result<T, E = StorageError> = std::result::Result<T, E>;
@@ -265,7 +279,7 @@ pub fn read_revision(path: &Path) -> Result<i64> {
 }
 
 /// The records of the versions still believed.
-fn current<T: Clone>(versions: &[Known<T>]) -> Vec<T> {
+pub(crate) fn current<T: Clone>(versions: &[Known<T>]) -> Vec<T> {
     versions
         .iter()
         .filter(|k| k.superseded_at.is_none())

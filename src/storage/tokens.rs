@@ -63,8 +63,25 @@ pub enum TokenError {
     Storage(#[from] super::StorageError),
 }
 
-fn hash(token: &str) -> Vec<u8> {
+pub(super) fn hash(token: &str) -> Vec<u8> {
     Sha256::digest(token.as_bytes()).to_vec()
+}
+
+/// A new random token for `name`, once the name is checked.
+pub(super) fn new_token(name: &str) -> Result<String, TokenError> {
+    let valid = (1..=100).contains(&name.len())
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"._-@".contains(&b));
+    if !valid {
+        return Err(TokenError::BadName(name.to_owned()));
+    }
+    let mut bytes = [0u8; 32];
+    rand::rng().fill_bytes(&mut bytes);
+    Ok(format!(
+        "fl_{}",
+        bytes.iter().map(|b| format!("{b:02x}")).collect::<String>()
+    ))
 }
 
 impl Store {
@@ -78,19 +95,7 @@ impl Store {
         role: Role,
         now: Instant,
     ) -> Result<String, TokenError> {
-        let valid = (1..=100).contains(&name.len())
-            && name
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b"._-@".contains(&b));
-        if !valid {
-            return Err(TokenError::BadName(name.to_owned()));
-        }
-        let mut bytes = [0u8; 32];
-        rand::rng().fill_bytes(&mut bytes);
-        let token = format!(
-            "fl_{}",
-            bytes.iter().map(|b| format!("{b:02x}")).collect::<String>()
-        );
+        let token = new_token(name)?;
         let tx = self
             .conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)

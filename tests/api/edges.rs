@@ -37,7 +37,7 @@ fn serve(web: &Path, public_url: Option<&str>) -> (TempDir, TempDir, u16) {
     let tmp = TempDir::new().unwrap();
     let seed = small_dir();
     let args = ServeArgs {
-        db: tmp.path().join("served.db"),
+        db: tmp.path().join("served.db").into(),
         listen: "127.0.0.1:0".parse().unwrap(),
         seed_data: seed.path().to_owned(),
         web: web.to_owned(),
@@ -179,7 +179,7 @@ fn an_empty_data_set_is_refused_and_a_stored_one_is_never_re_seeded() {
         .import(&small, Instant::from_ymd(2024, 1, 1))
         .unwrap();
     let other = synth_dir(20, 40, 3);
-    let index = frontline::server::open_index(&db, Some(other.path())).unwrap();
+    let index = frontline::server::open_index(&(&db).into(), Some(other.path())).unwrap();
     assert_eq!(index.districts_in(None).len(), small.districts.len());
 }
 

@@ -70,7 +70,7 @@ fn tokens_are_made_listed_and_revoked_from_the_command_line_and_stored_only_as_h
         std::process::Command::new(env!("CARGO_BIN_EXE_frontline"))
             .args(args)
             .arg("--db")
-            .arg(&s.db)
+            .arg(s.db.sqlite_path().expect("this test reads the SQLite file"))
             .output()
             .unwrap()
     };
@@ -83,7 +83,7 @@ fn tokens_are_made_listed_and_revoked_from_the_command_line_and_stored_only_as_h
     let stdout = String::from_utf8(out.stdout).unwrap();
     let token = stdout.lines().last().unwrap().to_owned();
     assert!(token.starts_with("fl_") && token.len() == 67, "{token}");
-    let db_bytes = std::fs::read(&s.db).unwrap();
+    let db_bytes = std::fs::read(s.db.sqlite_path().unwrap()).unwrap();
     assert!(
         !db_bytes.windows(token.len()).any(|w| w == token.as_bytes()),
         "the token itself is not stored"

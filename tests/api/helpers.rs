@@ -8,8 +8,67 @@ use frontline::domain::index::Index;
 use frontline::domain::synth;
 use frontline::http::{self, AppState};
 use frontline::server::open_index;
-use frontline::storage::Store;
+use frontline::storage::{AnyStore, DbLocation};
 use tempfile::TempDir;
+
+/// A new, empty store for one test: a fresh PostgreSQL database (created from the template
+/// database `FRONTLINE_TEST_PG` names, which has PostGIS) when that is set, else the SQLite file
+/// `name` in `tmp`.
+pub fn test_db(tmp: &TempDir, name: &str) -> DbLocation {
+    match pg_template() {
+        Some(template) => fresh_pg(&template),
+        None => tmp.path().join(name).into(),
+    }
+}
+
+/// The PostgreSQL template URL the suite runs against, if any.
+pub fn pg_template() -> Option<frontline::storage::PgUrl> {
+    let url = std::env::var("FRONTLINE_TEST_PG").ok()?;
+    match url.parse::<DbLocation>() {
+        Ok(DbLocation::Postgres(u)) => Some(u),
+        other => panic!("FRONTLINE_TEST_PG is not a postgres:// URL: {other:?}"),
+    }
+}
+
+/// A new database copied from `template` (its name must not be connected to meanwhile).
+pub fn fresh_pg(template: &frontline::storage::PgUrl) -> DbLocation {
+    // The PostgreSQL client runs a runtime of its own: not on an async test's thread.
+    let template = template.clone();
+    std::thread::spawn(move || create_from(&template))
+        .join()
+        .unwrap()
+}
+
+fn create_from(template: &frontline::storage::PgUrl) -> DbLocation {
+    use std::sync::atomic::{AtomicU32, Ordering};
+    static N: AtomicU32 = AtomicU32::new(0);
+    let name = format!(
+        "t_{}_{}_{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::Relaxed),
+        rand::random::<u32>()
+    );
+    let admin = template.with_dbname("postgres").unwrap();
+    let mut client = postgres::Client::connect(admin.as_secret_str(), postgres::NoTls)
+        .expect("the test cluster is reachable");
+    // Copying a template fails while another session copies it: take turns.
+    let mut tries = 0;
+    loop {
+        match client.batch_execute(&format!(
+            "CREATE DATABASE {name} TEMPLATE {}",
+            template.dbname()
+        )) {
+            Ok(()) => break,
+            Err(e) if tries < 50 => {
+                tries += 1;
+                let _ = e;
+                std::thread::sleep(std::time::Duration::from_millis(100));
+            }
+            Err(e) => panic!("cannot create test database {name}: {e}"),
+        }
+    }
+    DbLocation::Postgres(template.with_dbname(&name).unwrap())
+}
 
 /// The shipped Mosul data set.
 pub fn mosul_dir() -> PathBuf {
@@ -23,7 +82,7 @@ pub fn mosul() -> Dataset {
 /// An index built the way the server builds it: through a fresh store seeded from `dir`.
 pub fn index_of(dir: &Path) -> (TempDir, Index) {
     let tmp = TempDir::new().unwrap();
-    let index = open_index(&tmp.path().join("test.db"), Some(dir)).expect("seeding works");
+    let index = open_index(&test_db(&tmp, "test.db"), Some(dir)).expect("seeding works");
     (tmp, index)
 }
 
@@ -147,9 +206,9 @@ pub fn small_dir() -> TempDir {
 }
 
 /// Everything stored, as the bytes `export` writes: to compare a database before and after.
-pub fn stored_bytes(db: &Path) -> Vec<u8> {
+pub fn stored_bytes(db: impl Into<DbLocation>) -> Vec<u8> {
     let out = TempDir::new().unwrap();
-    let stored = Store::open(db).unwrap().load().unwrap();
+    let stored = AnyStore::open(&db.into()).unwrap().load().unwrap();
     dataset::write_dir(&stored.dataset, out.path()).unwrap();
     let mut files = vec![
         "factions.csv".to_owned(),
@@ -213,14 +272,24 @@ pub async fn get_json(
 /// The whole server on a free port, over a new database seeded from `seed`, running in the
 /// background until the test process ends.
 pub fn serve(seed: &Path) -> (TempDir, u16) {
-    serve_every(seed, 0.2)
+    let (tmp, _, port) = serve_every(seed, 0.2);
+    (tmp, port)
 }
 
-/// [`serve`], looking for other processes' writes every `reload_interval` seconds.
-pub fn serve_every(seed: &Path, reload_interval: f64) -> (TempDir, u16) {
+/// [`serve`], looking for other processes' writes every `reload_interval` seconds; with the
+/// store it serves.
+pub fn serve_every(seed: &Path, reload_interval: f64) -> (TempDir, DbLocation, u16) {
     let tmp = TempDir::new().unwrap();
+    let db = test_db(&tmp, "served.db");
+    let port = serve_db(&db, seed, reload_interval);
+    (tmp, db, port)
+}
+
+/// A server over `db` (seeded from `seed` when new) on a free port, running in the background
+/// until the test process ends.
+pub fn serve_db(db: &DbLocation, seed: &Path, reload_interval: f64) -> u16 {
     let args = frontline::config::ServeArgs {
-        db: tmp.path().join("served.db"),
+        db: db.clone(),
         listen: "127.0.0.1:0".parse().unwrap(),
         seed_data: seed.to_owned(),
         web: "/nonexistent".into(),
@@ -234,7 +303,7 @@ pub fn serve_every(seed: &Path, reload_interval: f64) -> (TempDir, u16) {
     let app = frontline::server::Application::build(&args).expect("the server starts");
     let port = app.port();
     std::thread::spawn(move || actix_web::rt::System::new().block_on(app.run()));
-    (tmp, port)
+    port
 }
 
 /// One MVT layer's features: each id (if any) and its properties as text.

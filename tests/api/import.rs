@@ -407,7 +407,7 @@ fn a_corrupt_stored_geometry_is_reported_not_served() {
             [],
         )
         .unwrap();
-    let err = frontline::server::open_index(&db, None).unwrap_err();
+    let err = frontline::server::open_index(&(&db).into(), None).unwrap_err();
     assert!(
         format!("{err:#}").contains("stored geometry of district 'east' cannot be read"),
         "{err:#}"

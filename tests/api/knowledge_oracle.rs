@@ -8,7 +8,7 @@ use std::collections::{HashMap, HashSet};
 use frontline::dataset;
 use frontline::domain::model::{Confidence, ControlState, Status};
 use frontline::domain::time::Instant;
-use frontline::storage::Store;
+use frontline::storage::AnyStore;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use serde_json::{Value, json};
@@ -161,7 +161,7 @@ fn random_edits_and_reimports_match_a_brute_force_bitemporal_model() {
     let mut model: Vec<Version> = Vec::new();
     for d in DISTRICTS {
         let h = get(s.port, &format!("/api/districts/{d}/history")).json;
-        let stored = Store::open(&s.db).unwrap().load().unwrap();
+        let stored = AnyStore::open(&s.db).unwrap().load().unwrap();
         for st in h["states"].as_array().unwrap() {
             let state = stored
                 .dataset
@@ -253,11 +253,14 @@ fn random_edits_and_reimports_match_a_brute_force_bitemporal_model() {
             if let Some(first) = data.states.first_mut() {
                 first.note = format!("reimported {step}");
             }
-            let summary = Store::open(&s.db)
+            let summary = AnyStore::open(&s.db)
                 .unwrap()
                 .import(&data, Instant(chrono::Utc::now().timestamp_millis()))
                 .unwrap();
-            let edit = frontline::storage::audit::edits(&s.db, None, 1, 0).unwrap();
+            let edit = frontline::storage::Reader::open(&s.db)
+                .unwrap()
+                .edits(None, 1, 0)
+                .unwrap();
             let at = edit[0].at;
             assert_eq!(summary.edit, Some(edit[0].id));
             let wanted: HashSet<String> = data.states.iter().map(|st| format!("{st:?}")).collect();

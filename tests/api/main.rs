@@ -26,6 +26,7 @@ mod ogc_events;
 mod ogc_html;
 mod ogc_meta;
 mod ogc_query;
+mod pg_sync;
 mod reloads;
 mod render;
 mod robustness;

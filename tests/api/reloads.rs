@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use frontline::dataset;
 use frontline::domain::time::Instant;
-use frontline::storage::Store;
+use frontline::storage::{AnyStore, DbLocation};
 
 use crate::editing::{contested_week, post_state};
 use crate::writes::{bearer, get, serve_small_every};
@@ -40,9 +40,9 @@ fn reload_log() -> Arc<Mutex<Vec<u8>>> {
 }
 
 /// The reloads logged for the database at `db`.
-fn reloads_of(log: &Mutex<Vec<u8>>, db: &std::path::Path) -> usize {
+fn reloads_of(log: &Mutex<Vec<u8>>, db: &DbLocation) -> usize {
     let text = String::from_utf8_lossy(&log.lock().unwrap()).into_owned();
-    let db = db.display().to_string();
+    let db = db.to_string();
     text.lines()
         .filter(|l| l.contains("reloaded the index") && l.contains(&db))
         .count()
@@ -70,7 +70,7 @@ fn a_servers_own_edits_are_not_reloaded_and_another_processs_import_is() {
     let mut data = dataset::read_dir(s._seed.path()).unwrap();
     data.states[0].note = "revised by the desk".into();
     let now = Instant(chrono::Utc::now().timestamp_millis());
-    Store::open(&s.db).unwrap().import(&data, now).unwrap();
+    AnyStore::open(&s.db).unwrap().import(&data, now).unwrap();
     let deadline = std::time::Instant::now() + Duration::from_secs(10);
     while get(s.port, "/api/meta").json["revision"].as_i64().unwrap() == before {
         assert!(

@@ -36,7 +36,7 @@ fn get(port: u16, path: &str, headers: &str) -> (String, Vec<u8>) {
 
 fn args(db: &std::path::Path, seed: &std::path::Path) -> ServeArgs {
     ServeArgs {
-        db: db.to_owned(),
+        db: db.into(),
         listen: "127.0.0.1:0".parse().unwrap(),
         seed_data: seed.to_owned(),
         web: "/nonexistent".into(),

@@ -2,11 +2,10 @@
 
 use std::io::{Read, Write};
 use std::net::TcpStream;
-use std::path::PathBuf;
 use std::time::Duration;
 
 use frontline::domain::time::Instant;
-use frontline::storage::{Role, Store};
+use frontline::storage::{AnyStore, DbLocation, Role};
 use serde_json::Value;
 use tempfile::TempDir;
 
@@ -96,7 +95,7 @@ pub fn bearer(token: &str) -> String {
 pub struct Served {
     pub _tmp: TempDir,
     pub _seed: TempDir,
-    pub db: PathBuf,
+    pub db: DbLocation,
     pub port: u16,
     pub editor: String,
     pub admin: String,
@@ -110,9 +109,8 @@ pub fn serve_small() -> Served {
 /// [`serve_small`], looking for other processes' writes every `reload_interval` seconds.
 pub fn serve_small_every(reload_interval: f64) -> Served {
     let seed = crate::helpers::small_dir();
-    let (tmp, port) = crate::helpers::serve_every(seed.path(), reload_interval);
-    let db = tmp.path().join("served.db");
-    let mut store = Store::open(&db).unwrap();
+    let (tmp, db, port) = crate::helpers::serve_every(seed.path(), reload_interval);
+    let mut store = AnyStore::open(&db).unwrap();
     let now = Instant(chrono::Utc::now().timestamp_millis());
     let editor = store.create_token("ed", Role::Editor, now).unwrap();
     let admin = store.create_token("boss", Role::Admin, now).unwrap();
