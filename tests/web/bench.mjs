@@ -68,7 +68,7 @@ async function measure(label, dataDir) {
       phases = await page.evaluate(() => ['map', 'data', 'painted', 'first-map']
         .map((n) => `${n} ${performance.getEntriesByName(`frontline:${n}`)[0].startTime.toFixed(0)}`).join(', '));
     }
-    const steps = await page.evaluate(async (n) => {
+    const scrub = () => page.evaluate(async (n) => {
       const { map } = window.frontline;
       const slider = document.getElementById('slider');
       const [min, max] = [Number(slider.min), Number(slider.max)];
@@ -90,11 +90,16 @@ async function measure(label, dataDir) {
       }
       return out;
     }, STEPS);
+    const steps = await scrub();
+    // The same steps with the events layer switched off: what the events cost a step.
+    await page.uncheck('#events-on');
+    const bare = await scrub();
+    await page.check('#events-on');
     await cdp.send('HeapProfiler.collectGarbage');
     const heap = await cdp.send('Runtime.getHeapUsage');
     console.log(`${label}:`);
     console.log(`  load → map ready: ${loads.map(ms).join(', ')} (cold, warm, warm); phases of the last: ${phases}`);
-    console.log(`  slider step → next frame drawn: median ${ms(quantile(steps, 0.5))}, p95 ${ms(quantile(steps, 0.95))}, max ${ms(Math.max(...steps))} (${steps.length} steps, forwards then back)`);
+    console.log(`  slider step → next frame drawn: median ${ms(quantile(steps, 0.5))}, p95 ${ms(quantile(steps, 0.95))}, max ${ms(Math.max(...steps))} (${steps.length} steps, forwards then back); events off: median ${ms(quantile(bare, 0.5))}, p95 ${ms(quantile(bare, 0.95))}`);
     console.log(`  JS heap after scrubbing: ${(heap.usedSize / 2 ** 20).toFixed(0)} MB; downloaded on a cold load: ${(firstDownload / 2 ** 20).toFixed(2)} MB`);
     console.log(`  ${await tiles(server.url)}`);
   } finally {

@@ -4,7 +4,7 @@
 
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { drawn, launchBrowser, openMap, setDate, startServer } from './helpers.mjs';
+import { blend, drawn, launchBrowser, openMap, pixelAt, setDate, startServer } from './helpers.mjs';
 
 let server;
 let browser;
@@ -54,16 +54,23 @@ test('the week up to the date is shown by default, older events fade and the win
 test('a click on an event shows every claim with its figures and sources', async () => {
   const page = await openMap(browser, `${server.url}/#date=2017-03-17&z=17&lat=36.33233&lon=43.10505`);
   await drawn(page);
-  // The two al-Jadida events of the week share one point; the top one is drawn there.
+  // Drawn on its own at street zoom, on its day at full strength.
   const at = await page.evaluate((id) => {
-    const { map } = window.frontline;
-    const hits = map.queryRenderedFeatures({ layers: ['event-circles'] }).map((f) => f.properties.id);
-    const e = window.frontline.incidents.events.find((x) => x.properties.id === id);
+    const { map, incidents } = window.frontline;
+    const hits = incidents.rendered().filter((x) => x.type === 'event').map((x) => x.id);
+    const e = incidents.events.find((x) => x.properties.id === id);
     const p = map.project(e.geometry.coordinates);
     const box = map.getCanvas().getBoundingClientRect();
-    return { hits, x: box.left + p.x, y: box.top + p.y };
+    const look = incidents.drawnEvents.find((f) => f.properties.id === id).properties;
+    // A point on the circle, clear of the pictogram (a bomb, a few pixels wide at the centre).
+    const beside = map.unproject([p.x + 10, p.y]).toArray();
+    return { hits, x: box.left + p.x, y: box.top + p.y, look, beside };
   }, JADIDA);
   assert.ok(at.hits.includes(JADIDA), `drawn unclustered at street zoom: ${at.hits}`);
+  assert.equal(at.look.opacity, 1);
+  const painted = (await pixelAt(page, at.beside)).match(/\d+/g).map(Number);
+  const expected = blend(at.look.colour, 1, '#000000');
+  assert.ok(painted.every((v, i) => Math.abs(v - expected[i]) <= 12), `painted ${painted}, the responsible side's ${expected}`);
   // Open the strike's popup as a click on it does.
   await page.evaluate((id) => {
     const e = window.frontline.incidents.events.find((x) => x.properties.id === id);
@@ -128,14 +135,14 @@ test('zoomed out to the region, crowded events are clustered with their count', 
   await shownIds(page);
   await page.waitForTimeout(400);
   await drawn(page);
-  const clusters = await page.evaluate(() => window.frontline.map.queryRenderedFeatures({ layers: ['event-clusters'] })
-    .map((f) => f.properties.point_count));
+  const clusters = await page.evaluate(() => window.frontline.incidents.rendered()
+    .filter((x) => x.type === 'cluster').map((x) => x.count));
   assert.ok(clusters.length >= 1 && clusters.every((n) => n >= 2), `clusters: ${clusters}`);
   // Zoomed in to the city, each event is drawn on its own.
   await page.evaluate(() => window.frontline.map.jumpTo({ center: [43.12, 36.345], zoom: 13 }));
   await drawn(page);
-  const singles = await page.evaluate(() => window.frontline.map.queryRenderedFeatures({ layers: ['event-circles'] })
-    .filter((f) => f.state.o > 0).length);
+  const singles = await page.evaluate(() => window.frontline.incidents.rendered()
+    .filter((x) => x.type === 'event').length);
   assert.ok(singles >= 2, `events on their own: ${singles}`);
   assert.deepEqual(page.errors, []);
   await page.close();

@@ -1,52 +1,52 @@
-// The events layer and the camps: every event and site is loaded once; on each date only those
-// of the time window (default: the 7 days up to the shown date) are handed to the map, older ones
-// fading. An event is a circle in the colour of the faction held responsible (grey: unknown),
-// sized by the largest figure any claim gives, outlined by grade, with a white pictogram of its
-// kind; crowded ones are clustered. A click shows every claim with its figures and sources.
-// Camps open at the shown date are blue squares sized by their population then.
+// The events layer and the camps: every event and site is loaded once; on each date those of
+// the time window (default: the 7 days up to the shown date) are drawn, older ones fading. An
+// event is a circle in the colour of the faction held responsible (grey: unknown), sized by the
+// largest figure any claim gives, outlined by grade, with a white pictogram of its kind; below
+// CLUSTER_BELOW crowded ones are clustered with their count. A click shows every claim with its
+// figures and sources. Camps open at the shown date are blue squares sized by their population
+// then. All of it is drawn by one layer of our own (event-points.js), so a step of the slider
+// hands MapLibre no new data.
 
 import * as maplibregl from './gl.js';
-import { escapeHtml } from './map-layer.js';
-import { drawKind, KINDS } from './event-icons.js';
+import { EventPoints, MAX_COUNT, rgbOf } from './event-points.js';
+import { eventHtml, isOpen, populationAt, siteHtml } from './event-popups.js';
 
 const DAY = 86_400_000;
-/** Clusters of this many events or more read "100+". */
-const MAX_COUNT = 100;
-/** The least time between two event sets handed to the map while the date moves, ms. */
-const THROTTLE_MS = 250;
 /** Data sets with fewer events are loaded whole; larger ones a month at a time. */
 const LOAD_ALL_BELOW = 20_000;
 /** Below this zoom (MapLibre's, 512-pixel tiles) events are clustered. */
 const CLUSTER_BELOW = 11;
-export const EVENT_LAYERS = ['event-clusters', 'event-circles', 'event-icons', 'site-squares'];
+/** Events closer than this (CSS pixels at the zoom level's start) are clustered. */
+const CLUSTER_RADIUS = 28;
+/** A pictogram's CSS size (its 48-pixel cell at twice CSS size, scaled as drawn). */
+const ICON = 24;
 
 /** How each grade is outlined: colour and width (px). */
 export const GRADES = {
   confirmed: ['#111111', 2.5], fair: ['#4b5563', 1.75], weak: ['#9ca3af', 1],
   contested: ['#d97706', 2.5], discounted: ['#d1d5db', 1],
 };
+const WHITE = [1, 1, 1];
+const CLUSTER_FILL = [...rgbOf('#374151'), 0.85];
 
 const day = (s) => Date.parse(`${s}T00:00:00Z`);
+const mercator = (lonLat) => {
+  const m = maplibregl.MercatorCoordinate.fromLngLat(lonLat);
+  return [m.x, m.y];
+};
 
-/** `105`, `125–370`, `at least 40`, `up to 370`. */
-export function range(min, max) {
-  if (min != null && max != null) return min === max ? `${min}` : `${min}–${max}`;
-  if (min != null) return `at least ${min}`;
-  if (max != null) return `up to ${max}`;
-  return '?';
-}
-
-/** The population of a site at `t` (ms): its latest count on or before that day while open. */
-export function populationAt(site, t) {
-  const d = Math.floor(t / DAY) * DAY;
-  if (site.opened && day(site.opened) > d) return null;
-  if (site.closed && day(site.closed) < d) return null;
-  let found = null;
-  for (const o of site.observations) {
-    if (o.metric === 'population' && day(o.date) <= d) found = o;
+/** `y` at `x` on the piecewise-linear curve through `stops` ([x, y] pairs), clamped at its ends. */
+function interpolate(stops, x) {
+  if (x <= stops[0][0]) return stops[0][1];
+  for (let i = 1; i < stops.length; i += 1) {
+    const [[x0, y0], [x1, y1]] = [stops[i - 1], stops[i]];
+    if (x <= x1) return y0 + ((y1 - y0) * (x - x0)) / (x1 - x0);
   }
-  return found;
+  return stops[stops.length - 1][1];
 }
+const RADIUS = [[0, 7], [10, 9], [100, 13], [1000, 18]];
+const CLUSTER_SIZE = [[2, 12], [20, 20]];
+const CAMP_SIZE = [[0, 0.8], [10000, 1.1], [50000, 1.6], [200000, 2.2]];
 
 export class EventsLayer {
   /**
@@ -66,103 +66,34 @@ export class EventsLayer {
     this.visible = true;
     this.t = null;
     this.shown = [];
-    this.timer = null;
-    this.lastHandOver = -Infinity;
-    this.states = new Map();
-    this.target = new Map();
-    this.groupsStale = false;
     this.drawnEvents = [];
     this.drawnSites = [];
+    /** What the layer draws, in its order: `{ type: 'site' | 'event' | 'cluster', at, reach, … }`. */
+    this.items = [];
     this.colour = (id) => (id ? palette.colorOf(id) : '#6b7280');
     this.name = (id) => palette.labelOf(id);
-    for (const kind of KINDS) map.addImage(`kind-${kind}`, drawKind(kind), { pixelRatio: 2 });
-    // Cluster counts are images drawn here: the page loads no font from anywhere.
-    for (let n = 2; n < MAX_COUNT; n += 1) map.addImage(`count-${n}`, countImage(String(n)), { pixelRatio: 2 });
-    map.addImage('count-many', countImage(`${MAX_COUNT}+`), { pixelRatio: 2 });
-    // Two sources. `events`: every event loaded, each with a numeric id; what the window shows
-    // and how faded is feature state, so a step of the slider touches only the events whose
-    // look changed and hands the map no new data (a new data set costs about 100 ms a frame in
-    // software WebGL). `event-groups`: the events of the window, clustered, drawn below
-    // CLUSTER_BELOW (a country's or a region's view), where they crowd; it is given new data at
-    // most every THROTTLE_MS while the date moves, and only while it is in view.
-    map.addSource('events', { type: 'geojson', data: empty() });
-    map.addSource('event-groups', {
-      type: 'geojson', data: empty(), cluster: true, clusterRadius: 28, clusterMaxZoom: CLUSTER_BELOW - 1,
+    this.points = new EventPoints('events');
+    map.addLayer(this.points, slot);
+    // Clusters are made for each whole zoom level, as the map's own clustering does.
+    this.level = null;
+    map.on('zoom', () => {
+      const level = Math.min(CLUSTER_BELOW, Math.floor(map.getZoom()));
+      if (level !== this.level) this.layout();
     });
-    map.addSource('sites', { type: 'geojson', data: empty() });
-    map.addLayer({
-      id: 'site-squares', type: 'symbol', source: 'sites',
-      layout: {
-        'icon-image': 'kind-camp', 'icon-allow-overlap': true,
-        'icon-size': ['interpolate', ['linear'], ['get', 'population'], 0, 0.8, 10000, 1.1, 50000, 1.6, 200000, 2.2],
-      },
-    }, slot);
-    const radius = ['interpolate', ['linear'], ['get', 'size'], 0, 7, 10, 9, 100, 13, 1000, 18];
-    map.addLayer({
-      id: 'event-clusters', type: 'circle', source: 'event-groups', filter: ['has', 'point_count'],
-      paint: { 'circle-color': '#374151', 'circle-opacity': 0.85, 'circle-radius': ['interpolate', ['linear'], ['get', 'point_count'], 2, 12, 20, 20], 'circle-stroke-color': '#ffffff', 'circle-stroke-width': 1.5 },
-    }, slot);
-    map.addLayer({
-      id: 'event-counts', type: 'symbol', source: 'event-groups', filter: ['has', 'point_count'],
-      layout: {
-        'icon-image': ['case', ['<', ['get', 'point_count'], MAX_COUNT], ['concat', 'count-', ['to-string', ['get', 'point_count']]], 'count-many'],
-        'icon-allow-overlap': true,
-      },
-    }, slot);
-    map.addLayer({
-      id: 'event-singles', type: 'circle', source: 'event-groups', filter: ['!', ['has', 'point_count']],
-      paint: {
-        'circle-color': ['get', 'colour'], 'circle-radius': radius, 'circle-stroke-color': ['get', 'outline'],
-        'circle-stroke-width': ['get', 'outline_width'], 'circle-opacity': ['get', 'opacity'], 'circle-stroke-opacity': ['get', 'opacity'],
-      },
-    }, slot);
-    const shownOpacity = ['coalesce', ['feature-state', 'o'], 0];
-    // A white ring keeps dark circles apart from dark ground.
-    map.addLayer({
-      id: 'event-halos', type: 'circle', source: 'events',
-      paint: { 'circle-color': '#ffffff', 'circle-radius': ['+', ['get', 'outline_width'], 1.5, radius], 'circle-opacity': shownOpacity },
-    }, slot);
-    map.addLayer({
-      id: 'event-circles', type: 'circle', source: 'events',
-      paint: {
-        'circle-color': ['get', 'colour'], 'circle-radius': radius, 'circle-stroke-color': ['get', 'outline'],
-        'circle-stroke-width': ['get', 'outline_width'], 'circle-opacity': shownOpacity, 'circle-stroke-opacity': shownOpacity,
-      },
-    }, slot);
-    map.addLayer({
-      id: 'event-icons', type: 'symbol', source: 'events',
-      layout: { 'icon-image': ['concat', 'kind-', ['get', 'kind']], 'icon-allow-overlap': true, 'icon-size': 0.9 },
-      paint: { 'icon-opacity': shownOpacity },
-    }, slot);
-    // Which of the two is drawn follows the zoom (visibility, not layer zoom ranges: those would
-    // keep a source's tiles from loading until a layer is in range).
-    this.grouped = null;
-    const follow = () => {
-      const grouped = map.getZoom() < CLUSTER_BELOW;
-      if (grouped === this.grouped) return;
-      this.grouped = grouped;
-      for (const id of ['event-clusters', 'event-counts', 'event-singles']) map.setLayoutProperty(id, 'visibility', grouped ? 'visible' : 'none');
-      for (const id of ['event-halos', 'event-circles', 'event-icons']) map.setLayoutProperty(id, 'visibility', grouped ? 'none' : 'visible');
-    };
-    follow();
-    map.on('zoom', follow);
-    map.on('zoomend', () => { if (this.groupsStale && map.getZoom() < CLUSTER_BELOW) this.handOver(); });
-
-    map.on('click', 'event-circles', (e) => {
-      const f = e.features.find((x) => x.state?.o > 0);
-      if (f) this.popup(f.properties.id, e.lngLat);
+    map.on('click', (e) => {
+      const item = this.pick(e.point);
+      if (item?.type === 'event') this.popup(item.id, e.lngLat);
+      else if (item?.type === 'site') this.sitePopup(item.id, e.lngLat);
+      else if (item?.type === 'cluster') this.expand(item);
     });
-    map.on('click', 'event-singles', (e) => this.popup(e.features[0].properties.id, e.lngLat));
-    map.on('click', 'event-clusters', (e) => {
-      const f = e.features[0];
-      map.getSource('event-groups').getClusterExpansionZoom(f.properties.cluster_id)
-        .then((zoom) => map.easeTo({ center: f.geometry.coordinates, zoom: Math.max(zoom, CLUSTER_BELOW), duration: 0 }));
+    // The pointer over what can be clicked (the districts' layer sets its own over districts).
+    let pointing = false;
+    map.on('mousemove', (e) => {
+      const over = this.pick(e.point) !== null;
+      if (over) map.getCanvas().style.cursor = 'pointer';
+      else if (pointing) map.getCanvas().style.cursor = '';
+      pointing = over;
     });
-    map.on('click', 'site-squares', (e) => this.sitePopup(e.features[0].properties.id, e.lngLat));
-    for (const id of ['event-circles', 'event-singles', 'event-clusters', 'site-squares']) {
-      map.on('mouseenter', id, () => { map.getCanvas().style.cursor = 'pointer'; });
-      map.on('mouseleave', id, () => { map.getCanvas().style.cursor = ''; });
-    }
 
     const toggle = document.getElementById('events-on');
     const windowSelect = document.getElementById('events-window');
@@ -177,12 +108,6 @@ export class EventsLayer {
   reportWindow() {
     if (!this.visible) return 0;
     return this.windowDays > 0 ? this.windowDays : 366;
-  }
-
-  /** Whether a click at `point` (pixels) hits an event, a cluster or a camp. */
-  hit(point) {
-    return this.map.queryRenderedFeatures(point, { layers: ['event-circles', 'event-singles', 'event-clusters', 'site-squares'] })
-      .some((f) => f.layer.id !== 'event-circles' || f.state?.o > 0);
   }
 
   /** The window ending with the day of `t`: [day(t) + 1 − window, day(t) + 1), ms. */
@@ -235,17 +160,13 @@ export class EventsLayer {
       const p = f.properties;
       const [outline, width] = GRADES[p.grade] ?? GRADES.weak;
       this.byId.set(f.id, {
-        ...f, start: day(p.date_start), end: day(p.date_end) + DAY, num: this.byId.size,
+        ...f, start: day(p.date_start), end: day(p.date_end) + DAY, mercator: mercator(f.geometry.coordinates),
         look: { id: p.id, kind: p.kind, colour: this.colour(p.responsible), size: p.largest ?? 0, outline, outline_width: width },
       });
       added += 1;
     }
-    this.events = [...this.byId.values()].sort((a, b) => a.start - b.start || (a.id < b.id ? -1 : 1));
     if (!added) return;
-    this.map.getSource('events').setData({
-      type: 'FeatureCollection',
-      features: this.events.map((e) => ({ type: 'Feature', id: e.num, geometry: e.geometry, properties: e.look })),
-    });
+    this.events = [...this.byId.values()].sort((a, b) => a.start - b.start || (a.id < b.id ? -1 : 1));
   }
 
   /** Sets the range events may lie in (the timeline's), so loading stops at its ends, and how
@@ -263,7 +184,7 @@ export class EventsLayer {
     this.complete = null;
     delete document.body.dataset.eventsAt;
     this.draw(t);
-    if (!this.visible) { this.complete = t; this.schedule(); return; }
+    if (!this.visible) { this.complete = t; this.layout(); return; }
     this.load(t).then(() => {
       if (this.t !== t) return;
       this.complete = t;
@@ -271,111 +192,107 @@ export class EventsLayer {
     });
   }
 
-  /** Works out what the window of `t` shows (cheap: no map call) and schedules handing it to
-   * the map. */
+  /** Works out what the window of `t` shows and draws it. */
   draw(t) {
     this.t = t;
     const until = Math.floor(t / DAY) * DAY + DAY;
     const span = this.windowDays > 0 ? this.windowDays * DAY : until - this.first;
     this.shown = this.visible ? this.inWindow(t) : [];
-    this.target = new Map();
-    const features = this.shown.map((e) => {
+    /** What is drawn, for tests and tools: each event with its look and opacity, each camp open
+     * with its population. */
+    this.drawnEvents = this.shown.map((e) => {
       // Fades from 1 (under way on the shown day) to 0.4 (at the window's far end).
       const age = Math.max(0, until - e.end) / Math.max(span, DAY);
       const opacity = e.properties.grade === 'discounted' ? 0.35 : fade(age);
-      this.target.set(e.num, opacity);
-      return { type: 'Feature', geometry: e.geometry, properties: { ...e.look, opacity } };
+      return { type: 'Feature', geometry: e.geometry, properties: { ...e.look, opacity }, mercator: e.mercator };
     });
-    /** What the map draws (once handed over): for tests and tools. */
-    this.drawnEvents = features;
-    const camps = this.visible ? this.sites.map((s) => ({ s, pop: populationAt(s.properties, t), open: isOpen(s.properties, t) })) : [];
-    this.drawnSites = camps.filter((c) => c.open).map(({ s, pop }) => ({
-      type: 'Feature', geometry: s.geometry,
-      properties: { id: s.id, population: pop ? (pop.max ?? pop.min) : 0 },
+    const camps = this.visible ? this.sites.filter((s) => isOpen(s.properties, t)) : [];
+    this.drawnSites = camps.map((s) => {
+      const pop = populationAt(s.properties, t);
+      return { type: 'Feature', geometry: s.geometry, properties: { id: s.id, population: pop ? (pop.max ?? pop.min) : 0 } };
+    });
+    const n = this.drawnEvents.length;
+    this.count.textContent = this.visible ? `${n} event${n === 1 ? '' : 's'} in the window` : '';
+    document.body.dataset.events = String(n);
+    this.layout();
+  }
+
+  /** Hands the layer what is drawn at the map's zoom: the camps, then the events, clustered
+   * where they crowd below CLUSTER_BELOW. */
+  layout() {
+    this.level = Math.min(CLUSTER_BELOW, Math.floor(this.map.getZoom()));
+    const items = this.drawnSites.map((f) => ({
+      type: 'site', id: f.properties.id, at: f.geometry.coordinates, fill: [0, 0, 0, 0], stroke: WHITE, width: 0,
+      radius: 0, halo: 0, opacity: 1, icon: 'kind-camp', iconSize: ICON * interpolate(CAMP_SIZE, f.properties.population),
     }));
-    this.count.textContent = this.visible ? `${features.length} event${features.length === 1 ? '' : 's'} in the window` : '';
-    document.body.dataset.events = String(features.length);
-    this.schedule();
-  }
-
-  /**
-   * Hands the map what `draw` worked out: at once, or, while the date moves, at most every
-   * THROTTLE_MS (the last one always). Any change to the map's event data costs the next frame
-   * 40 to 150 ms in software WebGL, so scrubbing stays as fast as the districts and the events
-   * follow a quarter of a second behind.
-   */
-  schedule() {
-    if (this.timer) return;
-    const wait = this.lastHandOver + THROTTLE_MS - performance.now();
-    if (wait > 0) this.timer = setTimeout(() => { this.timer = null; this.apply(); }, wait);
-    else this.apply();
-  }
-
-  apply() {
-    this.lastHandOver = performance.now();
-    // Only the events whose look changed are touched.
-    for (const [num, o] of this.target) {
-      if (this.states.get(num) !== o) this.map.setFeatureState({ source: 'events', id: num }, { o });
+    for (const item of items) item.reach = item.iconSize / 3;
+    const groups = this.level < CLUSTER_BELOW ? clusters(this.drawnEvents, CLUSTER_RADIUS / (512 * 2 ** this.level)) : this.drawnEvents.map((f) => [f]);
+    for (const group of groups) {
+      if (group.length === 1) {
+        const p = group[0].properties;
+        const radius = interpolate(RADIUS, p.size);
+        items.push({
+          type: 'event', id: p.id, at: group[0].geometry.coordinates, fill: [...rgbOf(p.colour), 1], stroke: rgbOf(p.outline),
+          width: p.outline_width, radius, halo: 1.5, opacity: p.opacity, icon: `kind-${p.kind}`, iconSize: ICON * 0.9,
+          reach: radius + p.outline_width,
+        });
+      } else {
+        const at = [0, 1].map((k) => group.reduce((sum, f) => sum + f.geometry.coordinates[k], 0) / group.length);
+        const radius = interpolate(CLUSTER_SIZE, group.length);
+        items.push({
+          type: 'cluster', ids: group.map((f) => f.properties.id), count: group.length, at, fill: CLUSTER_FILL, stroke: WHITE,
+          width: 1.5, radius, halo: 0, opacity: 1, icon: group.length < MAX_COUNT ? `count-${group.length}` : 'count-many', iconSize: ICON,
+          reach: radius + 1.5, members: group.map((f) => f.geometry.coordinates),
+        });
+      }
     }
-    for (const num of this.states.keys()) {
-      if (!this.target.has(num)) this.map.setFeatureState({ source: 'events', id: num }, { o: 0 });
-    }
-    this.states = this.target;
-    const eventsKey = this.drawnEvents.map((f) => `${f.properties.id}:${f.properties.opacity}`).join(',');
-    if (eventsKey !== this.eventsKey) {
-      this.eventsKey = eventsKey;
-      if (this.map.getZoom() < CLUSTER_BELOW) this.handOver();
-      else this.groupsStale = true;
-    }
-    const sitesKey = this.drawnSites.map((f) => `${f.properties.id}:${f.properties.population}`).join(',');
-    if (sitesKey !== this.sitesKey) {
-      this.sitesKey = sitesKey;
-      this.map.getSource('sites').setData({ type: 'FeatureCollection', features: this.drawnSites });
-    }
+    this.items = items;
+    this.points.set(items, mercator);
     if (this.complete === this.t) document.body.dataset.eventsAt = new Date(this.t).toISOString();
   }
 
-  /** Gives the clustered source the window's events. */
-  handOver() {
-    this.groupsStale = false;
-    this.map.getSource('event-groups').setData({ type: 'FeatureCollection', features: this.drawnEvents });
+  /** The topmost thing drawn under `point` (CSS pixels on the map), or null. */
+  pick(point) {
+    for (let i = this.items.length - 1; i >= 0; i -= 1) {
+      const item = this.items[i];
+      const p = this.map.project(item.at);
+      if (Math.hypot(p.x - point.x, p.y - point.y) <= item.reach + 1) return item;
+    }
+    return null;
   }
 
-  sourceLink(id) {
-    const s = this.sources[id];
-    if (!s) return escapeHtml(id);
-    return `<a href="${escapeHtml(s.url)}" target="_blank" rel="noopener">${escapeHtml(s.title)}</a> (${escapeHtml(s.publisher)}, ${escapeHtml(s.published)})`;
+  /** Whether a click at `point` (pixels) hits an event, a cluster or a camp. */
+  hit(point) {
+    return this.pick(point) !== null;
+  }
+
+  /** What is drawn in view now, topmost last: for tests and tools. */
+  rendered() {
+    const canvas = this.map.getCanvas();
+    return this.items.filter((item) => {
+      const p = this.map.project(item.at);
+      return p.x >= 0 && p.y >= 0 && p.x <= canvas.clientWidth && p.y <= canvas.clientHeight;
+    }).map(({ type, id, ids, count, at, opacity }) => ({ type, id, ids, count, at, opacity }));
+  }
+
+  /** Zooms in on a cluster's events, at least to where they are drawn one by one. */
+  expand(cluster) {
+    const lons = cluster.members.map((c) => c[0]);
+    const lats = cluster.members.map((c) => c[1]);
+    const bounds = [[Math.min(...lons), Math.min(...lats)], [Math.max(...lons), Math.max(...lats)]];
+    const camera = this.map.cameraForBounds(bounds, { padding: 60 });
+    const zoom = Math.min(16, Math.max(CLUSTER_BELOW, camera?.zoom ?? CLUSTER_BELOW));
+    this.map.jumpTo({ center: camera?.center ?? cluster.at, zoom });
   }
 
   popup(id, at) {
     const e = this.events.find((x) => x.properties.id === id);
-    if (!e) return;
-    const p = e.properties;
-    const dates = p.date_start === p.date_end ? p.date_start : `${p.date_start} – ${p.date_end}`;
-    const figures = p.figures.map((f) => `<li data-figure><b>${escapeHtml(range(f.min, f.max))}</b> ${escapeHtml(f.metric)} (${escapeHtml(f.group)}): ${escapeHtml(f.claimant)}. ${this.sourceLink(f.source)}${f.note ? `<br><span class="muted">${escapeHtml(f.note)}</span>` : ''}</li>`).join('');
-    const html = `<div class="event-popup" data-event="${escapeHtml(p.id)}">
-      <h3>${escapeHtml(p.title)}</h3>
-      <p class="muted">${escapeHtml(p.kind.replace('_', ' '))} · ${escapeHtml(dates)} (${escapeHtml(p.date_precision)}) · ${escapeHtml(p.place)} (${escapeHtml(p.location_precision)}, ±${p.uncertainty_km} km) · grade: <b>${escapeHtml(p.grade)}</b>${p.responsible ? ` · held responsible: ${escapeHtml(this.name(p.responsible))}` : ' · responsibility unknown or disputed'}</p>
-      <p>${escapeHtml(p.summary)}</p>
-      ${figures ? `<p><b>Every claim</b>, side by side:</p><ul class="figures">${figures}</ul>` : ''}
-      <p><b>Sources</b></p><ul class="event-sources">${p.sources.map((s) => `<li>${this.sourceLink(s)}</li>`).join('')}</ul>
-      ${p.note ? `<p class="muted">${escapeHtml(p.note)}</p>` : ''}</div>`;
-    this.open(html, at);
+    if (e) this.open(eventHtml(e.properties, this.sources, this.name), at);
   }
 
   sitePopup(id, at) {
     const s = this.sites.find((x) => x.id === id);
-    if (!s) return;
-    const p = s.properties;
-    const pop = populationAt(p, this.t);
-    const counts = p.observations.map((o) => `<li>${escapeHtml(o.date)}: ${escapeHtml(o.metric)} ${escapeHtml(range(o.min, o.max))}. ${this.sourceLink(o.source)}</li>`).join('');
-    const html = `<div class="event-popup" data-site="${escapeHtml(p.id)}">
-      <h3>${escapeHtml(p.name)}</h3>
-      <p class="muted">${escapeHtml(p.kind)} · ${escapeHtml(p.operator)} · open ${escapeHtml(p.opened ?? '?')} – ${escapeHtml(p.closed ?? 'still open')}</p>
-      <p data-population>${pop ? `Population on this date: <b>${escapeHtml(range(pop.min, pop.max))}</b> (count of ${escapeHtml(pop.date)}, ${this.sourceLink(pop.source)})` : 'No population count on or before this date.'}</p>
-      <p><b>Every count</b></p><ul class="figures">${counts}</ul>
-      <p><b>Sources</b></p><ul class="event-sources">${p.sources.map((x) => `<li>${this.sourceLink(x)}</li>`).join('')}</ul></div>`;
-    this.open(html, at);
+    if (s) this.open(siteHtml(s.properties, this.t, this.sources), at);
   }
 
   open(html, at) {
@@ -385,29 +302,42 @@ export class EventsLayer {
   }
 }
 
-function isOpen(site, t) {
-  const d = Math.floor(t / DAY) * DAY;
-  return !(site.opened && day(site.opened) > d) && !(site.closed && day(site.closed) < d);
+/**
+ * The events in groups: each event, in order, gathers those not yet grouped within `radius`
+ * (Web Mercator units) of it; lone events are groups of one.
+ */
+function clusters(features, radius) {
+  const cell = (m) => `${Math.floor(m[0] / radius)},${Math.floor(m[1] / radius)}`;
+  const grid = new Map();
+  features.forEach((f, i) => {
+    const key = cell(f.mercator);
+    if (!grid.has(key)) grid.set(key, []);
+    grid.get(key).push(i);
+  });
+  const taken = new Uint8Array(features.length);
+  const groups = [];
+  features.forEach((f, i) => {
+    if (taken[i]) return;
+    const [cx, cy] = [Math.floor(f.mercator[0] / radius), Math.floor(f.mercator[1] / radius)];
+    const group = [];
+    for (let dx = -1; dx <= 1; dx += 1) {
+      for (let dy = -1; dy <= 1; dy += 1) {
+        for (const j of grid.get(`${cx + dx},${cy + dy}`) ?? []) {
+          const m = features[j].mercator;
+          if (!taken[j] && Math.hypot(m[0] - f.mercator[0], m[1] - f.mercator[1]) <= radius) {
+            taken[j] = 1;
+            group.push(features[j]);
+          }
+        }
+      }
+    }
+    groups.push(group);
+  });
+  return groups;
 }
 
 /** Opacity by age in the window (0: under way on the shown day, 1: at its far end), in four
- * steps from 1 to 0.4, so the data change only when an event crosses a step. */
+ * steps from 1 to 0.4. */
 function fade(age) {
   return [1, 0.8, 0.6, 0.4][Math.min(3, Math.floor(age * 4))];
-}
-
-const empty = () => ({ type: 'FeatureCollection', features: [] });
-
-/** A cluster's count as an image: white digits drawn on a canvas. */
-function countImage(text) {
-  const canvas = document.createElement('canvas');
-  canvas.width = 48;
-  canvas.height = 32;
-  const ctx = canvas.getContext('2d');
-  ctx.fillStyle = '#ffffff';
-  ctx.font = 'bold 22px sans-serif';
-  ctx.textAlign = 'center';
-  ctx.textBaseline = 'middle';
-  ctx.fillText(text, 24, 17);
-  return ctx.getImageData(0, 0, 48, 32);
 }
