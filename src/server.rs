@@ -192,15 +192,48 @@ fn spawn_warmer(state: Arc<AppState>, installed: std::sync::mpsc::Receiver<()>) 
         .expect("a thread can be spawned");
 }
 
-/// Rebuilds and swaps the index whenever another process writes to the database (an import, a
-/// second server's edit). The swap takes the writer lock, so it never replaces a newer index an
-/// edit installed. On PostgreSQL a notification wakes it at once; a lost connection is logged,
+/// Brings the index up to the store's revision by applying the states other servers' edits
+/// changed, when that is all that changed; false when the store must be loaded whole. Runs
+/// under the writer lock, so no edit of this server's own is installed meanwhile.
+fn apply_changes(db: &DbLocation, store: &mut Option<AnyStore>, state: &AppState) -> bool {
+    let _writing = state.writer.as_ref().map(|w| w.store.lock());
+    let current = state.current();
+    if store.is_none() {
+        *store = AnyStore::open(db).ok();
+    }
+    let Some(s) = store.as_mut() else {
+        return false;
+    };
+    match s.delta_since(current.revision, current.last_edit) {
+        Ok(Some(delta)) => match current.with_delta(&delta) {
+            Some(next) => {
+                tracing::info!(db = %db, revision = next.revision, states = delta.states.len(),
+                    "applied the states other servers' edits changed");
+                http::auth::install(state, next);
+                true
+            }
+            None => false,
+        },
+        Ok(None) => false,
+        Err(e) => {
+            tracing::warn!(db = %db, error = %e, "cannot read what changed; loading the store whole");
+            *store = None;
+            false
+        }
+    }
+}
+
+/// Brings the index up to date whenever another process writes to the database: a second
+/// server's edits of control are applied as changes (only the states they touched are read);
+/// anything else (an import, a new source, faction or district) rebuilds the index whole. The
+/// swap takes the writer lock, so it never replaces a newer index an edit installed. On PostgreSQL a notification wakes it at once; a lost connection is logged,
 /// retried with backoff, and once back the server says which revision it caught up to.
 fn spawn_reloader(db: DbLocation, state: Arc<AppState>, every: Duration) {
     std::thread::Builder::new()
         .name("frontline-reload".into())
         .spawn(move || {
             let mut watch = Watch::new(&db, every);
+            let mut store = None;
             loop {
                 if let Err(e) = watch.wait() {
                     tracing::warn!(db = %db, error = %e, "cannot watch the database for other servers' writes; retrying");
@@ -215,7 +248,7 @@ fn spawn_reloader(db: DbLocation, state: Arc<AppState>, every: Duration) {
                     (revision, revision.is_some_and(|r| r != current))
                 };
                 let caught_up = watch.take_reconnected();
-                if newer {
+                if newer && !apply_changes(&db, &mut store, &state) {
                     match open_index(&db, None) {
                         Ok(index) => {
                             // Warm the new index before it serves, like the first one.

@@ -140,6 +140,8 @@ pub struct Index {
     pub layers: Arc<Vec<LayerEntry>>,
     /// The store revision this index was built from.
     pub revision: i64,
+    /// The store's newest edit in this index (0: none, or not from a store).
+    pub last_edit: i64,
     /// Names the districts' outlines (ids, names, groups, geometry): what the time-free outline
     /// tiles show. Unchanged by edits of states, so those tiles stay cached across them.
     pub outline_version: i64,

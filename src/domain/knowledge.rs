@@ -1,11 +1,13 @@
 //! The history of knowledge in the index: deriving the index after an edit (sharing all that the
 //! edit did not touch), and the index as the map was known at an earlier instant.
 
+use std::collections::{BTreeMap, HashSet};
 use std::sync::{Arc, OnceLock};
 
 use super::index::{Index, StateEntry};
 use super::model::{ControlState, Faction, Source};
 use super::time::Instant;
+use crate::storage::RowInfo;
 
 impl Index {
     /// The index after an edit of district `d`: `current` are its states believed now (any
@@ -52,6 +54,42 @@ impl Index {
         }
         next.reset_derived();
         next
+    }
+
+    /// The index after edits of control states made through another server: `delta` holds every
+    /// state they recorded or stopped believing. Each district they touched is derived as after
+    /// an edit of this server's own. `None` when a state names a district or faction this index
+    /// does not know: load the store whole then.
+    #[must_use]
+    pub fn with_delta(&self, delta: &crate::storage::Delta) -> Option<Self> {
+        let mut by_district: BTreeMap<u32, Vec<&(ControlState, RowInfo)>> = BTreeMap::new();
+        for change in &delta.states {
+            let d = self.district_index(&change.0.district)?;
+            by_district.entry(d).or_default().push(change);
+        }
+        let mut next = self.clone();
+        for (d, changes) in by_district {
+            let touched: HashSet<i64> = changes.iter().map(|(_, row)| row.id).collect();
+            let mut current: Vec<StateEntry> = next
+                .history(d)
+                .iter()
+                .filter(|s| !touched.contains(&s.id))
+                .cloned()
+                .collect();
+            let mut superseded = Vec::new();
+            for (state, row) in changes {
+                let entry = next.entry(state, row)?;
+                if row.superseded_at.is_some() {
+                    superseded.push(entry);
+                } else {
+                    current.push(entry);
+                }
+            }
+            next = next.with_district(d, current, superseded, delta.revision);
+        }
+        next.revision = delta.revision;
+        next.last_edit = delta.last_edit;
+        Some(next)
     }
 
     /// The index with new factions and sources lists (the old ones extended: indices of those

@@ -164,7 +164,9 @@ fn apply(index: &Index, d: u32, plan: &Plan, committed: &Committed) -> Index {
             s
         })
         .collect();
-    index.with_district(d, current, superseded, committed.revision)
+    let mut next = index.with_district(d, current, superseded, committed.revision);
+    next.last_edit = committed.edit.id;
+    next
 }
 
 #[derive(Serialize)]

@@ -9,8 +9,8 @@ use super::location::DbLocation;
 use super::pg::PgStore;
 use super::pg::watch::PgWatch;
 use super::{
-    Author, Committed, EditKind, ImportSummary, NewRecord, Result, Role, Store, Stored, TokenError,
-    TokenInfo, WriteError,
+    Author, Committed, Delta, EditKind, ImportSummary, NewRecord, Result, Role, Store, Stored,
+    TokenError, TokenInfo, WriteError,
 };
 use crate::domain::model::{ControlState, Dataset};
 use crate::domain::time::Instant;
@@ -105,6 +105,15 @@ impl AnyStore {
     /// On a database error or a corrupt row.
     pub fn load(&mut self) -> Result<Stored> {
         either!(self, s => s.load())
+    }
+
+    /// What changed since an index of `revision` whose newest edit was `last_edit`, when only
+    /// control states did (see [`Store::delta_since`]).
+    ///
+    /// # Errors
+    /// On a database error or a corrupt row.
+    pub fn delta_since(&mut self, revision: i64, last_edit: i64) -> Result<Option<Delta>> {
+        either!(self, s => s.delta_since(revision, last_edit))
     }
 
     /// Imports a valid data set in one transaction (see [`Store::import`]).

@@ -26,6 +26,27 @@ pub enum Belief {
     Current,
     /// Those superseded or withdrawn.
     Past,
+    /// Those an edit after this one recorded or stopped believing.
+    ChangedSince(i64),
+}
+
+impl Belief {
+    /// The condition on `control_states s` (with the edit as `?1` / `$1`).
+    pub(crate) fn filter(self) -> &'static str {
+        match self {
+            Self::Current => "s.superseded_by IS NULL",
+            Self::Past => "s.superseded_by IS NOT NULL",
+            Self::ChangedSince(_) => "(s.edit > ?1 OR s.superseded_by > ?1)",
+        }
+    }
+
+    /// The edit of [`ChangedSince`](Self::ChangedSince), else none (a bound the filter ignores).
+    pub(crate) fn since(self) -> i64 {
+        match self {
+            Self::ChangedSince(edit) => edit,
+            Self::Current | Self::Past => 0,
+        }
+    }
 }
 
 /// The districts still in the data set (not retired by a re-import), in data set order.
@@ -72,17 +93,15 @@ pub fn districts(c: &Connection) -> Result<Vec<District>> {
 
 /// States of districts still in the data set, ordered by district, `valid_from` and row.
 pub fn states(c: &Connection, which: Belief) -> Result<Vec<(ControlState, RowInfo)>> {
-    let filter = match which {
-        Belief::Current => "superseded_by IS NULL",
-        Belief::Past => "superseded_by IS NOT NULL",
-    };
+    let filter = which.filter();
+    let since = which.since();
     let links = |table: &str, column: &str| -> Result<HashMap<i64, Vec<String>>> {
         let mut map: HashMap<i64, Vec<String>> = HashMap::new();
         let mut stmt = c.prepare(&format!(
             "SELECT l.state, l.{column} FROM {table} l JOIN control_states s ON s.id = l.state
-             WHERE s.{filter} ORDER BY l.state, l.pos"
+             WHERE {filter} ORDER BY l.state, l.pos"
         ))?;
-        let mut rows = stmt.query([])?;
+        let mut rows = stmt.query(rusqlite::params_from_iter(bound(filter, since)))?;
         while let Some(r) = rows.next()? {
             map.entry(r.get(0)?).or_default().push(r.get(1)?);
         }
@@ -91,12 +110,13 @@ pub fn states(c: &Connection, which: Belief) -> Result<Vec<(ControlState, RowInf
     let mut factions = links("state_factions", "faction")?;
     let mut sources = links("state_sources", "source")?;
     let mut stmt = c.prepare(&format!(
-        "SELECT id, district, status, valid_from, valid_to, confidence, note, recorded_at, superseded_at
-         FROM control_states
-         WHERE {filter} AND district IN (SELECT id FROM districts WHERE retired = 0)
-         ORDER BY district, valid_from, id"
+        "SELECT s.id, s.district, s.status, s.valid_from, s.valid_to, s.confidence, s.note,
+                s.recorded_at, s.superseded_at
+         FROM control_states s
+         WHERE {filter} AND s.district IN (SELECT id FROM districts WHERE retired = 0)
+         ORDER BY s.district, s.valid_from, s.id"
     ))?;
-    let mut rows = stmt.query([])?;
+    let mut rows = stmt.query(rusqlite::params_from_iter(bound(filter, since)))?;
     let mut states = Vec::new();
     while let Some(r) = rows.next()? {
         let id: i64 = r.get(0)?;
@@ -120,4 +140,9 @@ pub fn states(c: &Connection, which: Belief) -> Result<Vec<(ControlState, RowInf
         states.push((state, info));
     }
     Ok(states)
+}
+
+/// The parameters a filter takes: the edit when it names one.
+fn bound(filter: &str, since: i64) -> Option<i64> {
+    filter.contains("?1").then_some(since)
 }

@@ -92,6 +92,27 @@ pub struct Stored {
     pub sites: Vec<Known<Site>>,
     /// Bumped by every import and edit.
     pub revision: i64,
+    /// The newest edit (0: none).
+    pub last_edit: i64,
+}
+
+/// What changed in the store since an index was loaded, when all of it is control states
+/// recorded or withdrawn: the states those edits recorded or stopped believing.
+#[derive(Debug, Clone)]
+pub struct Delta {
+    pub revision: i64,
+    pub last_edit: i64,
+    pub states: Vec<(ControlState, RowInfo)>,
+}
+
+/// Whether the edits made since an index was loaded (`kinds`, by id) are all changes of control
+/// states and account for every revision between `from` and `to` (an import that changed
+/// nothing bumps the revision with no edit): only then do the changed states tell all.
+pub(crate) fn states_only(kinds: &[(i64, String)], from: i64, to: i64) -> bool {
+    i64::try_from(kinds.len()).is_ok_and(|n| n == to - from)
+        && kinds
+            .iter()
+            .all(|(_, k)| k == EditKind::Record.as_str() || k == EditKind::Retract.as_str())
 }
 
 /// What an import did.
@@ -230,6 +251,7 @@ impl Store {
         between("states");
         let (meta, layers) = context::load(c)?;
         let (event_versions, site_versions) = events::load(c)?;
+        let last_edit = c.query_row("SELECT COALESCE(MAX(id), 0) FROM edits", [], |r| r.get(0))?;
         tx.finish()?;
 
         Ok(Stored {
@@ -248,7 +270,32 @@ impl Store {
             events: event_versions,
             sites: site_versions,
             revision,
+            last_edit,
         })
+    }
+
+    /// What changed since an index of `revision` whose newest edit was `last_edit`, read in one
+    /// read transaction; `None` when more than control states changed (load it all then).
+    ///
+    /// # Errors
+    /// On a database error or a corrupt row.
+    pub fn delta_since(&self, revision: i64, last_edit: i64) -> Result<Option<Delta>> {
+        let tx = self.conn.unchecked_transaction()?;
+        let now = revision_of(&tx)?;
+        let kinds = tx
+            .prepare("SELECT id, kind FROM edits WHERE id > ?1 ORDER BY id")?
+            .query_map([last_edit], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<Result<Vec<(i64, String)>, _>>()?;
+        if !states_only(&kinds, revision, now) {
+            return Ok(None);
+        }
+        let states = load::states(&tx, load::Belief::ChangedSince(last_edit))?;
+        tx.finish()?;
+        Ok(Some(Delta {
+            revision: now,
+            last_edit: kinds.last().map_or(last_edit, |k| k.0),
+            states,
+        }))
     }
 
     /// The underlying connection, for tests that inject failures.

@@ -10,7 +10,8 @@ use frontline::domain::time::Instant;
 use frontline::storage::{AnyStore, DbLocation};
 
 use crate::editing::{contested_week, post_state};
-use crate::writes::{bearer, get, serve_small_every};
+use crate::helpers::serve_db;
+use crate::writes::{bearer, get, send, serve_small_every};
 
 /// What the servers of this test binary log about reloads.
 fn reload_log() -> Arc<Mutex<Vec<u8>>> {
@@ -80,4 +81,95 @@ fn a_servers_own_edits_are_not_reloaded_and_another_processs_import_is() {
         std::thread::sleep(Duration::from_millis(20));
     }
     assert_eq!(reloads_of(&log, &s.db), 1);
+}
+
+/// What a server serves of the data set's control: every state (with its knowledge) and the
+/// map on three dates.
+fn control_of(port: u16) -> Vec<serde_json::Value> {
+    let mut paths = vec!["/api/states".to_owned(), "/api/edits".to_owned()];
+    for at in ["2020-01-05", "2020-02-12", "2020-03-01"] {
+        paths.push(format!("/api/snapshot?at={at}"));
+    }
+    for d in ["west", "middle", "east"] {
+        paths.push(format!("/api/districts/{d}/history?include=superseded"));
+    }
+    paths
+        .iter()
+        .map(|p| {
+            let a = get(port, p);
+            assert_eq!(a.status, 200, "{p}: {}", a.json);
+            a.json
+        })
+        .collect()
+}
+
+#[test]
+fn another_servers_edits_of_control_are_applied_as_changes_and_equal_a_whole_load() {
+    let log = reload_log();
+    let a = serve_small_every(2.0);
+    let b = serve_db(&a.db, a._seed.path(), 0.05);
+    let revision = |port| get(port, "/api/meta").json["revision"].as_i64().unwrap();
+    let until_b_has = |want: i64| {
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        while revision(b) != want {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "B never reached revision {want}"
+            );
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    };
+    // Records in two districts, a state withdrawn: each a change of control through A.
+    let mut west = contested_week();
+    west["valid_from"] = serde_json::json!("2020-01-20");
+    west["valid_to"] = serde_json::json!("2020-03-01");
+    for (district, body) in [("middle", contested_week()), ("west", west)] {
+        let r = post_state(&a, district, &[bearer(&a.editor)], &body);
+        assert_eq!(r.status, 201, "{}", r.json);
+    }
+    let r = send(
+        a.port,
+        "DELETE",
+        "/api/states/east@2020-01-01?comment=withdrawn",
+        &[bearer(&a.editor)],
+        None,
+    );
+    assert_eq!(r.status, 200, "{}", r.json);
+    until_b_has(revision(a.port));
+    assert_eq!(
+        control_of(b),
+        control_of(a.port),
+        "B's changes equal A's index"
+    );
+    // And both equal a server that loads the store whole.
+    let c = serve_db(&a.db, a._seed.path(), 2.0);
+    assert_eq!(control_of(b), control_of(c));
+    let text = String::from_utf8_lossy(&log.lock().unwrap()).into_owned();
+    let db = a.db.to_string();
+    let applied = text
+        .lines()
+        .filter(|l| {
+            l.contains("applied the states other servers' edits changed") && l.contains(&db)
+        })
+        .count();
+    assert!(applied >= 1, "B applied the changes: {text}");
+    assert_eq!(reloads_of(&log, &a.db), 0, "and loaded nothing whole");
+
+    // A new source is more than control: B (and C, woken at once on PostgreSQL) load the store
+    // whole, and serve it.
+    let source = serde_json::json!({
+        "id": "un-3", "title": "Flash update", "publisher": "UN OCHA", "published": "2020-02-12",
+        "url": "https://example.org/un-3", "kind": "un", "comment": "new report"
+    });
+    let r = send(
+        a.port,
+        "POST",
+        "/api/sources",
+        &[bearer(&a.editor)],
+        Some(&source.to_string()),
+    );
+    assert_eq!(r.status, 201, "{}", r.json);
+    until_b_has(revision(a.port));
+    assert!(reloads_of(&log, &a.db) >= 1);
+    assert!(get(b, "/api/sources").json.to_string().contains("un-3"));
 }

@@ -45,13 +45,15 @@ impl Index {
     /// Builds the index of a stored data set, with its history of knowledge.
     #[must_use]
     pub fn from_stored(stored: crate::storage::Stored) -> Self {
-        Self::build_with_past(
+        let mut index = Self::build_with_past(
             stored.dataset,
             &stored.rows,
             stored.past,
             (stored.events, stored.sites),
             stored.revision,
-        )
+        );
+        index.last_edit = stored.last_edit;
+        index
     }
 
     fn build_with_past(
@@ -114,6 +116,7 @@ impl Index {
             meta,
             layers: Arc::new(layers),
             revision,
+            last_edit: 0,
             outline_version,
             knowledge: None,
             events: Arc::new(catalogue),

@@ -9,7 +9,7 @@ use crate::domain::events::Known;
 use crate::domain::meta::{ContextLayer, LayerKind, Meta};
 use crate::domain::model::{ControlState, Dataset, District, Faction, Source};
 use crate::storage::load::{Belief, RowInfo};
-use crate::storage::{Result, StorageError, Stored, Wkb, current};
+use crate::storage::{Delta, Result, StorageError, Stored, Wkb, current, states_only};
 
 /// Everything, read in the caller's (repeatable-read) transaction.
 pub(super) fn all(c: &mut impl GenericClient) -> Result<Stored> {
@@ -56,6 +56,9 @@ pub(super) fn all(c: &mut impl GenericClient) -> Result<Stored> {
     let (meta, layers) = context(c)?;
     let events = versions(c, "events")?;
     let sites = versions(c, "sites")?;
+    let last_edit = c
+        .query_one("SELECT COALESCE(MAX(id), 0) FROM edits", &[])?
+        .get(0);
     Ok(Stored {
         dataset: Dataset {
             factions,
@@ -72,7 +75,34 @@ pub(super) fn all(c: &mut impl GenericClient) -> Result<Stored> {
         events,
         sites,
         revision,
+        last_edit,
     })
+}
+
+/// What changed since an index of `revision` whose newest edit was `last_edit`, read in the
+/// caller's (repeatable-read) transaction; `None` when more than control states changed.
+pub(super) fn delta(
+    c: &mut impl GenericClient,
+    revision: i64,
+    last_edit: i64,
+) -> Result<Option<Delta>> {
+    let now = revision_of(c)?;
+    let kinds: Vec<(i64, String)> = c
+        .query(
+            "SELECT id, kind FROM edits WHERE id > $1 ORDER BY id",
+            &[&last_edit],
+        )?
+        .iter()
+        .map(|r| (r.get(0), r.get(1)))
+        .collect();
+    if !states_only(&kinds, revision, now) {
+        return Ok(None);
+    }
+    Ok(Some(Delta {
+        revision: now,
+        last_edit: kinds.last().map_or(last_edit, |k| k.0),
+        states: states(c, Belief::ChangedSince(last_edit))?,
+    }))
 }
 
 fn districts(c: &mut impl GenericClient) -> Result<Vec<District>> {
@@ -142,9 +172,12 @@ pub(super) fn states(
     c: &mut impl GenericClient,
     which: Belief,
 ) -> Result<Vec<(ControlState, RowInfo)>> {
-    let filter = match which {
-        Belief::Current => "s.superseded_by IS NULL",
-        Belief::Past => "s.superseded_by IS NOT NULL",
+    let filter = which.filter().replace("?1", "$1");
+    let since = which.since();
+    let params: &[&(dyn postgres::types::ToSql + Sync)] = if filter.contains("$1") {
+        &[&since]
+    } else {
+        &[]
     };
     // Ordered as SQLite orders text (bytes), so both stores load the same order.
     c.query(
@@ -153,7 +186,7 @@ pub(super) fn states(
              WHERE {filter} AND NOT d.retired
              ORDER BY s.district COLLATE \"C\", s.valid_from, s.id"
         ),
-        &[],
+        params,
     )?
     .iter()
     .map(state_of)

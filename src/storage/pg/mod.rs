@@ -19,7 +19,7 @@ use chrono::{DateTime, Utc};
 use postgres::{Client, GenericClient, NoTls};
 
 use super::location::PgUrl;
-use super::{Result, StorageError, Stored};
+use super::{Delta, Result, StorageError, Stored};
 use crate::domain::time::Instant;
 
 /// Schema migrations: (version, name, SQL), applied in order at open, each version recorded in
@@ -127,6 +127,23 @@ impl PgStore {
         let stored = load::all(&mut tx)?;
         tx.commit()?;
         Ok(stored)
+    }
+
+    /// What changed since an index of `revision` whose newest edit was `last_edit` (see
+    /// [`Store::delta_since`](crate::storage::Store::delta_since)).
+    ///
+    /// # Errors
+    /// On a database error or a corrupt row.
+    pub fn delta_since(&mut self, revision: i64, last_edit: i64) -> Result<Option<Delta>> {
+        let mut tx = self
+            .client()?
+            .build_transaction()
+            .isolation_level(postgres::IsolationLevel::RepeatableRead)
+            .read_only(true)
+            .start()?;
+        let delta = load::delta(&mut tx, revision, last_edit)?;
+        tx.commit()?;
+        Ok(delta)
     }
 }
 
