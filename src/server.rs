@@ -204,10 +204,12 @@ fn apply_changes(db: &DbLocation, store: &mut Option<AnyStore>, state: &AppState
     let Some(s) = store.as_mut() else {
         return false;
     };
+    let started = std::time::Instant::now();
     match s.delta_since(current.revision, current.last_edit) {
         Ok(Some(delta)) => match current.with_delta(&delta) {
             Some(next) => {
                 tracing::info!(db = %db, revision = next.revision, states = delta.states.len(),
+                    ms = started.elapsed().as_secs_f64() * 1e3,
                     "applied the states other servers' edits changed");
                 http::auth::install(state, next);
                 true
