@@ -23,12 +23,7 @@ impl PgStore {
         limit: usize,
         per_edit: usize,
     ) -> Result<Vec<EditRecord>> {
-        let mut tx = self
-            .client()?
-            .build_transaction()
-            .isolation_level(postgres::IsolationLevel::RepeatableRead)
-            .read_only(true)
-            .start()?;
+        let mut tx = self.read_transaction()?;
         let since = since.map(ts).transpose()?;
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
         let heads = tx.query(

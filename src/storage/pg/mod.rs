@@ -112,18 +112,23 @@ impl PgStore {
             .get(0))
     }
 
+    /// A read-only, repeatable-read transaction: every read in it sees one snapshot.
+    pub(crate) fn read_transaction(&mut self) -> Result<postgres::Transaction<'_>> {
+        Ok(self
+            .client()?
+            .build_transaction()
+            .isolation_level(postgres::IsolationLevel::RepeatableRead)
+            .read_only(true)
+            .start()?)
+    }
+
     /// Loads the whole stored data set in one repeatable-read transaction: one data set,
     /// labelled with its revision, whatever commits meanwhile.
     ///
     /// # Errors
     /// On a database error or a corrupt row.
     pub fn load(&mut self) -> Result<Stored> {
-        let mut tx = self
-            .client()?
-            .build_transaction()
-            .isolation_level(postgres::IsolationLevel::RepeatableRead)
-            .read_only(true)
-            .start()?;
+        let mut tx = self.read_transaction()?;
         let stored = load::all(&mut tx)?;
         tx.commit()?;
         Ok(stored)
@@ -135,12 +140,7 @@ impl PgStore {
     /// # Errors
     /// On a database error or a corrupt row.
     pub fn delta_since(&mut self, revision: i64, last_edit: i64) -> Result<Option<Delta>> {
-        let mut tx = self
-            .client()?
-            .build_transaction()
-            .isolation_level(postgres::IsolationLevel::RepeatableRead)
-            .read_only(true)
-            .start()?;
+        let mut tx = self.read_transaction()?;
         let delta = load::delta(&mut tx, revision, last_edit)?;
         tx.commit()?;
         Ok(delta)
