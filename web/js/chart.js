@@ -17,6 +17,34 @@ function el(name, attrs = {}, text) {
   return e;
 }
 
+/**
+ * An SVG path of a step series ([x, y] in drawing units, x ascending) that keeps one column per
+ * half unit (about a pixel): within a column, the vertical run through its lowest and highest
+ * values to the last. A million-state history has thousands of rows; the chart is 260 units wide.
+ */
+export function stepPath(points) {
+  let d = '';
+  let column = null;
+  const flush = () => {
+    if (!column) return;
+    const { x, first, lo, hi, last } = column;
+    if (!d) d = `M${x.toFixed(1)},${first.toFixed(1)}`;
+    else d += `H${x.toFixed(1)}V${first.toFixed(1)}`;
+    for (const y of [lo, hi, last]) if (y !== first) d += `V${y.toFixed(1)}`;
+  };
+  for (const [x, y] of points) {
+    const key = Math.round(x * 2);
+    if (column && column.key === key) {
+      column.lo = Math.min(column.lo, y); column.hi = Math.max(column.hi, y); column.last = y;
+      continue;
+    }
+    flush();
+    column = { key, x, first: y, lo: y, hi: y, last: y };
+  }
+  flush();
+  return d;
+}
+
 export class AreaChart {
   /**
    * @param {import('./colors.js').Palette} palette
@@ -28,6 +56,8 @@ export class AreaChart {
     this.svg = document.getElementById('chart');
     this.svg.setAttribute('viewBox', `0 0 ${W} ${H}`);
     this.svg.removeAttribute('preserveAspectRatio');
+    this.overlay = document.getElementById('chart-overlay');
+    this.overlay.setAttribute('viewBox', `0 0 ${W} ${H}`);
     this.start = start;
     this.span = Math.max(end - start, 1);
     this.rows = [];
@@ -66,21 +96,16 @@ export class AreaChart {
     this.svg.append(axis);
     const series = [...this.factions.map((f) => [f, this.palette.colorOf(f), '']), ['contested', '#777777', '3 2']];
     for (const [key, colour, dash] of series) {
-      let d = '';
-      this.rows.forEach((r, i) => {
-        const v = r.percent?.[key] ?? 0;
-        d += i === 0 ? `M${this.x(r.t).toFixed(1)},${this.y(v).toFixed(1)}` : `H${this.x(r.t).toFixed(1)}V${this.y(v).toFixed(1)}`;
-      });
+      const d = stepPath(this.rows.map((r) => [this.x(r.t), this.y(r.percent?.[key] ?? 0)]));
       if (!d) continue;
-      d += `H${W - PAD.right}`;
-      this.svg.append(el('path', { d, stroke: colour, 'stroke-dasharray': dash, class: 'series', 'data-faction': key }));
+      this.svg.append(el('path', { d: `${d}H${W - PAD.right}`, stroke: colour, 'stroke-dasharray': dash, class: 'series', 'data-faction': key }));
     }
     this.marker = el('line', { class: 'marker', y1: PAD.top, y2: H - PAD.bottom });
     this.cursor = el('g', { class: 'cursor', visibility: 'hidden' });
     this.cursorLine = el('line', { y1: PAD.top, y2: H - PAD.bottom });
     this.cursorText = el('text', { y: PAD.top + 8 });
     this.cursor.append(this.cursorLine, this.cursorText);
-    this.svg.append(this.marker, this.cursor);
+    this.overlay.replaceChildren(this.marker, this.cursor);
     if (Number.isFinite(this.t)) this.mark(this.t);
   }
 

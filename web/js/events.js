@@ -14,6 +14,8 @@ import { eventHtml, isOpen, populationAt, siteHtml } from './event-popups.js';
 const DAY = 86_400_000;
 /** Data sets with fewer events are loaded whole; larger ones a month at a time. */
 const LOAD_ALL_BELOW = 20_000;
+/** Events lasting longer than this (ms) are few; a window search checks them apart. */
+const LONG = 32 * DAY;
 /** Below this zoom (MapLibre's, 512-pixel tiles) events are clustered. */
 const CLUSTER_BELOW = 11;
 /** Events closer than this (CSS pixels at the zoom level's start) are clustered. */
@@ -60,6 +62,8 @@ export class EventsLayer {
     /** Every event loaded so far, by id, and the months loaded (or loading). */
     this.byId = new Map();
     this.events = [];
+    this.long = [];
+    this.generation = 0;
     this.months = new Map();
     this.sites = sites.features;
     this.windowDays = 7;
@@ -120,7 +124,21 @@ export class EventsLayer {
   /** The events of the window ending with the day of `t`. */
   inWindow(t) {
     const [from, until] = this.windowOf(t);
-    return this.events.filter((e) => e.start < until && e.end > from);
+    // Events are sorted by start: those lasting up to LONG start in [from − LONG, until), found by
+    // a binary search; the few longer ones are checked apart. A step then costs the window's
+    // events, not every event loaded.
+    const reach = from - LONG;
+    let lo = 0;
+    let hi = this.events.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.events[mid].start < reach) lo = mid + 1; else hi = mid;
+    }
+    const out = this.long.filter((e) => e.start < reach && e.end > from);
+    for (let i = lo; i < this.events.length && this.events[i].start < until; i += 1) {
+      if (this.events[i].end > from) out.push(this.events[i]);
+    }
+    return out;
   }
 
   /**
@@ -167,6 +185,8 @@ export class EventsLayer {
     }
     if (!added) return;
     this.events = [...this.byId.values()].sort((a, b) => a.start - b.start || (a.id < b.id ? -1 : 1));
+    this.long = this.events.filter((e) => e.end - e.start > LONG);
+    this.generation += 1;
   }
 
   /** Sets the range events may lie in (the timeline's), so loading stops at its ends, and how
@@ -183,12 +203,15 @@ export class EventsLayer {
     if (t === null) return;
     this.complete = null;
     delete document.body.dataset.eventsAt;
+    const generation = this.generation;
     this.draw(t);
     if (!this.visible) { this.complete = t; this.layout(); return; }
     this.load(t).then(() => {
       if (this.t !== t) return;
       this.complete = t;
-      this.draw(t);
+      // Nothing new came in (the months were loaded): what is drawn is already complete.
+      if (this.generation === generation) this.markComplete();
+      else this.draw(t);
     });
   }
 
@@ -248,6 +271,11 @@ export class EventsLayer {
     }
     this.items = items;
     this.points.set(items, mercator);
+    this.markComplete();
+  }
+
+  /** Tells tests and tools the events of the date shown are all drawn. */
+  markComplete() {
     if (this.complete === this.t) document.body.dataset.eventsAt = new Date(this.t).toISOString();
   }
 

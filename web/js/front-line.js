@@ -36,7 +36,11 @@ export class FrontLine {
     const fill = this.first.slice(0, districts);
     this.touching = new Uint32Array(this.pairs.length);
     for (let k = 0; k < this.pairs.length; k += 1) this.touching[fill[this.pairs[k]]++] = k >> 1;
-    const common = { type: 'line', source: SOURCE, 'source-layer': 'borders', layout: { 'line-cap': 'round', 'line-join': 'round' } };
+    // Round joins and caps from zoom 10 in; further out the line is a pixel or two wide, where
+    // they look the same as square ones and would double the vertices each step uploads.
+    const rounded = (kind) => ['step', ['zoom'], kind, 10, 'round'];
+    const layout = { 'line-cap': rounded('butt'), 'line-join': rounded('miter') };
+    const common = { type: 'line', source: SOURCE, 'source-layer': 'borders', layout };
     // Borders off the front are zero-width lines: nothing to rasterise.
     // Thinner zoomed out, where districts are a few pixels wide and a full-width line would
     // bury the front zone under it.

@@ -36,7 +36,17 @@ export class DistrictLayer {
     this.keys = this.ids.map(() => 'unknown');
     this.gained = this.ids.map(() => null);
     this.selected = -1;
+    this.striped = map.getZoom() >= STRIPES_FROM_ZOOM;
     this.addLayers(before);
+    // Crossing the stripes' zoom recolours the contested districts: front-zone fill or stripes.
+    map.on('zoom', () => {
+      const striped = map.getZoom() >= STRIPES_FROM_ZOOM;
+      if (striped === this.striped) return;
+      this.striped = striped;
+      this.keys.forEach((key, slot) => {
+        if (key.startsWith('contested:')) map.setFeatureState(this.feature(slot), { drawn: this.drawn(key) });
+      });
+    });
     this.popup = new maplibregl.Popup({ closeButton: false, closeOnClick: false, className: 'district-tip', offset: 12 });
     /** Set by the page: whether a click at a point belongs to a layer above the districts. */
     this.skipClick = () => false;
@@ -56,16 +66,12 @@ export class DistrictLayer {
     const map = this.map;
     const fromTiles = { source: SOURCE, 'source-layer': 'districts' };
     const state = (name, fallback) => ['coalesce', ['feature-state', name], fallback];
-    // One feature-state attribute per district: the colour with its opacity as alpha. Each step
-    // uploads every attribute of every loaded district, so fewer is faster.
-    const fill = ['to-color', state('fill', UNKNOWN_RGBA)];
-    const contested = ['!=', state('stripes', ''), ''];
+    // One feature-state attribute per district, and one that does not vary with zoom: the colour
+    // drawn at this zoom with its opacity as alpha (see drawn()). Each step uploads every
+    // attribute of every loaded district, so fewer and smaller is faster.
     map.addLayer({
       id: 'district-fill', type: 'fill', ...fromTiles,
-      paint: {
-        'fill-color': ['step', ['zoom'], ['case', contested, FRONT_ZONE_FILL, fill], STRIPES_FROM_ZOOM, fill],
-        'fill-antialias': false,
-      },
+      paint: { 'fill-color': ['to-color', state('drawn', UNKNOWN_RGBA)], 'fill-antialias': false },
     }, before);
     // One striped layer per faction: shown where that faction contests a district with another.
     for (const f of this.palette.factions) {
@@ -130,13 +136,26 @@ export class DistrictLayer {
       this.keys[slot] = side.key;
       changed.push(slot);
       const contested = side.status === 'contested';
-      const [first, ...others] = contested ? side.key.slice(10).split('+') : [];
+      const [, ...others] = contested ? side.key.slice(10).split('+') : [];
       this.map.setFeatureState(this.feature(slot), {
-        fill: withAlpha(contested ? this.palette.colorOf(first) : this.palette.fillOf(side.key), side.key === 'unknown' ? 0.35 : 0.72),
-        stripes: contested ? `|${(others.length ? others : [first]).join('|')}|` : '',
+        fill: this.fillOf(side.key),
+        drawn: this.drawn(side.key),
+        stripes: contested ? `|${(others.length ? others : side.key.slice(10).split('+')).join('|')}|` : '',
       });
     }
     return changed;
+  }
+
+  /** The fill of side key `key` as `#rrggbbaa`: a contested district's is its first faction's. */
+  fillOf(key) {
+    if (key.startsWith('contested:')) return withAlpha(this.palette.colorOf(key.slice(10).split('+')[0]), 0.72);
+    return withAlpha(this.palette.fillOf(key), key === 'unknown' ? 0.35 : 0.72);
+  }
+
+  /** The fill drawn for side key `key` at this zoom: zoomed out, where stripes would not read,
+   * a contested district is in the one front-zone colour. */
+  drawn(key) {
+    return key.startsWith('contested:') && !this.striped ? FRONT_ZONE_FILL : this.fillOf(key);
   }
 
   /** What district `id` shows: its side as painted and the fill colour and stripes set for it. */
