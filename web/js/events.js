@@ -33,6 +33,7 @@ const CLUSTER_FILL = [...rgbOf('#374151'), 0.85];
 
 /** Events in order of first day, then id. */
 const byStart = (a, b) => a.start - b.start || (a.id < b.id ? -1 : 1);
+/** Two lists each in `byStart` order merged into one in that order. */
 function mergeSorted(a, b) {
   const out = new Array(a.length + b.length);
   let [i, j, k] = [0, 0, 0];
@@ -41,6 +42,7 @@ function mergeSorted(a, b) {
   while (j < b.length) out[k++] = b[j++];
   return out;
 }
+
 const day = (s) => Date.parse(`${s}T00:00:00Z`);
 const mercator = (lonLat) => {
   const m = maplibregl.MercatorCoordinate.fromLngLat(lonLat);
@@ -196,7 +198,7 @@ export class EventsLayer {
     }
     if (!added.length) return;
     // A month's events merged into those loaded (both in order): linear in what is loaded, where
-    // sorting them all again would cost a month's load 100 ms at 200,000 events.
+    // sorting them all again grows with every month loaded.
     this.events = mergeSorted(this.events, added.sort(byStart));
     this.long = this.events.filter((e) => e.end - e.start > LONG);
     this.generation += 1;
