@@ -4,97 +4,17 @@
 use std::collections::BTreeMap;
 
 use actix_web::{HttpMessage, HttpRequest, HttpResponse, web};
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::Serialize;
 
 use super::AppState;
+use super::event_params::{EventsParams, SitesParams, WeeksParams};
 use super::knowledge::KnownAt;
 use super::respond::{self, GEOJSON, JSON};
 use crate::domain::events::{EventEntry, EventKind, EventQuery, Figure, Grade, Observation, Site};
-use crate::domain::geometry::Bbox;
 use crate::domain::index::Index;
 use crate::domain::model::{Source, SourceKind};
-use crate::domain::time::{Instant, Period};
+use crate::domain::time::Instant;
 use crate::error::{AppError, Result};
-
-/// A comma-separated list of keywords, each checked against its closed list.
-fn keywords<'de, D, T>(d: D, name: &str) -> Result<Vec<T>, D::Error>
-where
-    D: Deserializer<'de>,
-    T: std::str::FromStr<Err = String>,
-{
-    let s = String::deserialize(d)?;
-    s.split(',')
-        .map(str::trim)
-        .filter(|k| !k.is_empty())
-        .map(|k| {
-            k.parse::<T>()
-                .map_err(|e| serde::de::Error::custom(format!("parameter `{name}`: {e}")))
-        })
-        .collect()
-}
-
-fn kinds<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<EventKind>, D::Error> {
-    keywords(d, "kind")
-}
-
-fn grades<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Grade>, D::Error> {
-    keywords(d, "grade")
-}
-
-fn period<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Period>, D::Error> {
-    let s = String::deserialize(d)?;
-    s.parse::<Period>()
-        .map(Some)
-        .map_err(|e| serde::de::Error::custom(format!("parameter `datetime`: {e}")))
-}
-
-fn bbox<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Bbox>, D::Error> {
-    let s = String::deserialize(d)?;
-    s.parse::<Bbox>()
-        .map(Some)
-        .map_err(|e| serde::de::Error::custom(format!("parameter `bbox`: {e}")))
-}
-
-fn at<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Instant>, D::Error> {
-    let s = String::deserialize(d)?;
-    s.parse::<Instant>()
-        .map(Some)
-        .map_err(|e| serde::de::Error::custom(format!("parameter `at`: {e}")))
-}
-
-/// `?datetime=&bbox=&kind=&grade=&district=`.
-#[derive(Debug, Deserialize, Default)]
-#[serde(deny_unknown_fields)]
-pub struct EventsParams {
-    #[serde(default, deserialize_with = "period")]
-    pub datetime: Option<Period>,
-    #[serde(default, deserialize_with = "bbox")]
-    pub bbox: Option<Bbox>,
-    #[serde(default, deserialize_with = "kinds")]
-    pub kind: Vec<EventKind>,
-    #[serde(default, deserialize_with = "grades")]
-    pub grade: Vec<Grade>,
-    #[serde(default)]
-    pub district: Option<String>,
-}
-
-/// `?kind=&grade=`.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct WeeksParams {
-    #[serde(default, deserialize_with = "kinds")]
-    pub kind: Vec<EventKind>,
-    #[serde(default, deserialize_with = "grades")]
-    pub grade: Vec<Grade>,
-}
-
-/// `?at=`.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct SitesParams {
-    #[serde(default, deserialize_with = "at")]
-    pub at: Option<Instant>,
-}
 
 fn known_at(req: &HttpRequest) -> Option<Instant> {
     req.extensions().get::<KnownAt>().map(|k| k.0)
@@ -261,13 +181,40 @@ pub async fn events(
         known_at: known_at(&req),
     };
     let found: Vec<&EventEntry> = index.events.events(&query).collect();
+    let Some(chosen) = q.properties else {
+        let body = Collection {
+            r#type: "FeatureCollection",
+            number_returned: found.len(),
+            sources: cited(&index, found.iter().flat_map(|e| event_source_ids(e))),
+            features: found.iter().map(|e| event_feature(e)).collect(),
+        };
+        return Ok(respond::json(&req, GEOJSON, &body));
+    };
+    // Only the chosen properties, and only the sources they cite.
+    let (own, figures) = (chosen.contains(&"sources"), chosen.contains(&"figures"));
+    let ids = found.iter().flat_map(|e| {
+        let ev = e.event();
+        let own = ev.sources.iter().filter(move |_| own);
+        let figures = ev.figures.iter().filter(move |_| figures);
+        own.map(String::as_str)
+            .chain(figures.map(|f| f.source.as_str()))
+    });
     let body = Collection {
         r#type: "FeatureCollection",
         number_returned: found.len(),
-        sources: cited(&index, found.iter().flat_map(|e| event_source_ids(e))),
-        features: found.iter().map(|e| event_feature(e)).collect(),
+        sources: cited(&index, ids),
+        features: found.iter().map(|e| slim(e, &chosen)).collect(),
     };
     Ok(respond::json(&req, GEOJSON, &body))
+}
+
+/// The event as a Feature with only the `chosen` properties.
+fn slim(e: &EventEntry, chosen: &[&str]) -> serde_json::Value {
+    let mut value = serde_json::to_value(event_feature(e)).expect("events serialise");
+    if let Some(props) = value.get_mut("properties").and_then(|p| p.as_object_mut()) {
+        props.retain(|name, _| chosen.contains(&name.as_str()));
+    }
+    value
 }
 
 pub async fn event(

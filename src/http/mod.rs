@@ -9,6 +9,7 @@ pub mod auth;
 mod changes;
 mod edit;
 mod edit_district;
+mod event_params;
 pub mod events;
 pub mod export;
 pub mod heavy;

@@ -94,6 +94,76 @@ async fn events_are_found_by_the_days_they_overlap_and_by_place_kind_grade_and_d
     );
 }
 
+#[actix_web::test]
+async fn properties_keeps_only_the_chosen_properties_and_the_sources_they_cite() {
+    let dir = small_with_events();
+    let (_db, index) = index_of(dir.path());
+    let app = app(index).await;
+    let (_, _, all) = get_json(&app, "/api/events").await;
+    let uri = "/api/events?properties=id,kind,grade,largest";
+    let (status, content_type, slim) = get_json(&app, uri).await;
+    assert_eq!(
+        (status, content_type.as_str()),
+        (200, "application/geo+json")
+    );
+    assert_eq!(ids(&slim), ids(&all), "the same events, in the same order");
+    let strike = &slim["features"][1];
+    assert_eq!(strike["geometry"], all["features"][1]["geometry"]);
+    assert_eq!(
+        strike["properties"],
+        serde_json::json!({"id": "strike", "kind": "airstrike", "grade": "fair", "largest": 80})
+    );
+    assert_eq!(
+        slim["sources"],
+        serde_json::json!({}),
+        "no cited list chosen"
+    );
+    // The figures' sources come with `figures`, the event's own with `sources`.
+    let (_, _, figures) = get_json(&app, "/api/events?properties=figures").await;
+    let (_, _, own) = get_json(&app, "/api/events?properties=sources").await;
+    let keys = |v: &serde_json::Value| {
+        let mut k: Vec<String> = v["sources"].as_object().unwrap().keys().cloned().collect();
+        k.sort();
+        k
+    };
+    let mut both = keys(&figures);
+    both.extend(keys(&own));
+    both.sort();
+    both.dedup();
+    assert!(!keys(&figures).is_empty() && !keys(&own).is_empty());
+    assert_eq!(
+        both,
+        keys(&all),
+        "between them, every source the full list cites"
+    );
+
+    // Every property an event has can be chosen alone, and the 400 lists exactly those.
+    let names: Vec<String> = all["features"][1]["properties"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .cloned()
+        .collect();
+    for name in &names {
+        let uri = format!("/api/events?properties={name}");
+        let (status, _, one) = get_json(&app, &uri).await;
+        assert_eq!(status, 200, "{name}: {one}");
+        let got: Vec<&String> = one["features"][1]["properties"]
+            .as_object()
+            .unwrap()
+            .keys()
+            .collect();
+        assert_eq!(got, [name]);
+    }
+    let (_, _, problem) = get_json(&app, "/api/events?properties=nothing").await;
+    let detail = problem["detail"].as_str().unwrap();
+    let mut listed: Vec<&str> = detail.rsplit("are ").next().unwrap().split(", ").collect();
+    listed.sort_unstable();
+    let mut names: Vec<&str> = names.iter().map(String::as_str).collect();
+    names.sort_unstable();
+    assert_eq!(listed, names);
+}
+
 #[rstest]
 #[case::unknown_kind(
     "/api/events?kind=bombing",
@@ -111,6 +181,11 @@ async fn events_are_found_by_the_days_they_overlap_and_by_place_kind_grade_and_d
     "/api/events?at=2020-01-01",
     400,
     "unknown parameter `at`, expected one of `datetime`"
+)]
+#[case::unknown_property(
+    "/api/events?properties=id,deaths",
+    400,
+    "parameter `properties`: an event has no property `deaths`: its properties are id, kind,"
 )]
 #[case::unknown_district("/api/events?district=north", 404, "no district has id 'north'")]
 #[case::unknown_event("/api/events/nothing", 404, "no event has id 'nothing'")]
