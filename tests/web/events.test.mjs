@@ -67,6 +67,9 @@ test('a click on an event shows every claim with its figures and sources', async
     return { hits, x: box.left + p.x, y: box.top + p.y, look, beside };
   }, JADIDA);
   assert.ok(at.hits.includes(JADIDA), `drawn unclustered at street zoom: ${at.hits}`);
+  // The dots carry what draws them; the popup fetches the rest.
+  const carried = await page.evaluate((id) => Object.keys(window.frontline.incidents.byId.get(id).properties).sort(), JADIDA);
+  assert.deepEqual(carried, ['date_end', 'date_start', 'grade', 'id', 'kind', 'largest', 'responsible']);
   assert.equal(at.look.opacity, 1);
   const painted = (await pixelAt(page, at.beside)).match(/\d+/g).map(Number);
   const expected = blend(at.look.colour, 1, '#000000');
@@ -110,6 +113,9 @@ test('camps are drawn with their population at the shown date', async () => {
   });
   const text = await page.locator('.event-popup[data-site="hasansham-u3"] [data-population]').innerText();
   assert.match(text, /Population on this date: 10500 \(count of 2016-11-14/);
+  // Its sources are links to the reports, not bare ids.
+  const siteLinks = await page.locator('.event-popup[data-site="hasansham-u3"] .event-sources a').evaluateAll((as) => as.map((a) => a.href));
+  assert.ok(siteLinks.length > 0 && siteLinks.every((h) => h.startsWith('http')), `site source links: ${siteLinks}`);
   assert.deepEqual(page.errors, []);
   await page.close();
 });

@@ -55,9 +55,17 @@ export async function history(id) {
   return body;
 }
 export const sources = () => getJson('/api/sources');
-/** The events whose days meet `datetime` (an OGC period; every event without one), with their
- * figures, and the reports they cite (`sources`). */
-export const events = (datetime) => getJson(datetime ? `/api/events?datetime=${encodeURIComponent(datetime)}` : '/api/events');
+/** The events whose days meet `datetime` (an OGC period; every event without one) with only
+ * `properties` (a list; all of them without one), and the reports those cite (`sources`). */
+export function events(datetime, properties) {
+  const query = new URLSearchParams();
+  if (datetime) query.set('datetime', datetime);
+  if (properties) query.set('properties', properties.join(','));
+  const q = query.toString();
+  return getJson(q ? `/api/events?${q}` : '/api/events');
+}
+/** One event in full, with the reports it cites (`sources`). */
+export const event = (id) => getJson(`/api/events/${encodeURIComponent(id)}`);
 /** Every displacement site with its population counts. */
 export const sites = () => getJson('/api/sites');
 /** Events per week, for the timeline's strip. */

@@ -10,8 +10,11 @@
 import * as maplibregl from './gl.js';
 import { EventPoints, MAX_COUNT, rgbOf } from './event-points.js';
 import { eventHtml, isOpen, populationAt, siteHtml } from './event-popups.js';
+import { escapeHtml } from './map-layer.js';
 
 const DAY = 86_400_000;
+/** What a dot needs (its place, days, colour, size and outline); the rest comes on a click. */
+const DOT_PROPERTIES = ['id', 'kind', 'date_start', 'date_end', 'responsible', 'grade', 'largest'];
 /** Data sets with fewer events are loaded whole; larger ones a month at a time. */
 const LOAD_ALL_BELOW = 20_000;
 /** Events lasting longer than this (ms) are few; a window search checks them apart. */
@@ -64,13 +67,18 @@ const CAMP_SIZE = [[0, 0.8], [10000, 1.1], [50000, 1.6], [200000, 2.2]];
 
 export class EventsLayer {
   /**
-   * @param {(datetime: string) => Promise<object>} fetchEvents the events of an OGC `datetime`
-   * period, as `/api/events` gives them
+   * @param {(datetime: string, properties: string[]) => Promise<object>} fetchEvents the events
+   * of an OGC `datetime` period with only `properties`, as `/api/events` gives them
+   * @param {(id: string) => Promise<object>} fetchEvent one event in full, as `/api/events/{id}`
    */
-  constructor(map, palette, fetchEvents, sites, slot) {
+  constructor(map, palette, fetchEvents, fetchEvent, sites, slot) {
     this.map = map;
-    this.fetchEvents = fetchEvents;
-    this.sources = {};
+    this.fetchEvents = (datetime) => fetchEvents(datetime, DOT_PROPERTIES);
+    this.fetchEvent = fetchEvent;
+    /** Events fetched in full for their popups, by id. */
+    this.full = new Map();
+    /** The reports cited by the sites and by the events fetched in full, by id. */
+    this.sources = { ...sites.sources };
     /** Every event loaded so far, by id, and the months loaded (or loading). */
     this.byId = new Map();
     this.events = [];
@@ -328,9 +336,21 @@ export class EventsLayer {
     this.map.jumpTo({ center: camera?.center ?? cluster.at, zoom });
   }
 
+  /** Opens the popup of event `id` at `at`: the dots carry only what draws them, so the event
+   * is fetched in full (once) with the reports it cites. */
   popup(id, at) {
-    const e = this.events.find((x) => x.properties.id === id);
-    if (e) this.open(eventHtml(e.properties, this.sources, this.name), at);
+    if (!this.byId.has(id)) return Promise.resolve();
+    let full = this.full.get(id);
+    if (!full) {
+      full = this.fetchEvent(id).then((f) => {
+        Object.assign(this.sources, f.sources ?? {});
+        return f;
+      });
+      full.catch(() => this.full.delete(id));
+      this.full.set(id, full);
+    }
+    return full.then((f) => this.open(eventHtml(f.properties, this.sources, this.name), at),
+      (err) => this.open(`<p class="error">${escapeHtml(err.message)}</p>`, at));
   }
 
   sitePopup(id, at) {

@@ -152,7 +152,7 @@ async function start() {
     onWritten: (id) => refresh(id),
   }, editor);
   layer = new DistrictLayer(map, districts, palette, (id) => { panel.open(id); settle(true); }, 'slot-districts');
-  const incidents = new EventsLayer(map, palette, api.events, sites, 'slot-events');
+  const incidents = new EventsLayer(map, palette, api.events, api.event, sites, 'slot-events');
   const weekSpan = weeks.length ? [Date.parse(`${weeks[0].start}T00:00:00Z`), Date.parse(`${weeks.at(-1).start}T00:00:00Z`) + 7 * DAY] : [];
   incidents.setRange(Math.min(Date.parse(timeline.start), ...weekSpan.slice(0, 1)), Math.max(Date.parse(timeline.end), ...weekSpan.slice(1)), meta.events ?? Infinity);
   // A click on an event or a camp opens its popup, not the district under it.
