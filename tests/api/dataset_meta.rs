@@ -7,11 +7,11 @@ use std::path::Path;
 
 use frontline::dataset;
 use frontline::domain::time::Instant;
-use frontline::storage::Store;
+use frontline::storage::AnyStore;
 use rstest::rstest;
 use tempfile::TempDir;
 
-use crate::helpers::{stored_bytes, write_small};
+use crate::helpers::{db_arg, stored_bytes, test_db, write_small};
 
 /// The small data set with sides, classified sources, a `dataset.json` and a river layer.
 fn write_full(dir: &Path) {
@@ -95,7 +95,7 @@ fn a_full_data_set_reads_stores_and_writes_back_unchanged() {
     }
     // Through the store: everything comes back.
     let db = TempDir::new().unwrap();
-    let mut store = Store::open(&db.path().join("f.db")).unwrap();
+    let mut store = AnyStore::open(&test_db(&db, "f.db")).unwrap();
     store.import(&data, Instant::from_ymd(2024, 1, 1)).unwrap();
     let loaded = store.load().unwrap().dataset;
     assert_eq!(loaded.factions, data.factions);
@@ -209,16 +209,16 @@ fn a_bad_optional_part_is_rejected_with_its_location_and_nothing_is_written(
     #[case] expected: &str,
 ) {
     let db_dir = TempDir::new().unwrap();
-    let db = db_dir.path().join("f.db");
+    let db = test_db(&db_dir, "f.db");
     let good = full_dir();
-    Store::open(&db)
+    AnyStore::open(&db)
         .unwrap()
         .import(
             &dataset::read_dir(good.path()).unwrap(),
             Instant::from_ymd(2024, 1, 1),
         )
         .unwrap();
-    let before = stored_bytes(&db);
+    let before = stored_bytes(db.clone());
     let bad = full_dir();
     edit(bad.path(), file, from, to);
     let report = dataset::read_dir(bad.path())
@@ -232,13 +232,13 @@ fn a_bad_optional_part_is_rejected_with_its_location_and_nothing_is_written(
         .arg("import")
         .arg(bad.path())
         .arg("--db")
-        .arg(&db)
+        .arg(db_arg(&db))
         .output()
         .unwrap();
     assert!(!import.status.success());
     assert!(String::from_utf8_lossy(&import.stderr).contains(expected));
     assert_eq!(
-        stored_bytes(&db),
+        stored_bytes(db.clone()),
         before,
         "a failed import changed the database"
     );

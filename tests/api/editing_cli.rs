@@ -3,16 +3,18 @@
 
 use frontline::dataset;
 use frontline::domain::time::Instant;
-use frontline::storage::Store;
+use frontline::storage::{AnyStore, Reader};
 
 use crate::editing::{contested_week, post_state};
+use crate::helpers::{db_arg, test_db};
 use crate::writes::{bearer, serve_small};
 
 #[test]
 fn a_reimport_records_its_differences_as_one_edit_and_an_unchanged_one_records_nothing() {
     let dir = crate::helpers::small_dir();
     let tmp = tempfile::TempDir::new().unwrap();
-    let mut store = Store::open(&tmp.path().join("f.db")).unwrap();
+    let db = test_db(&tmp, "f.db");
+    let mut store = AnyStore::open(&db).unwrap();
     let data = dataset::read_dir(dir.path()).unwrap();
     let first = store.import(&data, Instant::from_ymd(2024, 1, 1)).unwrap();
     assert_eq!(first.edit, Some(1));
@@ -51,7 +53,7 @@ fn a_reimport_records_its_differences_as_one_edit_and_an_unchanged_one_records_n
         5,
         "known in February: the first import whole"
     );
-    let edits = frontline::storage::audit::edits(&tmp.path().join("f.db"), None, 10, 10).unwrap();
+    let edits = Reader::open(&db).unwrap().edits(None, 10, 10).unwrap();
     assert_eq!(edits.len(), 2);
     assert_eq!(
         (
@@ -70,7 +72,7 @@ fn tokens_are_made_listed_and_revoked_from_the_command_line_and_stored_only_as_h
         std::process::Command::new(env!("CARGO_BIN_EXE_frontline"))
             .args(args)
             .arg("--db")
-            .arg(s.db.sqlite_path().expect("this test reads the SQLite file"))
+            .arg(db_arg(&s.db))
             .output()
             .unwrap()
     };
@@ -83,9 +85,8 @@ fn tokens_are_made_listed_and_revoked_from_the_command_line_and_stored_only_as_h
     let stdout = String::from_utf8(out.stdout).unwrap();
     let token = stdout.lines().last().unwrap().to_owned();
     assert!(token.starts_with("fl_") && token.len() == 67, "{token}");
-    let db_bytes = std::fs::read(s.db.sqlite_path().unwrap()).unwrap();
     assert!(
-        !db_bytes.windows(token.len()).any(|w| w == token.as_bytes()),
+        !stored_text(&s.db).contains(&token),
         "the token itself is not stored"
     );
     assert_eq!(
@@ -109,4 +110,28 @@ fn tokens_are_made_listed_and_revoked_from_the_command_line_and_stored_only_as_h
         401
     );
     assert!(list.contains("revoked"));
+}
+
+/// Everything the store holds of its tokens, as text: the SQLite file's bytes, or every row of
+/// PostgreSQL's `tokens` table.
+fn stored_text(db: &frontline::storage::DbLocation) -> String {
+    match db {
+        frontline::storage::DbLocation::Sqlite(path) => {
+            String::from_utf8_lossy(&std::fs::read(path).unwrap()).into_owned()
+        }
+        frontline::storage::DbLocation::Postgres(url) => {
+            let url = url.clone();
+            // The PostgreSQL client runs a runtime of its own: not on the test's thread.
+            std::thread::spawn(move || {
+                let mut client =
+                    postgres::Client::connect(url.as_secret_str(), postgres::NoTls).unwrap();
+                let row = client
+                    .query_one("SELECT string_agg(t::text, ' ') FROM tokens t", &[])
+                    .unwrap();
+                row.get::<_, Option<String>>(0).unwrap_or_default()
+            })
+            .join()
+            .unwrap()
+        }
+    }
 }

@@ -4,12 +4,12 @@
 
 use frontline::dataset;
 use frontline::domain::time::Instant;
-use frontline::storage::Store;
+use frontline::storage::AnyStore;
 use rstest::rstest;
 use tempfile::TempDir;
 
 use crate::events_validation::{edit, small_with_events};
-use crate::helpers::{app, get_json, index_of};
+use crate::helpers::{app, get_json, index_of, test_db};
 fn ids(json: &serde_json::Value) -> Vec<&str> {
     json["features"]
         .as_array()
@@ -242,8 +242,8 @@ async fn a_camps_population_is_its_latest_observation_on_or_before_the_day() {
 async fn a_reimport_supersedes_a_changed_event_and_known_at_shows_what_was_known() {
     let dir = small_with_events();
     let db_dir = TempDir::new().unwrap();
-    let db = db_dir.path().join("f.db");
-    let mut store = Store::open(&db).unwrap();
+    let db = test_db(&db_dir, "f.db");
+    let mut store = AnyStore::open(&db).unwrap();
     store
         .import(
             &dataset::read_dir(dir.path()).unwrap(),

@@ -7,11 +7,11 @@ use std::path::Path;
 
 use frontline::dataset;
 use frontline::domain::time::Instant;
-use frontline::storage::Store;
+use frontline::storage::AnyStore;
 use rstest::rstest;
 use tempfile::TempDir;
 
-use crate::helpers::{small_dir, stored_bytes, write_small_events};
+use crate::helpers::{db_arg, small_dir, stored_bytes, test_db, write_small_events};
 
 pub(crate) fn edit(dir: &Path, file: &str, from: &str, to: &str) {
     let path = dir.join(file);
@@ -233,8 +233,8 @@ fn a_malformed_event_or_site_field_is_rejected_with_file_and_line_and_nothing_is
 ) {
     let dir = small_with_events();
     let db_dir = TempDir::new().unwrap();
-    let db = db_dir.path().join("f.db");
-    let mut store = Store::open(&db).unwrap();
+    let db = test_db(&db_dir, "f.db");
+    let mut store = AnyStore::open(&db).unwrap();
     store
         .import(
             &dataset::read_dir(dir.path()).unwrap(),
@@ -242,21 +242,21 @@ fn a_malformed_event_or_site_field_is_rejected_with_file_and_line_and_nothing_is
         )
         .unwrap();
     drop(store);
-    let before = stored_bytes(&db);
+    let before = stored_bytes(db.clone());
 
     edit(dir.path(), file, from, to);
     let err = dataset::read_dir(dir.path()).unwrap_err().to_string();
     assert!(err.contains(expected), "expected {expected:?} in:\n{err}");
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_frontline"))
         .args(["import", "--db"])
-        .arg(&db)
+        .arg(db_arg(&db))
         .arg(dir.path())
         .output()
         .unwrap();
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains(expected));
     assert_eq!(
-        stored_bytes(&db),
+        stored_bytes(db.clone()),
         before,
         "a refused import changed the store"
     );

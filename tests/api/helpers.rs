@@ -337,3 +337,34 @@ pub fn mvt_layers(bytes: &[u8]) -> Vec<(String, u32, MvtFeatures)> {
         })
         .collect()
 }
+
+/// The `--db` argument that names `db` on the command line.
+pub fn db_arg(db: &DbLocation) -> String {
+    match db {
+        DbLocation::Sqlite(path) => path.display().to_string(),
+        DbLocation::Postgres(url) => url.as_secret_str().to_owned(),
+    }
+}
+
+/// Runs `sqlite` on a SQLite store, `postgres` on a PostgreSQL one: to inject faults the
+/// program itself never makes.
+pub fn exec_sql(db: &DbLocation, sqlite: &str, postgres: &str) {
+    match db {
+        DbLocation::Sqlite(path) => rusqlite::Connection::open(path)
+            .unwrap()
+            .execute_batch(sqlite)
+            .unwrap(),
+        DbLocation::Postgres(url) => {
+            let (url, sql) = (url.clone(), postgres.to_owned());
+            // The PostgreSQL client runs a runtime of its own: not on an async test's thread.
+            std::thread::spawn(move || {
+                postgres::Client::connect(url.as_secret_str(), postgres::NoTls)
+                    .unwrap()
+                    .batch_execute(&sql)
+                    .unwrap();
+            })
+            .join()
+            .unwrap();
+        }
+    }
+}

@@ -6,11 +6,11 @@ use std::path::Path;
 
 use frontline::dataset;
 use frontline::domain::time::Instant;
-use frontline::storage::Store;
+use frontline::storage::{AnyStore, DbLocation};
 use rstest::rstest;
 use tempfile::TempDir;
 
-use crate::helpers::{small_dir, stored_bytes};
+use crate::helpers::{db_arg, exec_sql, small_dir, stored_bytes, test_db};
 
 fn edit(dir: &Path, file: &str, from: &str, to: &str) {
     let path = dir.join(file);
@@ -19,14 +19,16 @@ fn edit(dir: &Path, file: &str, from: &str, to: &str) {
     fs::write(&path, text.replacen(from, to, 1)).unwrap();
 }
 
-/// A store at `f.db` in a new directory, holding the small data set imported on 2024-01-01.
-fn stored_small() -> (TempDir, Store) {
+/// A new store of the suite's kind (see [`test_db`]) holding the small data set imported on
+/// 2024-01-01, and the directory a SQLite one lives in.
+fn stored_small() -> (TempDir, DbLocation, AnyStore) {
     let dir = small_dir();
     let db_dir = TempDir::new().unwrap();
-    let mut store = Store::open(&db_dir.path().join("f.db")).unwrap();
+    let db = test_db(&db_dir, "f.db");
+    let mut store = AnyStore::open(&db).unwrap();
     let data = dataset::read_dir(dir.path()).unwrap();
     store.import(&data, Instant::from_ymd(2024, 1, 1)).unwrap();
-    (db_dir, store)
+    (db_dir, db, store)
 }
 
 const MIDDLE_SQUARE: &str =
@@ -196,9 +198,9 @@ fn a_bad_data_set_is_rejected_with_its_location_and_nothing_is_written(
     #[case] to: &str,
     #[case] expected: &str,
 ) {
-    let (db_dir, _store) = stored_small();
-    let db = db_dir.path().join("f.db");
-    let before = stored_bytes(&db);
+    let (_db_dir, db, store) = stored_small();
+    drop(store);
+    let before = stored_bytes(db.clone());
 
     let bad = small_dir();
     edit(bad.path(), file, from, to);
@@ -222,16 +224,16 @@ fn a_bad_data_set_is_rejected_with_its_location_and_nothing_is_written(
         .arg("import")
         .arg(bad.path())
         .arg("--db")
-        .arg(&db)
+        .arg(db_arg(&db))
         .output()
         .unwrap();
     assert!(!import.status.success());
     assert_eq!(
-        stored_bytes(&db),
+        stored_bytes(db.clone()),
         before,
         "a failed import changed the database"
     );
-    assert_eq!(Store::open(&db).unwrap().revision().unwrap(), 1);
+    assert_eq!(AnyStore::open(&db).unwrap().revision().unwrap(), 1);
 }
 
 #[test]
@@ -297,32 +299,21 @@ fn import_export_import_is_byte_identical() {
             String::from_utf8_lossy(&out.stderr)
         );
     };
-    let (db1, db2) = (tmp.path().join("1.db"), tmp.path().join("2.db"));
+    let (db1, db2) = (
+        db_arg(&test_db(&tmp, "1.db")),
+        db_arg(&test_db(&tmp, "2.db")),
+    );
+    let (db1, db2) = (std::ffi::OsStr::new(&db1), std::ffi::OsStr::new(&db2));
     let (out1, out2) = (tmp.path().join("out1"), tmp.path().join("out2"));
     run(&[
         "import".as_ref(),
         src.path().as_os_str(),
         "--db".as_ref(),
-        db1.as_os_str(),
+        db1,
     ]);
-    run(&[
-        "export".as_ref(),
-        out1.as_os_str(),
-        "--db".as_ref(),
-        db1.as_os_str(),
-    ]);
-    run(&[
-        "import".as_ref(),
-        out1.as_os_str(),
-        "--db".as_ref(),
-        db2.as_os_str(),
-    ]);
-    run(&[
-        "export".as_ref(),
-        out2.as_os_str(),
-        "--db".as_ref(),
-        db2.as_os_str(),
-    ]);
+    run(&["export".as_ref(), out1.as_os_str(), "--db".as_ref(), db1]);
+    run(&["import".as_ref(), out1.as_os_str(), "--db".as_ref(), db2]);
+    run(&["export".as_ref(), out2.as_os_str(), "--db".as_ref(), db2]);
     for f in [
         "factions.csv",
         "sources.csv",
@@ -351,7 +342,7 @@ fn import_export_import_is_byte_identical() {
 fn reimporting_the_same_facts_keeps_when_they_were_recorded() {
     let dir = small_dir();
     let db_dir = TempDir::new().unwrap();
-    let mut store = Store::open(&db_dir.path().join("f.db")).unwrap();
+    let mut store = AnyStore::open(&test_db(&db_dir, "f.db")).unwrap();
     let data = dataset::read_dir(dir.path()).unwrap();
     store.import(&data, Instant::from_ymd(2024, 1, 1)).unwrap();
     let mut changed = data.clone();
@@ -373,41 +364,53 @@ fn reimporting_the_same_facts_keeps_when_they_were_recorded() {
 #[test]
 fn a_storage_failure_mid_import_rolls_everything_back() {
     let dir = small_dir();
-    let (db_dir, mut store) = stored_small();
-    let db = db_dir.path().join("f.db");
-    let before = stored_bytes(&db);
-    // Inject a failure: the link table for sources refuses every insert. The re-import changes
-    // one state's note, so it supersedes one state and records another before it fails.
-    store
-        .connection()
-        .execute_batch("CREATE TRIGGER refuse BEFORE INSERT ON state_sources BEGIN SELECT RAISE(ABORT, 'injected'); END;")
-        .unwrap();
+    let (_db_dir, db, mut store) = stored_small();
+    let before = stored_bytes(db.clone());
+    // Inject a failure: SQLite's link table of state sources (PostgreSQL keeps them in an array
+    // of the state) refuses every insert. The re-import changes one state's note, so it
+    // supersedes one state and records another before it fails.
+    exec_sql(
+        &db,
+        "CREATE TRIGGER refuse BEFORE INSERT ON state_sources BEGIN SELECT RAISE(ABORT, 'injected'); END;",
+        "CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'injected'; END $$;
+         CREATE TRIGGER refuse BEFORE INSERT ON control_states FOR EACH ROW EXECUTE FUNCTION refuse();",
+    );
     let mut changed = dataset::read_dir(dir.path()).unwrap();
     changed.states[0].note = "revised".into();
     let err = store
         .import(&changed, Instant::from_ymd(2024, 2, 1))
         .unwrap_err();
     assert!(err.to_string().contains("injected"), "{err}");
-    store
-        .connection()
-        .execute_batch("DROP TRIGGER refuse;")
-        .unwrap();
-    assert_eq!(stored_bytes(&db), before);
+    exec_sql(
+        &db,
+        "DROP TRIGGER refuse;",
+        "DROP TRIGGER refuse ON control_states;",
+    );
+    assert_eq!(stored_bytes(db.clone()), before);
     assert_eq!(store.revision().unwrap(), 1);
 }
 
 #[test]
 fn a_corrupt_stored_geometry_is_reported_not_served() {
-    let (db_dir, store) = stored_small();
-    let db = db_dir.path().join("f.db");
+    // SQLite only: PostGIS's geometry type refuses bytes that are not a geometry, so there a
+    // stored geometry cannot be corrupt this way.
+    let dir = small_dir();
+    let db_dir = TempDir::new().unwrap();
+    let db: DbLocation = db_dir.path().join("f.db").into();
+    let mut store = AnyStore::open(&db).unwrap();
     store
-        .connection()
-        .execute(
-            "UPDATE districts SET geometry = x'0102' WHERE id = 'east'",
-            [],
+        .import(
+            &dataset::read_dir(dir.path()).unwrap(),
+            Instant::from_ymd(2024, 1, 1),
         )
         .unwrap();
-    let err = frontline::server::open_index(&(&db).into(), None).unwrap_err();
+    drop(store);
+    exec_sql(
+        &db,
+        "UPDATE districts SET geometry = x'0102' WHERE id = 'east'",
+        "",
+    );
+    let err = frontline::server::open_index(&db, None).unwrap_err();
     assert!(
         format!("{err:#}").contains("stored geometry of district 'east' cannot be read"),
         "{err:#}"
