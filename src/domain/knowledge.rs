@@ -93,12 +93,20 @@ impl Index {
     }
 
     /// The index with new factions and sources lists (the old ones extended: indices of those
-    /// already there must not change); states are shared.
+    /// already there must not change) as of the store's `revision`, whose newest edit is
+    /// `last_edit`; states are shared.
     #[must_use]
-    pub fn with_lists(&self, factions: Vec<Faction>, sources: Vec<Source>, revision: i64) -> Self {
+    pub fn with_lists(
+        &self,
+        factions: Vec<Faction>,
+        sources: Vec<Source>,
+        revision: i64,
+        last_edit: i64,
+    ) -> Self {
         let mut next = self.clone();
         next.set_lists(factions, sources);
         next.revision = revision;
+        next.last_edit = last_edit;
         next
     }
 

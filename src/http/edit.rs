@@ -366,7 +366,7 @@ pub async fn add_record(
             name: &signed.name,
             comment: &comment,
         };
-        let revision = match store.add_record(author, record, now()) {
+        let added = match store.add_record(author, record, now()) {
             Ok(r) => r,
             Err(WriteError::Duplicate(d)) => return Err(AppError::Conflict(d)),
             Err(WriteError::Stale { .. }) => unreachable!("adding a record checks no revision"),
@@ -378,7 +378,12 @@ pub async fn add_record(
                 sources.push(s.clone());
                 auth::install(
                     st.as_ref(),
-                    index.with_lists(index.factions.clone(), sources, revision),
+                    index.with_lists(
+                        index.factions.clone(),
+                        sources,
+                        added.revision,
+                        added.edit.id,
+                    ),
                 );
                 (format!("/api/sources#{}", s.id), serde_json::to_value(s))
             }
@@ -387,7 +392,12 @@ pub async fn add_record(
                 factions.push(f.clone());
                 auth::install(
                     st.as_ref(),
-                    index.with_lists(factions, index.sources.clone(), revision),
+                    index.with_lists(
+                        factions,
+                        index.sources.clone(),
+                        added.revision,
+                        added.edit.id,
+                    ),
                 );
                 (format!("/api/factions#{}", f.id), serde_json::to_value(f))
             }

@@ -9,8 +9,8 @@ use super::location::DbLocation;
 use super::pg::PgStore;
 use super::pg::watch::PgWatch;
 use super::{
-    Author, Committed, Delta, EditKind, ImportSummary, NewRecord, Result, Role, Store, Stored,
-    TokenError, TokenInfo, WriteError,
+    Added, Author, Committed, Delta, EditKind, ImportSummary, NewRecord, Result, Role, Store,
+    Stored, TokenError, TokenInfo, WriteError,
 };
 use crate::domain::model::{ControlState, Dataset};
 use crate::domain::time::Instant;
@@ -141,7 +141,7 @@ impl AnyStore {
         either!(self, s => s.change_states(author, kind, expected_revision, close, insert, now))
     }
 
-    /// Adds a source, a faction or a district as one edit; returns the new revision.
+    /// Adds a source, a faction or a district as one edit; returns the edit and the new revision.
     ///
     /// # Errors
     /// [`WriteError::Duplicate`] when one with the same id exists already.
@@ -150,7 +150,7 @@ impl AnyStore {
         author: Author<'_>,
         record: NewRecord<'_>,
         now: Instant,
-    ) -> Result<i64, WriteError> {
+    ) -> Result<Added, WriteError> {
         either!(self, s => s.add_record(author, record, now))
     }
 

@@ -66,6 +66,13 @@ impl From<rusqlite::Error> for WriteError {
     }
 }
 
+/// A source, faction or district as added: its edit and the store's revision after it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Added {
+    pub edit: EditId,
+    pub revision: i64,
+}
+
 /// A change to control states as committed.
 #[derive(Debug, Clone)]
 pub struct Committed {
@@ -129,7 +136,7 @@ impl Store {
         author: Author<'_>,
         record: NewRecord<'_>,
         now: Instant,
-    ) -> Result<i64, WriteError> {
+    ) -> Result<Added, WriteError> {
         let tx = self.begin_write(revision_of(&self.conn)?)?;
         let (table, id, kind) = match record {
             NewRecord::Source(s) => ("sources", s.id.as_str(), EditKind::Source),
@@ -184,10 +191,10 @@ impl Store {
                 ],
             )?,
         };
-        new_edit(&tx, author.name, kind, author.comment, now)?;
+        let edit = new_edit(&tx, author.name, kind, author.comment, now)?;
         let revision = bump_revision(&tx)?;
         tx.commit()?;
-        Ok(revision)
+        Ok(Added { edit, revision })
     }
 
     /// Takes the write lock and checks that nobody wrote since `expected_revision`.

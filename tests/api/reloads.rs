@@ -172,4 +172,40 @@ fn another_servers_edits_of_control_are_applied_as_changes_and_equal_a_whole_loa
     until_b_has(revision(a.port));
     assert!(reloads_of(&log, &a.db) >= 1);
     assert!(get(b, "/api/sources").json.to_string().contains("un-3"));
+
+    // A knows its own new source's edit: the next change of control, made through B, is applied
+    // by A (and C) as a change, not by loading the store whole.
+    let until_has = |port: u16, want: i64| {
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        while revision(port) != want {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "{port} never reached {want}"
+            );
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    };
+    until_has(c, revision(a.port));
+    std::thread::sleep(Duration::from_millis(100));
+    let whole = reloads_of(&log, &a.db);
+    let mut east = contested_week();
+    east["valid_from"] = serde_json::json!("2020-02-20");
+    east["valid_to"] = serde_json::json!("2020-02-24");
+    let r = send(
+        b,
+        "POST",
+        "/api/districts/east/states",
+        &[bearer(&a.editor)],
+        Some(&east.to_string()),
+    );
+    assert_eq!(r.status, 201, "{}", r.json);
+    until_has(a.port, revision(b));
+    until_has(c, revision(b));
+    std::thread::sleep(Duration::from_millis(100));
+    assert_eq!(
+        reloads_of(&log, &a.db),
+        whole,
+        "A and C applied B's edit as a change"
+    );
+    assert_eq!(control_of(a.port), control_of(b));
 }

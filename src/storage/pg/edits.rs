@@ -6,7 +6,7 @@ use postgres::GenericClient;
 use super::{PgStore, bump_revision, instant, lock_revision, ts};
 use crate::domain::model::ControlState;
 use crate::domain::time::Instant;
-use crate::storage::edits::{Author, Committed, EditId, EditKind, NewRecord, WriteError};
+use crate::storage::edits::{Added, Author, Committed, EditId, EditKind, NewRecord, WriteError};
 use crate::storage::load::RowInfo;
 use crate::storage::{Result, Wkb};
 
@@ -66,7 +66,7 @@ impl PgStore {
         author: Author<'_>,
         record: NewRecord<'_>,
         now: Instant,
-    ) -> Result<i64, WriteError> {
+    ) -> Result<Added, WriteError> {
         let mut tx = self.client()?.transaction().map_err(into)?;
         lock_revision(&mut tx)?;
         let (table, id, kind) = match record {
@@ -129,10 +129,10 @@ impl PgStore {
             ),
         }
         .map_err(into)?;
-        new_edit(&mut tx, author.name, kind, author.comment, now)?;
+        let edit = new_edit(&mut tx, author.name, kind, author.comment, now)?;
         let revision = bump_revision(&mut tx)?;
         tx.commit().map_err(into)?;
-        Ok(revision)
+        Ok(Added { edit, revision })
     }
 }
 
