@@ -1,5 +1,6 @@
 //! In-process benchmarks on a generated 50,000-district / 1,000,000-state data set:
-//! `who` (point and instant to district and state) and a full uncached snapshot, serialised.
+//! `who` (point and instant to district and state), a full uncached snapshot, serialised, the
+//! timeline built and derived after an edit, and dated tiles.
 //! Override the size with FRONTLINE_BENCH_DISTRICTS / FRONTLINE_BENCH_STATES.
 
 use std::hint::black_box;
@@ -72,7 +73,40 @@ fn benches(c: &mut Criterion) {
         });
     });
     group.finish();
+    timeline_benches(c, &index);
     tile_benches(c, &index);
+}
+
+/// The timeline (what `/api/meta`, `/api/timeline` and the area figures read): built whole, and
+/// derived after an edit of one district from the timeline before it.
+fn timeline_benches(c: &mut Criterion, index: &Index) {
+    let mut group = c.benchmark_group("timeline");
+    group.sample_size(10);
+    let area: Vec<f64> = index.districts.iter().map(|d| d.area_km2).collect();
+    group.bench_function("build", |b| {
+        b.iter(|| {
+            let built =
+                frontline::domain::changes::build(&index.states, &area, index.factions.len());
+            black_box(built.events.len())
+        });
+    });
+    index.timeline();
+    let d = 1234;
+    let mut states = index.history(d).to_vec();
+    states.pop();
+    group.bench_function("one_edit_alone", |b| {
+        b.iter(|| {
+            let next = index.with_district(d, states.clone(), Vec::new(), index.revision + 1);
+            black_box(next.revision)
+        });
+    });
+    group.bench_function("after_one_edit", |b| {
+        b.iter(|| {
+            let next = index.with_district(d, states.clone(), Vec::new(), index.revision + 1);
+            black_box(next.timeline().events.len())
+        });
+    });
+    group.finish();
 }
 
 /// Dated vector tiles: the tile that holds the whole data set (every district, most of them

@@ -3,7 +3,7 @@
 //! (sharing everything the edit did not touch, see `knowledge`) and swaps it in.
 
 use std::collections::HashMap;
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use geo::{Coord, Intersects, Rect};
 use rstar::{AABB, RTree, primitives::GeomWithData, primitives::Rectangle};
@@ -123,6 +123,9 @@ pub struct Index {
     pub(crate) tree: Arc<RTree<Entry>>,
     /// What changes when, derived from `states` on first use.
     timeline: Arc<OnceLock<Timeline>>,
+    /// An earlier index's timeline to derive this one's from, when only some districts'
+    /// states changed since; taken (and so let go) once this one's is built.
+    pub(crate) timeline_seed: Arc<Mutex<Option<Arc<TimelineSeed>>>>,
     /// When knowledge changed, derived from `states` and `past` on first use.
     pub(crate) instants: Arc<OnceLock<Instants>>,
     pub(crate) borders: Arc<OnceLock<Vec<Border>>>,
@@ -149,6 +152,19 @@ pub struct Index {
     pub knowledge: Option<Instant>,
     /// Every version of the events and sites; queries say which knowledge they want.
     pub events: Arc<super::events::Catalogue>,
+}
+
+/// Districts a timeline seed carries at most before the next timeline is built afresh.
+const SEED_DISTRICTS: usize = 4096;
+
+/// An earlier index's built timeline, its state positions, and which districts' states have
+/// changed since (see [`changes::update`]).
+#[derive(Debug, Clone)]
+pub(crate) struct TimelineSeed {
+    base: Arc<OnceLock<Timeline>>,
+    base_offsets: Arc<Vec<u32>>,
+    changed: Vec<bool>,
+    count: usize,
 }
 
 impl DistrictEntry {
@@ -214,12 +230,56 @@ impl Index {
     /// What changes when (see [`changes`]), computed on first use.
     ///
     /// # Runtime
-    /// The first call builds it in O(s log s) for s states.
+    /// The first call builds it in O(s log s) for s states, or, after edits of a few districts
+    /// of an index whose timeline was built, derives it from that one in O(s).
     pub fn timeline(&self) -> &Timeline {
         self.timeline.get_or_init(|| {
             let area: Vec<f64> = self.districts.iter().map(|d| d.area_km2).collect();
-            changes::build(&self.states, &area, self.factions.len())
+            let factions = self.factions.len();
+            let seed = self.seed().take();
+            match seed.as_deref() {
+                Some(seed) => {
+                    let base = seed.base.get().expect("a seed's timeline is built");
+                    changes::update(
+                        base,
+                        &seed.base_offsets,
+                        &self.states,
+                        &seed.changed,
+                        &area,
+                        factions,
+                    )
+                }
+                None => changes::build(&self.states, &area, factions),
+            }
         })
+    }
+
+    fn seed(&self) -> std::sync::MutexGuard<'_, Option<Arc<TimelineSeed>>> {
+        self.timeline_seed
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// The seed of the timeline of the next index, in which district `d`'s states change: this
+    /// index's timeline if it is built, else this index's own seed with `d` marked too.
+    pub(crate) fn next_timeline_seed(&self, d: u32) -> Option<Arc<TimelineSeed>> {
+        let seed = if self.timeline.get().is_some() {
+            TimelineSeed {
+                base: self.timeline.clone(),
+                base_offsets: self.states.shared_offsets(),
+                changed: vec![false; self.districts.len()],
+                count: 0,
+            }
+        } else {
+            self.seed().as_deref()?.clone()
+        };
+        let mut seed = seed;
+        if !seed.changed[d as usize] {
+            seed.changed[d as usize] = true;
+            seed.count += 1;
+        }
+        // Past a point, building afresh costs less than carrying the marks.
+        (seed.count <= SEED_DISTRICTS).then(|| Arc::new(seed))
     }
 
     /// Every instant at which what is believed changed (computed on first use).

@@ -45,6 +45,7 @@ impl Index {
         }
         let mut current = current;
         current.sort_by_key(|s| s.interval.from);
+        let seed = self.next_timeline_seed(d);
         next.states = self.states.with_district(d as usize, current);
         if !superseded.is_empty() {
             let mut past = self.past.district(d as usize).to_vec();
@@ -53,6 +54,7 @@ impl Index {
             next.past = self.past.with_district(d as usize, past);
         }
         next.reset_derived();
+        next.timeline_seed = Arc::new(std::sync::Mutex::new(seed));
         next
     }
 

@@ -180,6 +180,12 @@ impl StateTable {
         &self.offsets
     }
 
+    /// [`offsets`](Self::offsets), shared: to keep an earlier table's positions cheaply.
+    #[must_use]
+    pub fn shared_offsets(&self) -> Arc<Vec<u32>> {
+        self.offsets.clone()
+    }
+
     /// Every state in position order.
     pub fn iter(&self) -> impl DoubleEndedIterator<Item = &StateEntry> + '_ {
         self.slices().flat_map(|c| c.iter())

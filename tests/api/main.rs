@@ -34,5 +34,6 @@ mod routes;
 mod server;
 mod stream;
 mod tiles;
+mod timeline_update;
 mod truth;
 mod writes;

@@ -106,6 +106,7 @@ impl Index {
             source_by_id: HashMap::new(),
             tree: Arc::new(tree),
             timeline: Arc::default(),
+            timeline_seed: Arc::default(),
             instants: Arc::default(),
             borders: Arc::default(),
             border_tree: Arc::default(),
@@ -204,6 +205,7 @@ impl Index {
     /// Forgets what is derived from the states: computed again on first use.
     pub(crate) fn reset_derived(&mut self) {
         self.timeline = Arc::default();
+        self.timeline_seed = Arc::default();
         self.fronts = Arc::default();
         self.on_front = Arc::default();
     }
