@@ -1,5 +1,6 @@
-//! One store, whichever engine holds it: the SQLite file or a PostgreSQL database. Callers (the
-//! server, the command line, the HTTP layer) use these types only and never learn which.
+//! One store, whichever engine holds it: the SQLite file or a PostgreSQL database, both behind
+//! the [`Storage`] trait. Callers (the server, the command line, the HTTP layer) use these types
+//! only and never learn which.
 
 use std::sync::Mutex;
 use std::time::Duration;
@@ -15,24 +16,258 @@ use super::{
 use crate::domain::model::{ControlState, Dataset};
 use crate::domain::time::Instant;
 
-/// A store on either engine.
-#[expect(
-    clippy::large_enum_variant,
-    reason = "one per process or command, never copied in bulk"
-)]
-pub enum AnyStore {
-    Sqlite(Store),
-    Postgres(PgStore),
+/// What a store does, whichever engine holds it: the SQLite [`Store`] and [`PgStore`] implement
+/// it, and callers hold an [`AnyStore`] (which dereferences to it) and never learn which.
+pub trait Storage: Send {
+    /// The schema version recorded in the store.
+    ///
+    /// # Errors
+    /// On a database error.
+    fn schema_version(&mut self) -> Result<i64>;
+
+    /// The latest write's revision (0 for a store never imported into).
+    ///
+    /// # Errors
+    /// On a database error.
+    fn revision(&mut self) -> Result<i64>;
+
+    /// Whether no data set has been imported yet.
+    ///
+    /// # Errors
+    /// On a database error.
+    fn is_empty(&mut self) -> Result<bool>;
+
+    /// The whole stored data set, as of one moment, labelled with its revision.
+    ///
+    /// # Errors
+    /// On a database error or a corrupt row.
+    fn load(&mut self) -> Result<Stored>;
+
+    /// What changed since an index of `revision` whose newest edit was `last_edit`, when only
+    /// control states did (see [`Store::delta_since`]).
+    ///
+    /// # Errors
+    /// On a database error or a corrupt row.
+    fn delta_since(&mut self, revision: i64, last_edit: i64) -> Result<Option<Delta>>;
+
+    /// Imports a valid data set in one transaction (see [`Store::import`]).
+    ///
+    /// # Errors
+    /// On a database error; nothing is written.
+    fn import(&mut self, data: &Dataset, now: Instant) -> Result<ImportSummary>;
+
+    /// Supersedes `close` and records `insert` as one edit, if the store is still at
+    /// `expected_revision` (see [`Store::change_states`]).
+    ///
+    /// # Errors
+    /// [`WriteError::Stale`] when another writer got there first; nothing changes on any error.
+    fn change_states(
+        &mut self,
+        author: Author<'_>,
+        kind: EditKind,
+        expected_revision: i64,
+        close: &[i64],
+        insert: &[ControlState],
+        now: Instant,
+    ) -> Result<Committed, WriteError>;
+
+    /// Adds a source, a faction or a district as one edit; returns the edit and the new revision.
+    ///
+    /// # Errors
+    /// [`WriteError::Duplicate`] when one with the same id exists already.
+    fn add_record(
+        &mut self,
+        author: Author<'_>,
+        record: NewRecord<'_>,
+        now: Instant,
+    ) -> Result<Added, WriteError>;
+
+    /// Creates a token; returns it (stored only as its hash).
+    ///
+    /// # Errors
+    /// When the name is taken or malformed, or on a database error.
+    fn create_token(&mut self, name: &str, role: Role, now: Instant) -> Result<String, TokenError>;
+
+    /// Every token, oldest first.
+    ///
+    /// # Errors
+    /// On a database error.
+    fn tokens(&mut self) -> Result<Vec<TokenInfo>>;
+
+    /// Revokes a token from `now` on.
+    ///
+    /// # Errors
+    /// When no such token exists or it is revoked already.
+    fn revoke_token(&mut self, name: &str, now: Instant) -> Result<(), TokenError>;
 }
 
-/// Calls the same method on whichever store this is.
-macro_rules! either {
-    ($self:expr, $s:ident => $call:expr) => {
-        match $self {
-            AnyStore::Sqlite($s) => $call,
-            AnyStore::Postgres($s) => off_runtime(|| $call),
+/// A store on either engine.
+pub struct AnyStore(Box<dyn Storage>);
+
+impl AnyStore {
+    /// Opens (creating a SQLite file if needed) the store at `db` and applies pending
+    /// migrations.
+    ///
+    /// # Errors
+    /// When the store cannot be reached, opened or migrated.
+    pub fn open(db: &DbLocation) -> Result<Self> {
+        Ok(Self(match db {
+            DbLocation::Sqlite(path) => Box::new(Store::open(path)?),
+            DbLocation::Postgres(url) => Box::new(off_runtime(|| PgStore::open(url))?),
+        }))
+    }
+
+    /// Opens the store for a server's writes: for SQLite, each commit synced in full.
+    ///
+    /// # Errors
+    /// As [`open`](Self::open).
+    pub fn open_writer(db: &DbLocation) -> Result<Self> {
+        match db {
+            DbLocation::Sqlite(path) => {
+                let store = Store::open(path)?;
+                store
+                    .connection()
+                    .pragma_update(None, "synchronous", "FULL")?;
+                Ok(Self(Box::new(store)))
+            }
+            DbLocation::Postgres(_) => Self::open(db),
         }
-    };
+    }
+}
+
+impl std::ops::Deref for AnyStore {
+    type Target = dyn Storage;
+
+    fn deref(&self) -> &Self::Target {
+        self.0.as_ref()
+    }
+}
+
+impl std::ops::DerefMut for AnyStore {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        self.0.as_mut()
+    }
+}
+
+impl Storage for Store {
+    fn schema_version(&mut self) -> Result<i64> {
+        Store::schema_version(self)
+    }
+
+    fn revision(&mut self) -> Result<i64> {
+        Store::revision(self)
+    }
+
+    fn is_empty(&mut self) -> Result<bool> {
+        Store::is_empty(self)
+    }
+
+    fn load(&mut self) -> Result<Stored> {
+        Store::load(self)
+    }
+
+    fn delta_since(&mut self, revision: i64, last_edit: i64) -> Result<Option<Delta>> {
+        Store::delta_since(self, revision, last_edit)
+    }
+
+    fn import(&mut self, data: &Dataset, now: Instant) -> Result<ImportSummary> {
+        Store::import(self, data, now)
+    }
+
+    fn change_states(
+        &mut self,
+        author: Author<'_>,
+        kind: EditKind,
+        expected_revision: i64,
+        close: &[i64],
+        insert: &[ControlState],
+        now: Instant,
+    ) -> Result<Committed, WriteError> {
+        Store::change_states(self, author, kind, expected_revision, close, insert, now)
+    }
+
+    fn add_record(
+        &mut self,
+        author: Author<'_>,
+        record: NewRecord<'_>,
+        now: Instant,
+    ) -> Result<Added, WriteError> {
+        Store::add_record(self, author, record, now)
+    }
+
+    fn create_token(&mut self, name: &str, role: Role, now: Instant) -> Result<String, TokenError> {
+        Store::create_token(self, name, role, now)
+    }
+
+    fn tokens(&mut self) -> Result<Vec<TokenInfo>> {
+        Store::tokens(self)
+    }
+
+    fn revoke_token(&mut self, name: &str, now: Instant) -> Result<(), TokenError> {
+        Store::revoke_token(self, name, now)
+    }
+}
+
+// Each call off any async executor's thread (see `off_runtime`).
+impl Storage for PgStore {
+    fn schema_version(&mut self) -> Result<i64> {
+        off_runtime(|| PgStore::schema_version(self))
+    }
+
+    fn revision(&mut self) -> Result<i64> {
+        off_runtime(|| PgStore::revision(self))
+    }
+
+    fn is_empty(&mut self) -> Result<bool> {
+        off_runtime(|| PgStore::is_empty(self))
+    }
+
+    fn load(&mut self) -> Result<Stored> {
+        off_runtime(|| PgStore::load(self))
+    }
+
+    fn delta_since(&mut self, revision: i64, last_edit: i64) -> Result<Option<Delta>> {
+        off_runtime(|| PgStore::delta_since(self, revision, last_edit))
+    }
+
+    fn import(&mut self, data: &Dataset, now: Instant) -> Result<ImportSummary> {
+        off_runtime(|| PgStore::import(self, data, now))
+    }
+
+    fn change_states(
+        &mut self,
+        author: Author<'_>,
+        kind: EditKind,
+        expected_revision: i64,
+        close: &[i64],
+        insert: &[ControlState],
+        now: Instant,
+    ) -> Result<Committed, WriteError> {
+        off_runtime(|| {
+            PgStore::change_states(self, author, kind, expected_revision, close, insert, now)
+        })
+    }
+
+    fn add_record(
+        &mut self,
+        author: Author<'_>,
+        record: NewRecord<'_>,
+        now: Instant,
+    ) -> Result<Added, WriteError> {
+        off_runtime(|| PgStore::add_record(self, author, record, now))
+    }
+
+    fn create_token(&mut self, name: &str, role: Role, now: Instant) -> Result<String, TokenError> {
+        off_runtime(|| PgStore::create_token(self, name, role, now))
+    }
+
+    fn tokens(&mut self) -> Result<Vec<TokenInfo>> {
+        off_runtime(|| PgStore::tokens(self))
+    }
+
+    fn revoke_token(&mut self, name: &str, now: Instant) -> Result<(), TokenError> {
+        off_runtime(|| PgStore::revoke_token(self, name, now))
+    }
 }
 
 /// Runs `f`, on a thread of its own when called from an async executor's thread: the
@@ -48,140 +283,6 @@ fn off_runtime<T: Send>(f: impl FnOnce() -> T + Send) -> T {
             .join()
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
     })
-}
-
-impl AnyStore {
-    /// Opens (creating a SQLite file if needed) the store at `db` and applies pending
-    /// migrations.
-    ///
-    /// # Errors
-    /// When the store cannot be reached, opened or migrated.
-    pub fn open(db: &DbLocation) -> Result<Self> {
-        Ok(match db {
-            DbLocation::Sqlite(path) => Self::Sqlite(Store::open(path)?),
-            DbLocation::Postgres(url) => Self::Postgres(off_runtime(|| PgStore::open(url))?),
-        })
-    }
-
-    /// Opens the store for a server's writes: for SQLite, each commit synced in full.
-    ///
-    /// # Errors
-    /// As [`open`](Self::open).
-    pub fn open_writer(db: &DbLocation) -> Result<Self> {
-        let store = Self::open(db)?;
-        if let Self::Sqlite(s) = &store {
-            s.connection().pragma_update(None, "synchronous", "FULL")?;
-        }
-        Ok(store)
-    }
-
-    /// The schema version recorded in the store.
-    ///
-    /// # Errors
-    /// On a database error.
-    pub fn schema_version(&mut self) -> Result<i64> {
-        either!(self, s => s.schema_version())
-    }
-
-    /// The latest write's revision (0 for a store never imported into).
-    ///
-    /// # Errors
-    /// On a database error.
-    pub fn revision(&mut self) -> Result<i64> {
-        either!(self, s => s.revision())
-    }
-
-    /// Whether no data set has been imported yet.
-    ///
-    /// # Errors
-    /// On a database error.
-    pub fn is_empty(&mut self) -> Result<bool> {
-        either!(self, s => s.is_empty())
-    }
-
-    /// The whole stored data set, as of one moment, labelled with its revision.
-    ///
-    /// # Errors
-    /// On a database error or a corrupt row.
-    pub fn load(&mut self) -> Result<Stored> {
-        either!(self, s => s.load())
-    }
-
-    /// What changed since an index of `revision` whose newest edit was `last_edit`, when only
-    /// control states did (see [`Store::delta_since`]).
-    ///
-    /// # Errors
-    /// On a database error or a corrupt row.
-    pub fn delta_since(&mut self, revision: i64, last_edit: i64) -> Result<Option<Delta>> {
-        either!(self, s => s.delta_since(revision, last_edit))
-    }
-
-    /// Imports a valid data set in one transaction (see [`Store::import`]).
-    ///
-    /// # Errors
-    /// On a database error; nothing is written.
-    pub fn import(&mut self, data: &Dataset, now: Instant) -> Result<ImportSummary> {
-        either!(self, s => s.import(data, now))
-    }
-
-    /// Supersedes `close` and records `insert` as one edit, if the store is still at
-    /// `expected_revision` (see [`Store::change_states`]).
-    ///
-    /// # Errors
-    /// [`WriteError::Stale`] when another writer got there first; nothing changes on any error.
-    pub fn change_states(
-        &mut self,
-        author: Author<'_>,
-        kind: EditKind,
-        expected_revision: i64,
-        close: &[i64],
-        insert: &[ControlState],
-        now: Instant,
-    ) -> Result<Committed, WriteError> {
-        either!(self, s => s.change_states(author, kind, expected_revision, close, insert, now))
-    }
-
-    /// Adds a source, a faction or a district as one edit; returns the edit and the new revision.
-    ///
-    /// # Errors
-    /// [`WriteError::Duplicate`] when one with the same id exists already.
-    pub fn add_record(
-        &mut self,
-        author: Author<'_>,
-        record: NewRecord<'_>,
-        now: Instant,
-    ) -> Result<Added, WriteError> {
-        either!(self, s => s.add_record(author, record, now))
-    }
-
-    /// Creates a token; returns it (stored only as its hash).
-    ///
-    /// # Errors
-    /// When the name is taken or malformed, or on a database error.
-    pub fn create_token(
-        &mut self,
-        name: &str,
-        role: Role,
-        now: Instant,
-    ) -> Result<String, TokenError> {
-        either!(self, s => s.create_token(name, role, now))
-    }
-
-    /// Every token, oldest first.
-    ///
-    /// # Errors
-    /// On a database error.
-    pub fn tokens(&mut self) -> Result<Vec<TokenInfo>> {
-        either!(self, s => s.tokens())
-    }
-
-    /// Revokes a token from `now` on.
-    ///
-    /// # Errors
-    /// When no such token exists or it is revoked already.
-    pub fn revoke_token(&mut self, name: &str, now: Instant) -> Result<(), TokenError> {
-        either!(self, s => s.revoke_token(name, now))
-    }
 }
 
 /// Reads that run beside a server's writer, without waiting for it: token checks and the

@@ -23,7 +23,7 @@ use rusqlite_migration::{M, Migrations};
 
 use crate::domain::events::{Event, Known, Site};
 use crate::domain::model::{ControlState, Dataset, Faction, Source};
-pub use backend::{AnyStore, Reader, Watch};
+pub use backend::{AnyStore, Reader, Storage, Watch};
 pub use edits::{Added, Author, Committed, EditKind, NewRecord, WriteError};
 pub use load::RowInfo;
 pub use location::{DbLocation, PgUrl};
