@@ -109,16 +109,17 @@ fn another_servers_edits_of_control_are_applied_as_changes_and_equal_a_whole_loa
     let a = serve_small_every(2.0);
     let b = serve_db(&a.db, a._seed.path(), 0.05);
     let revision = |port| get(port, "/api/meta").json["revision"].as_i64().unwrap();
-    let until_b_has = |want: i64| {
+    let until_has = |port: u16, want: i64| {
         let deadline = std::time::Instant::now() + Duration::from_secs(10);
-        while revision(b) != want {
+        while revision(port) != want {
             assert!(
                 std::time::Instant::now() < deadline,
-                "B never reached revision {want}"
+                "the server on {port} never reached revision {want}"
             );
             std::thread::sleep(Duration::from_millis(10));
         }
     };
+    let until_b_has = |want: i64| until_has(b, want);
     // Records in two districts, a state withdrawn: each a change of control through A.
     let mut west = contested_week();
     west["valid_from"] = serde_json::json!("2020-01-20");
@@ -175,16 +176,6 @@ fn another_servers_edits_of_control_are_applied_as_changes_and_equal_a_whole_loa
 
     // A knows its own new source's edit: the next change of control, made through B, is applied
     // by A (and C) as a change, not by loading the store whole.
-    let until_has = |port: u16, want: i64| {
-        let deadline = std::time::Instant::now() + Duration::from_secs(10);
-        while revision(port) != want {
-            assert!(
-                std::time::Instant::now() < deadline,
-                "{port} never reached {want}"
-            );
-            std::thread::sleep(Duration::from_millis(10));
-        }
-    };
     until_has(c, revision(a.port));
     std::thread::sleep(Duration::from_millis(100));
     let whole = reloads_of(&log, &a.db);
