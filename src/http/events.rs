@@ -144,11 +144,16 @@ pub fn event_feature(e: &EventEntry) -> EventFeature<'_> {
 
 /// Every source an event cites, its figures' included.
 pub fn event_source_ids(e: &EventEntry) -> impl Iterator<Item = &str> {
+    source_ids_of(e, true, true)
+}
+
+/// The sources an event cites itself (`own`) and through its figures (`figures`).
+fn source_ids_of(e: &EventEntry, own: bool, figures: bool) -> impl Iterator<Item = &str> {
     let ev = e.event();
-    ev.sources
-        .iter()
-        .map(String::as_str)
-        .chain(ev.figures.iter().map(|f| f.source.as_str()))
+    let own = ev.sources.iter().filter(move |_| own);
+    let figures = ev.figures.iter().filter(move |_| figures);
+    own.map(String::as_str)
+        .chain(figures.map(|f| f.source.as_str()))
 }
 
 #[derive(Serialize)]
@@ -192,13 +197,7 @@ pub async fn events(
     };
     // Only the chosen properties, and only the sources they cite.
     let (own, figures) = (chosen.contains(&"sources"), chosen.contains(&"figures"));
-    let ids = found.iter().flat_map(|e| {
-        let ev = e.event();
-        let own = ev.sources.iter().filter(move |_| own);
-        let figures = ev.figures.iter().filter(move |_| figures);
-        own.map(String::as_str)
-            .chain(figures.map(|f| f.source.as_str()))
-    });
+    let ids = found.iter().flat_map(|e| source_ids_of(e, own, figures));
     let body = Collection {
         r#type: "FeatureCollection",
         number_returned: found.len(),

@@ -91,6 +91,23 @@ test('a click on an event shows every claim with its figures and sources', async
   await page.mouse.click(at.x, at.y);
   await page.locator('.event-popup').first().waitFor();
   assert.equal(await page.locator('#panel').isHidden(), true, 'the district panel stays shut');
+  // A slow answer for an earlier click does not cover the popup of a later one.
+  const [later, shown] = await page.evaluate(async (id) => {
+    const { incidents } = window.frontline;
+    const other = incidents.events.find((x) => x.properties.id !== id).properties.id;
+    const real = incidents.fetchEvent;
+    let release;
+    const gate = new Promise((r) => { release = r; });
+    incidents.full.clear();
+    incidents.fetchEvent = (x) => (x === id ? gate.then(() => real(x)) : real(x));
+    const first = incidents.popup(id, [43.1, 36.3]);
+    await incidents.popup(other, [43.1, 36.3]);
+    release();
+    await first;
+    incidents.fetchEvent = real;
+    return [other, [...document.querySelectorAll('.event-popup')].map((el) => el.dataset.event)];
+  }, JADIDA);
+  assert.deepEqual(shown, [later]);
   assert.deepEqual(page.errors, []);
   await page.close();
 });

@@ -340,6 +340,8 @@ export class EventsLayer {
    * is fetched in full (once) with the reports it cites. */
   popup(id, at) {
     if (!this.byId.has(id)) return Promise.resolve();
+    // A slow answer for an earlier click does not cover the popup of a later one.
+    this.wanted = id;
     let full = this.full.get(id);
     if (!full) {
       full = this.fetchEvent(id).then((f) => {
@@ -349,11 +351,12 @@ export class EventsLayer {
       full.catch(() => this.full.delete(id));
       this.full.set(id, full);
     }
-    return full.then((f) => this.open(eventHtml(f.properties, this.sources, this.name), at),
-      (err) => this.open(`<p class="error">${escapeHtml(err.message)}</p>`, at));
+    return full.then((f) => this.wanted === id && this.open(eventHtml(f.properties, this.sources, this.name), at),
+      (err) => this.wanted === id && this.open(`<p class="error">${escapeHtml(err.message)}</p>`, at));
   }
 
   sitePopup(id, at) {
+    this.wanted = null;
     const s = this.sites.find((x) => x.id === id);
     if (s) this.open(siteHtml(s.properties, this.t, this.sources), at);
   }
