@@ -49,12 +49,44 @@ impl Index {
     /// By border index, whether the front runs along it at some instant of the history: the
     /// only borders a map must be able to draw as front line.
     pub fn ever_on_front(&self) -> &[bool] {
+        &self.on_front().borders
+    }
+
+    /// What the outline tiles show, as a non-negative number for their URLs: the outlines
+    /// ([`Index::outline_version`]) and the borders the front ever runs along. An edit of states
+    /// that brings the front to a border it never ran along changes it; other edits do not.
+    pub fn tiles_version(&self) -> i64 {
+        self.on_front().version
+    }
+
+    fn on_front(&self) -> &OnFront {
         self.on_front.get_or_init(|| {
             let mut on = vec![false; self.borders().len()];
             for piece in self.fronts() {
                 on[piece.border as usize] = true;
             }
-            on
+            let mut h = xxhash_rust::xxh3::Xxh3::new();
+            h.update(&self.outline_version.to_le_bytes());
+            for chunk in on.chunks(64) {
+                let bits = chunk
+                    .iter()
+                    .enumerate()
+                    .fold(0u64, |w, (i, &b)| w | (u64::from(b) << i));
+                h.update(&bits.to_le_bytes());
+            }
+            #[expect(clippy::cast_possible_wrap, reason = "shifted right: below 2^63")]
+            let version = (h.digest() >> 1) as i64;
+            OnFront {
+                borders: on,
+                version,
+            }
         })
     }
+}
+
+/// By border, whether the front ever runs along it, and the outline tiles' version from that.
+#[derive(Debug)]
+pub struct OnFront {
+    borders: Vec<bool>,
+    version: i64,
 }

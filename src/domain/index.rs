@@ -134,8 +134,10 @@ pub struct Index {
     pub(crate) fronts: Arc<OnceLock<Vec<FrontPiece>>>,
     /// Outlines simplified per zoom, for tiles.
     pub(crate) generalised: Arc<super::generalise::Generalised>,
+    /// Districts grouped for low zooms, for tiles.
+    pub(crate) blocks: Arc<super::blocks::Blocks>,
     /// By border, whether the front ever runs along it (from `fronts`).
-    pub(crate) on_front: Arc<OnceLock<Vec<bool>>>,
+    pub(crate) on_front: Arc<OnceLock<super::generalise::OnFront>>,
     /// Per faction, the side it fights on (factions of one alliance share a side).
     pub(crate) side_of: Vec<u16>,
     /// What the data set says of itself.

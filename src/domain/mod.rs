@@ -1,6 +1,7 @@
 //! The domain: time, districts and their control states, validation, the spatio-temporal index,
 //! and front-line and area maths. No I/O, no HTTP, no SQL.
 
+pub mod blocks;
 pub mod borders;
 pub mod changes;
 pub mod edit;
@@ -14,6 +15,7 @@ pub mod index;
 pub mod instants;
 pub mod knowledge;
 pub mod limits;
+pub mod merge;
 pub mod meta;
 pub mod model;
 pub mod regions;

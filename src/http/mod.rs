@@ -137,6 +137,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 .service(read!("/states.bin", tiles::state_stream))
                 .service(read!("/borders", api::borders))
                 .service(read!("/borders.bin", tiles::border_table))
+                .service(read!("/blocks.bin", tiles::block_table))
                 .service(read!("/frontline", api::frontline))
                 .service(read!("/timeline", changes::timeline))
                 .service(read!("/changes", changes::changes))

@@ -7,6 +7,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 
 use super::params::{GeometryTileQuery, NoQuery, TileQuery};
 use super::{AppState, respond};
+use crate::domain::blocks;
 use crate::domain::tiles::TileId;
 use crate::error::{AppError, Result};
 use crate::tiles;
@@ -89,8 +90,9 @@ pub async fn state_stream(
 }
 
 /// A tile of district outlines, borders and label anchors, the same at every instant and
-/// whatever is known. Asked for with the current outline version (`v`, as the TileJSON gives it)
-/// it may be cached for good: edits of states do not change it.
+/// whatever is known. Asked for with the current version (`v`, as the TileJSON gives it) it may
+/// be cached for good: edits of states change it only when they bring the front to a border it
+/// never ran along.
 pub async fn geometry(
     req: HttpRequest,
     state: web::Data<AppState>,
@@ -100,7 +102,14 @@ pub async fn geometry(
     let (z, x, y) = path.into_inner();
     let tile = tile_id(&z, &x, &y)?;
     let index = state.current();
-    let current = q.v == Some(index.outline_version);
+    // Finding which borders the front ever runs along takes a pass over the history.
+    let version = {
+        let index = index.clone();
+        web::block(move || index.tiles_version())
+            .await
+            .map_err(|e| AppError::Unexpected(anyhow::Error::new(e)))?
+    };
+    let current = q.v == Some(version);
     let key = tiles::cache::Key::geometry(&index, tile);
     let mut response = cached_tile(&req, &state, key, move || {
         tiles::geometry::geometry_tile(&index, tile)
@@ -115,15 +124,32 @@ pub async fn geometry(
     Ok(response)
 }
 
+/// The outline tiles' TileJSON. The tiles are the current ones whatever is known, and so is
+/// the version their URLs carry.
 pub async fn geometry_tilejson(
     req: HttpRequest,
     state: web::Data<AppState>,
     _q: web::Query<NoQuery>,
-) -> HttpResponse {
+) -> Result<HttpResponse> {
     let base = super::ogc::base_url(&req);
-    let root = base.strip_suffix("/ogc").unwrap_or(&base);
-    let doc = tiles::geometry::tilejson(&state.view(&req), root);
-    respond::json(&req, respond::JSON, &doc)
+    let root = base.strip_suffix("/ogc").unwrap_or(&base).to_owned();
+    let index = state.current();
+    // The version needs a pass over the history on first use: off the executor.
+    let doc = web::block(move || tiles::geometry::tilejson(&index, &root))
+        .await
+        .map_err(|e| AppError::Unexpected(anyhow::Error::new(e)))?;
+    Ok(respond::json(&req, respond::JSON, &doc))
+}
+
+/// Which block each district is in at the low zooms, as [`blocks::table`] lays it out.
+pub async fn block_table(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    _q: web::Query<NoQuery>,
+) -> Result<HttpResponse> {
+    let index = state.view(&req);
+    let bytes = blocks::table(&index);
+    Ok(respond::bytes(&req, blocks::MEDIA_TYPE, bytes))
 }
 
 /// The districts each border lies between, as [`tiles::geometry::border_table`] lays it out.

@@ -40,12 +40,12 @@ impl Key {
     }
 
     /// The key of the geometry tile `tile` of `index` ([`super::geometry`]), the same at every
-    /// instant and whatever is known: keyed by the outline version, `since` is `i64::MAX`,
-    /// after every change.
+    /// instant and whatever is known: keyed by the tiles' version ([`Index::tiles_version`]),
+    /// `since` is `i64::MAX`, after every change.
     #[must_use]
     pub fn geometry(index: &Index, tile: TileId) -> Self {
         Self {
-            revision: index.outline_version,
+            revision: index.tiles_version(),
             knowledge: i64::MAX,
             tile,
             since: i64::MAX,

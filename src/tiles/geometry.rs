@@ -7,6 +7,8 @@
 //! - `districts`: polygons, id the district's index (as in the state stream), with `id` and
 //!   `name` from zoom [`NAMED_FROM_ZOOM`]; up to zoom [`generalise::LAST_ZOOM`] simplified to
 //!   a quarter pixel with shared borders kept shared, so neighbours stay closed at every zoom;
+//!   out to zoom [`blocks::LAST_ZOOM`], blocks instead ([`blocks`]): the districts wide enough on
+//!   screen, and groups of the others, whose borders the `borders` layer then carries;
 //! - `borders`: lines, id the border's index in [`border_table`], with `district_a` and
 //!   `district_b` (ids) from zoom [`NAMED_FROM_ZOOM`]; shared stretches and, across gaps such as
 //!   a river, their centre lines; only the borders the front runs along at some instant (the
@@ -15,14 +17,17 @@
 //!   (at least [`LABEL_MIN_PX`] of a 512-pixel tile), inside the district, with `id`, `name` and
 //!   `area_km2`, in the one tile that holds the point.
 
+use std::collections::BTreeMap;
+
 use fast_mvt::{MvtError, MvtGeomType, MvtLayerBuilder};
-use geo::{Coord, Simplify};
+use geo::{Coord, LineString, Simplify};
+use rstar::AABB;
 use serde_json::{Value, json};
 
-use crate::domain::generalise;
 use crate::domain::geometry::Bbox;
 use crate::domain::index::Index;
 use crate::domain::tiles::{self, BUFFER, EXTENT, TileId};
+use crate::domain::{blocks, generalise, merge};
 
 /// The outlines' layer.
 pub const DISTRICTS: &str = "districts";
@@ -30,10 +35,10 @@ pub const DISTRICTS: &str = "districts";
 pub const BORDERS: &str = "borders";
 /// The label anchors' layer.
 pub const LABELS: &str = "labels";
-/// Features carry their ids and names from this zoom in; further out a tile of a country holds
-/// tens of thousands of districts a few pixels wide, and the ids (the MVT feature ids, with
-/// `/api/districts` and [`border_table`]) say which is which at half the bytes.
-pub const NAMED_FROM_ZOOM: u8 = 8;
+/// Features carry their ids and names from this zoom in, where blocks end; further out the ids
+/// (the MVT feature ids, with `/api/districts`, [`border_table`] and [`blocks::table`]) say which
+/// is which at half the bytes.
+pub const NAMED_FROM_ZOOM: u8 = blocks::LAST_ZOOM + 1;
 /// The media type of [`border_table`].
 pub const BORDERS_MEDIA_TYPE: &str = "application/vnd.frontline.borders";
 /// A district gets a label anchor at a zoom where its box is at least this many pixels wide,
@@ -55,37 +60,36 @@ fn layer(name: &str) -> Result<MvtLayerBuilder, MvtError> {
 /// Only if the encoder refuses a value (not expected).
 pub fn geometry_tile(index: &Index, tile: TileId) -> Result<Option<Vec<u8>>, MvtError> {
     let bbox = Bbox(tile.bounds(BUFFER));
-    let mut districts = layer(DISTRICTS)?;
-    let mut features = 0;
     let near = index.districts_in(Some(&bbox));
-    let outlines = index.outlines_at(tile.z);
-    let named = tile.z >= NAMED_FROM_ZOOM;
-    for &d in &near {
-        let entry = &index.districts[d as usize];
-        let polygons = match outlines {
-            Some(simplified) => tile.cut_multi(&simplified[d as usize]),
-            None => tile.cut(&entry.district.geometry),
-        };
-        if polygons.is_empty() {
-            continue;
-        }
-        districts = super::district_feature(districts, polygons, d, entry, named)?.end();
-        features += 1;
-    }
+    let blocks = index.blocks_at(tile.z);
+    let (districts, mut features) = match blocks {
+        Some(level) => block_outlines(tile, &bbox, level)?,
+        None => district_outlines(index, tile, &near)?,
+    };
     let mut borders = districts.layer(BORDERS)?;
     borders.extent(EXTENT.try_into().expect("the extent is not zero"));
     let tolerance = (tile.z <= generalise::LAST_ZOOM).then(|| generalise::tolerance(tile.z));
     let on_front = index.ever_on_front();
+    // Simplified as the outlines are, so the front stays on their edges to a quarter pixel.
+    let simplified = |border: &crate::domain::borders::Border| match tolerance {
+        Some(t) => border.lines.simplify(t),
+        None => border.lines.clone(),
+    };
+    let named = tile.z >= NAMED_FROM_ZOOM;
+    let mut by_block: BTreeMap<u64, Vec<LineString<f64>>> = BTreeMap::new();
     for i in index.borders_in(&bbox.0) {
         if !on_front[i as usize] {
             continue;
         }
         let border = &index.borders()[i as usize];
-        // Simplified as the outlines are, so the front stays on their edges to a quarter pixel.
-        let lines = match tolerance {
-            Some(t) => tile.cut_lines(&border.lines.simplify(t)),
-            None => tile.cut_lines(&border.lines),
-        };
+        if let Some(level) = blocks {
+            // Between blocks, the district borders of one pair of blocks go out as one line.
+            if let Some(id) = level.border_id[i as usize] {
+                by_block.entry(id).or_default().extend(simplified(border));
+            }
+            continue;
+        }
+        let lines = tile.cut_lines(&simplified(border));
         if lines.is_empty() {
             continue;
         }
@@ -99,6 +103,23 @@ pub fn geometry_tile(index: &Index, tile: TileId) -> Result<Option<Vec<u8>>, Mvt
             f.tag_string("district_a", id(border.a))?;
             f.tag_string("district_b", id(border.b))?;
         }
+        borders = f.end();
+        features += 1;
+    }
+    for (id, lines) in by_block {
+        let chained = merge::chain(lines);
+        let lines = tile.cut_lines(&match tolerance {
+            Some(t) => chained.simplify(t),
+            None => chained,
+        });
+        if lines.is_empty() {
+            continue;
+        }
+        let mut f = borders.feature_of(MvtGeomType::LineString);
+        for line in lines {
+            f.line(line)?;
+        }
+        f.id(Some(id));
         borders = f.end();
         features += 1;
     }
@@ -137,6 +158,67 @@ pub fn geometry_tile(index: &Index, tile: TileId) -> Result<Option<Vec<u8>>, Mvt
         features += 1;
     }
     Ok((features > 0).then(|| labels.encode()))
+}
+
+/// The `districts` layer with a feature per district: the outlines of zoom `tile.z`.
+fn district_outlines(
+    index: &Index,
+    tile: TileId,
+    near: &[u32],
+) -> Result<(MvtLayerBuilder, usize), MvtError> {
+    let mut districts = layer(DISTRICTS)?;
+    let mut features = 0;
+    let outlines = index.outlines_at(tile.z);
+    let named = tile.z >= NAMED_FROM_ZOOM;
+    for &d in near {
+        let entry = &index.districts[d as usize];
+        let polygons = match outlines {
+            Some(simplified) => tile.cut_multi(&simplified[d as usize]),
+            None => tile.cut(&entry.district.geometry),
+        };
+        if polygons.is_empty() {
+            continue;
+        }
+        districts = super::district_feature(districts, polygons, d, entry, named)?.end();
+        features += 1;
+    }
+    Ok((districts, features))
+}
+
+/// The `districts` layer at a zoom with blocks ([`blocks`]): the districts wide enough to stand
+/// alone, and the groups of the others.
+fn block_outlines(
+    tile: TileId,
+    bbox: &Bbox,
+    level: &blocks::Level,
+) -> Result<(MvtLayerBuilder, usize), MvtError> {
+    let mut districts = layer(DISTRICTS)?;
+    let mut features = 0;
+    let r = bbox.0;
+    let envelope = AABB::from_corners([r.min().x, r.min().y], [r.max().x, r.max().y]);
+    let mut found: Vec<u32> = level
+        .tree
+        .locate_in_envelope_intersecting(&envelope)
+        .map(|e| e.data)
+        .collect();
+    found.sort_unstable();
+    for b in found {
+        let block = &level.blocks[b as usize];
+        let polygons = tile.cut_multi(&block.outline);
+        if polygons.is_empty() {
+            continue;
+        }
+        let mut f = districts.feature_of(MvtGeomType::Polygon);
+        for polygon in polygons {
+            for (k, ring) in polygon.into_iter().enumerate() {
+                f.ring(ring, k == 0)?;
+            }
+        }
+        f.id(Some(block.id));
+        districts = f.end();
+        features += 1;
+    }
+    Ok((districts, features))
 }
 
 /// Which two districts each border of the `borders` layer lies between, by border index. The byte
@@ -180,19 +262,19 @@ pub fn tilejson(index: &Index, base: &str) -> Value {
         "tilejson": "3.0.0",
         "name": format!("{} (outlines)", if index.meta.title.is_empty() { "Districts" } else { index.meta.title.as_str() }),
         "description": "District outlines, borders and label anchors, without time: colour them from /api/states.bin and /api/borders.bin.",
-        "version": index.outline_version.to_string(),
+        "version": index.tiles_version().to_string(),
         "scheme": "xyz",
-        "tiles": [format!("{base}/tiles/districts/{{z}}/{{x}}/{{y}}.mvt?v={}", index.outline_version)],
+        "tiles": [format!("{base}/tiles/districts/{{z}}/{{x}}/{{y}}.mvt?v={}", index.tiles_version())],
         "minzoom": 0,
         "maxzoom": tiles::MAX_ZOOM,
         "bounds": bounds,
         "vector_layers": [{
             "id": DISTRICTS,
-            "description": "District outlines; MVT id the district's index in /api/districts and /api/states.bin.",
+            "description": "District outlines; MVT id the district's index in /api/districts and /api/states.bin. Out to zoom 7, blocks: districts wide enough alone, the others grouped (ids from 2^40, see /api/blocks.bin).",
             "fields": { "id": "String: the district's id", "name": "String" }
         }, {
             "id": BORDERS,
-            "description": "Borders between neighbouring districts; MVT id the border's index in /api/borders.bin.",
+            "description": "Borders between neighbouring districts; MVT id the border's index in /api/borders.bin. Out to zoom 7, borders between blocks: (z + 1)·2^32 + the first such index.",
             "fields": { "district_a": "String: one district's id", "district_b": "String: the other's" }
         }, {
             "id": LABELS,

@@ -49,7 +49,7 @@ async fn get(
 async fn outline_tiles_carry_each_district_and_border_under_the_ids_the_stream_and_table_use() {
     let (_db, index) = index_of(&mosul_dir());
     let service = app(index_of(&mosul_dir()).1).await;
-    let v = index.outline_version;
+    let v = index.tiles_version();
     let (status, headers, body) =
         get(&service, &format!("/tiles/districts/{OLD_CITY}.mvt?v={v}")).await;
     assert_eq!(status, 200);
@@ -133,12 +133,16 @@ async fn below_zoom_8_outline_tiles_identify_districts_and_borders_by_their_ids_
     let (status, _, body) = get(&service, "/tiles/districts/7/79/50.mvt").await;
     assert_eq!(status, 200);
     let tile = layers(&body);
+    // The bigger districts stand alone; the rest are in blocks (tests/api/blocks.rs).
     let city: BTreeSet<u64> = tile["districts"].iter().map(|(id, _)| *id).collect();
+    let alone = city
+        .iter()
+        .filter(|&&d| (d as usize) < index.districts.len())
+        .count();
     assert!(
-        city.len() > 90,
-        "the city's districts are in the zoom-7 tile"
+        alone > 10,
+        "the city's bigger districts are in the zoom-7 tile: {alone}"
     );
-    assert!(city.iter().all(|&d| (d as usize) < index.districts.len()));
     for layer in ["districts", "borders"] {
         assert!(
             tile[layer].iter().all(|(_, props)| props.is_empty()),
@@ -185,7 +189,7 @@ async fn the_outline_tilejson_names_the_outline_version_in_its_tile_urls() {
     assert!(
         url.ends_with(&format!(
             "/tiles/districts/{{z}}/{{x}}/{{y}}.mvt?v={}",
-            index.outline_version
+            index.tiles_version()
         )),
         "{url}"
     );

@@ -2,6 +2,7 @@
 //! table, the index against an oracle, and the facts of the Mosul data set.
 
 mod big_boundaries;
+mod blocks;
 mod dataset_meta;
 mod edges;
 mod editing;
@@ -34,6 +35,7 @@ mod routes;
 mod server;
 mod stream;
 mod tiles;
+mod tiles_version;
 mod timeline_update;
 mod truth;
 mod writes;

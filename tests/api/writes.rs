@@ -9,11 +9,13 @@ use frontline::storage::{AnyStore, DbLocation, Role};
 use serde_json::Value;
 use tempfile::TempDir;
 
-/// A response: status, head (lower-cased) and the body as JSON (`Null` when empty or not JSON).
+/// A response: status, head (lower-cased), the body as JSON (`Null` when empty or not JSON) and
+/// as bytes.
 pub struct Answer {
     pub status: u16,
     pub head: String,
     pub json: Value,
+    pub body: Vec<u8>,
 }
 
 impl Answer {
@@ -65,6 +67,7 @@ pub fn send(port: u16, method: &str, path: &str, headers: &[String], body: Optio
         status,
         head,
         json: serde_json::from_slice(&body).unwrap_or(Value::Null),
+        body,
     }
 }
 

@@ -60,11 +60,16 @@ test('an editor records a change from the panel and the map shows it at once; th
   const before = await changesServed();
   assert.deepEqual(await changesOnPage(), before);
 
+  const tilesBefore = (await (await fetch(`${server.url}/tiles/districts.json`)).json()).tiles[0];
   await page.check('#record-form input[name=factions][value=isil]');
   await page.fill('#record-form input[name=valid_to]', '2017-06-05');
   await page.selectOption('#record-form select[name=sources]', { index: 0 });
   await page.click('#record-form button[type=submit]');
   await page.waitForSelector('body[data-written="1"]', { state: 'attached' });
+  // ISIL holding Zanjili in June puts the front on borders it never ran along: new outline tiles.
+  const tilesNow = (await (await fetch(`${server.url}/tiles/districts.json`)).json()).tiles[0];
+  assert.notEqual(tilesNow, tilesBefore, 'the outline tiles changed with the front');
+  assert.equal(await page.evaluate(() => window.frontline.map.getSource('geometry').tiles[0]), tilesNow, 'the map loads them');
   const look = await districtLook(page, 'zanjili');
   assert.equal(look.status, 'held');
   assert.equal(look.faction, 'isil');

@@ -108,7 +108,14 @@ test('the history panel lists states oldest first, marks the one in force, and i
   assert.equal(await current.count(), 1);
   assert.equal(await current.getAttribute('data-status'), 'contested', 'on 5 June Zanjili was fought over');
   assert.match(await current.textContent(), /in force on 2017-06-05/);
-  assert.deepEqual(await page.evaluate(() => window.frontline.map.getFilter('district-selected')), ['==', ['id'], await page.evaluate(() => window.frontline.layer.slotOf.get('zanjili'))], 'the district is outlined');
+  // The district, and zoomed out the blocks it is drawn in.
+  const [filter, outlined] = await page.evaluate(() => {
+    const { map, layer, blocks } = window.frontline;
+    const slot = layer.slotOf.get('zanjili');
+    return [map.getFilter('district-selected'), [slot, ...blocks.groupsOf(slot)]];
+  });
+  assert.deepEqual(filter, ['in', ['id'], ['literal', outlined]], 'the district is outlined');
+  assert.ok(outlined.length > 1 && outlined.slice(1).every((id) => id >= 2 ** 40), 'with the groups it is in zoomed out');
   await page.locator('#panel tr.state[data-faction="isf"] button.date-link').first().click();
   assert.equal(await shownDate(page), '2017-06-13');
   assert.equal(await page.locator('#panel tr.state.current').getAttribute('data-faction'), 'isf');

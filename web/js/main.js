@@ -13,6 +13,7 @@ import { ContextLayers } from './context-layers.js';
 import { ControlStates, decodeStream } from './control.js';
 import { AreaChart } from './chart.js';
 import { showCredits } from './credits.js';
+import { Blocks, decodeBlocks } from './blocks.js';
 import { FrontLine, decodeBorders } from './front-line.js';
 import { Labels } from './labels.js';
 import { Legend } from './legend.js';
@@ -118,8 +119,8 @@ async function start() {
   api.setKnownAt(known);
   const metaLoaded = api.meta();
   const mapLoaded = metaLoaded.then((m) => makeMap(m.default_view ?? m.bbox ?? [-180, -85, 180, 85], readHash()));
-  const [meta, factions, districts, stream, borders, timeline, regions, map, sites, weeks] = await Promise.all([
-    metaLoaded, api.factions(), api.districts(), binary('/api/states.bin'), binary('/api/borders.bin'),
+  const [meta, factions, districts, stream, borders, blockTable, timeline, regions, map, sites, weeks] = await Promise.all([
+    metaLoaded, api.factions(), api.districts(), binary('/api/states.bin'), binary('/api/borders.bin'), binary('/api/blocks.bin'),
     api.timeline(), api.regions(), mapLoaded, api.sites(), api.eventWeeks(),
   ]);
   performance.mark('frontline:data');
@@ -161,7 +162,9 @@ async function start() {
   const contextLoaded = context.load();
   const control = new ControlStates(layer.ids, decodeStream(stream, factions.map((f) => f.id)));
   performance.mark('frontline:states');
-  const front = new FrontLine(map, decodeBorders(borders), layer.ids.length, factions, 'slot-front');
+  const borderTable = decodeBorders(borders);
+  const front = new FrontLine(map, borderTable, layer.ids.length, factions, 'slot-front');
+  layer.blocks = new Blocks(map, decodeBlocks(blockTable), layer, borderTable, front);
   performance.mark('frontline:borders');
   const legend = new Legend(palette);
   const reports = new ReportLinks();
@@ -212,9 +215,17 @@ async function start() {
     legend.update(layer.keys);
     if (Number.isFinite(compare.cmp)) compare.update(t);
     tl.setData(changes);
-    await Promise.all([panel.open(id), picker.pick()]);
+    await Promise.all([panel.open(id), picker.pick(), followTiles()]);
     document.body.dataset.written = String(Number(document.body.dataset.written ?? 0) + 1);
     window.dispatchEvent(new CustomEvent('frontline:written', { detail: id }));
+  }
+
+  /** The outline tiles carry the borders the front ever runs along: when a write brings the front
+   * to a new one, their version changes, and the map loads the new tiles. */
+  async function followTiles() {
+    const doc = await (await fetch('/tiles/districts.json')).json();
+    const source = map.getSource(SOURCE);
+    if (source.tiles?.[0] !== doc.tiles[0]) source.setTiles(doc.tiles);
   }
 
   /** On a phone the panel is a bottom sheet: keep the district it describes in sight above it. */
@@ -276,7 +287,7 @@ async function start() {
   document.body.dataset.ready = 'true';
   performance.mark('frontline:first-map');
   window.frontline = {
-    map, layer, front, control, timeline: tl, show, picker, incidents, get t() { return t; },
+    map, layer, front, blocks: layer.blocks, control, timeline: tl, show, picker, incidents, get t() { return t; },
     /** The zoom as the URL counts it (256-pixel tiles). */
     zoom: () => map.getZoom() + 1,
   };

@@ -36,6 +36,8 @@ export class DistrictLayer {
     this.keys = this.ids.map(() => 'unknown');
     this.gained = this.ids.map(() => null);
     this.selected = -1;
+    /** The blocks drawn zoomed out (blocks.js), once the page has them. */
+    this.blocks = null;
     this.striped = map.getZoom() >= STRIPES_FROM_ZOOM;
     this.addLayers(before);
     // Crossing the stripes' zoom recolours the contested districts: front-zone fill or stripes.
@@ -50,14 +52,20 @@ export class DistrictLayer {
     this.popup = new maplibregl.Popup({ closeButton: false, closeOnClick: false, className: 'district-tip', offset: 12 });
     /** Set by the page: whether a click at a point belongs to a layer above the districts. */
     this.skipClick = () => false;
+    // Zoomed out a feature may be a group of districts (blocks.js): a click opens the one whose
+    // label is nearest.
     map.on('click', 'district-fill', (e) => {
-      if (e.features?.length && !this.skipClick(e.point)) onSelect(this.ids[e.features[0].id]);
+      if (!e.features?.length || this.skipClick(e.point)) return;
+      const id = e.features[0].id;
+      const slot = id < this.ids.length ? id : this.blocks?.pick(id, e.lngLat);
+      if (slot !== null && slot !== undefined) onSelect(this.ids[slot]);
     });
     map.on('mousemove', 'district-fill', (e) => {
-      const slot = e.features?.[0]?.id;
-      if (slot === undefined) return;
+      const id = e.features?.[0]?.id;
+      if (id === undefined) return;
       map.getCanvas().style.cursor = 'pointer';
-      this.popup.setLngLat(e.lngLat).setHTML(this.tooltip(slot)).addTo(map);
+      const html = id < this.ids.length ? this.tooltip(id) : this.blocks?.tip(id) ?? '';
+      this.popup.setLngLat(e.lngLat).setHTML(html).addTo(map);
     });
     map.on('mouseleave', 'district-fill', () => { map.getCanvas().style.cursor = ''; this.popup.remove(); });
   }
@@ -117,7 +125,9 @@ export class DistrictLayer {
   /** Outlines district `id` (or nothing, for null) as the one whose history is open. */
   select(id) {
     this.selected = id === null ? -1 : (this.slotOf.get(id) ?? -1);
-    this.map.setFilter('district-selected', ['==', ['id'], this.selected]);
+    // Zoomed out, the groups it is drawn in.
+    const groups = this.selected >= 0 && this.blocks ? this.blocks.groupsOf(this.selected) : [];
+    this.map.setFilter('district-selected', ['in', ['id'], ['literal', [this.selected, ...groups]]]);
   }
 
   tooltip(slot) {
@@ -130,9 +140,11 @@ export class DistrictLayer {
    */
   paint(slots, sideOf) {
     const changed = [];
+    const before = new Map();
     for (const slot of slots) {
       const side = sideOf(slot);
       if (side.key === this.keys[slot]) continue;
+      before.set(slot, this.keys[slot]);
       this.keys[slot] = side.key;
       changed.push(slot);
       const contested = side.status === 'contested';
@@ -143,6 +155,7 @@ export class DistrictLayer {
         stripes: contested ? `|${(others.length ? others : side.key.slice(10).split('+')).join('|')}|` : '',
       });
     }
+    this.blocks?.update(changed, before);
     return changed;
   }
 
@@ -182,9 +195,14 @@ export class DistrictLayer {
       const gained = gains ? gains[slot] : null;
       if (gained === this.gained[slot]) continue;
       this.gained[slot] = gained;
-      const colour = !gained ? '' : gained.startsWith('contested:') || gained === 'unknown' ? '#555555' : this.palette.colorOf(gained);
-      this.map.setFeatureState(this.feature(slot), { gain: colour });
+      this.map.setFeatureState(this.feature(slot), { gain: this.gainColour(gained) });
     }
+    this.blocks?.showChanges(gains);
+  }
+
+  /** The outline colour of what side key `gained` (or null: nothing) gained while comparing. */
+  gainColour(gained) {
+    return !gained ? '' : gained.startsWith('contested:') || gained === 'unknown' ? '#555555' : this.palette.colorOf(gained);
   }
 
   /** District slot `slot`'s box as [[west, south], [east, north]]. */

@@ -112,6 +112,7 @@ impl Index {
             border_tree: Arc::default(),
             fronts: Arc::default(),
             generalised: Arc::default(),
+            blocks: Arc::default(),
             on_front: Arc::default(),
             side_of: Vec::new(),
             meta,
