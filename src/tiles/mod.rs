@@ -11,6 +11,7 @@
 //! `side_a`, `side_b` (a faction id or `contested`), `length_km` and `across_gap_km` (numbers).
 
 pub mod cache;
+mod control_blocks;
 pub mod geometry;
 pub mod stream;
 
@@ -36,6 +37,10 @@ pub fn control_tile(index: &Index, tile: TileId, at: Instant) -> Result<Option<V
     let bbox = crate::domain::geometry::Bbox(tile.bounds(BUFFER));
     let mut layer = MvtLayerBuilder::new(LAYER)?;
     layer.extent(EXTENT.try_into().expect("the extent is not zero"));
+    if let Some(level) = index.blocks_at(tile.z) {
+        let (layer, features) = control_blocks::tile(index, tile, at, level, layer)?;
+        return Ok((features > 0).then(|| layer.encode()));
+    }
     let mut features = 0;
     for d in index.districts_in(Some(&bbox)) {
         let entry = &index.districts[d as usize];
@@ -44,23 +49,7 @@ pub fn control_tile(index: &Index, tile: TileId, at: Instant) -> Result<Option<V
             continue;
         }
         let mut f = district_feature(layer, polygons, d, entry, true)?;
-        if let Some(group) = &entry.district.group {
-            f.tag_string("group", group.as_str())?;
-        }
-        if let Some(s) = index.state_at(d, at).map(|s| &index.states[s]) {
-            let faction = |i: &u16| index.factions[usize::from(*i)].id.as_str();
-            f.tag_string("status", s.status.as_str())?;
-            if s.status == crate::domain::model::Status::Held {
-                f.tag_string("faction", faction(&s.factions[0]))?;
-            }
-            let all: Vec<&str> = s.factions.iter().map(faction).collect();
-            f.tag_string("factions", all.join(";"))?;
-            f.tag_string("confidence", s.confidence.as_str())?;
-            f.tag_string("valid_from", s.interval.from.to_rfc3339())?;
-            if let Some(to) = s.interval.to {
-                f.tag_string("valid_to", to.to_rfc3339())?;
-            }
-        }
+        state_properties(index, &mut f, d, entry, at)?;
         layer = f.end();
         features += 1;
     }
@@ -89,6 +78,34 @@ pub fn control_tile(index: &Index, tile: TileId, at: Instant) -> Result<Option<V
         features += 1;
     }
     Ok((features > 0).then(|| layer.encode()))
+}
+
+/// District `d`'s `group` and its state's properties at `at`, when it has one.
+fn state_properties(
+    index: &Index,
+    f: &mut fast_mvt::MvtFeatureBuilder,
+    d: u32,
+    entry: &crate::domain::index::DistrictEntry,
+    at: Instant,
+) -> Result<(), MvtError> {
+    if let Some(group) = &entry.district.group {
+        f.tag_string("group", group.as_str())?;
+    }
+    if let Some(s) = index.state_at(d, at).map(|s| &index.states[s]) {
+        let faction = |i: &u16| index.factions[usize::from(*i)].id.as_str();
+        f.tag_string("status", s.status.as_str())?;
+        if s.status == crate::domain::model::Status::Held {
+            f.tag_string("faction", faction(&s.factions[0]))?;
+        }
+        let all: Vec<&str> = s.factions.iter().map(faction).collect();
+        f.tag_string("factions", all.join(";"))?;
+        f.tag_string("confidence", s.confidence.as_str())?;
+        f.tag_string("valid_from", s.interval.from.to_rfc3339())?;
+        if let Some(to) = s.interval.to {
+            f.tag_string("valid_to", to.to_rfc3339())?;
+        }
+    }
+    Ok(())
 }
 
 /// A polygon feature of district `d` (its MVT id) with its outline cut to the tile and, when
@@ -167,11 +184,12 @@ pub fn tilejson(index: &Index, base: &str, at: Option<Instant>) -> Value {
                 "factions": "String: faction ids, ;-joined",
                 "confidence": "String: confirmed, reported, claimed or estimated",
                 "valid_from": "String: RFC 3339 start of the state",
-                "valid_to": "String: RFC 3339 end of the state (absent while it holds)"
+                "valid_to": "String: RFC 3339 end of the state (absent while it holds)",
+                "districts": "Number: out to zoom 7, how many districts a group of small ones draws (its side the one holding most of its area; no id, name or dates)"
             }
         }, {
             "id": FRONT_LAYER,
-            "description": "The front line at the instant: borders between districts held by hostile sides.",
+            "description": "The front line at the instant: borders between districts held by hostile sides (out to zoom 7, between blocks, without district ids).",
             "minzoom": 0,
             "maxzoom": tiles::MAX_ZOOM,
             "fields": {

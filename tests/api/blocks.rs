@@ -244,3 +244,90 @@ async fn blocks_cover_their_members_and_neighbours_stay_closed() {
         );
     }
 }
+
+#[actix_web::test]
+async fn zoomed_out_the_dated_tiles_give_each_group_the_side_holding_most_of_its_area() {
+    let (_db, index) = index_of(&mosul_dir());
+    let at = frontline::domain::time::Instant::from_ymd(2017, 1, 24);
+    let (body, _) = tile(
+        index_of(&mosul_dir()).1,
+        "/tiles/control/5/19/12.mvt?at=2017-01-24",
+    )
+    .await;
+    let layers = mvt_layers(&body);
+    let membership = index.block_membership();
+    // Each district's side key at the instant, as the web map writes them.
+    let side = |d: u32| -> String {
+        let Some(s) = index.state_at(d, at).map(|s| &index.states[s]) else {
+            return "unknown".to_owned();
+        };
+        let mut ids: Vec<&str> = s
+            .factions
+            .iter()
+            .map(|&f| index.factions[usize::from(f)].id.as_str())
+            .collect();
+        if s.factions.len() == 1 && s.status.as_str() == "held" {
+            return ids[0].to_owned();
+        }
+        ids.sort_unstable();
+        format!("contested:{}", ids.join("+"))
+    };
+    let mut majority: HashMap<u64, (usize, String)> = HashMap::new();
+    {
+        let mut sums: HashMap<u64, std::collections::BTreeMap<String, f64>> = HashMap::new();
+        for d in 0..index.districts.len() as u32 {
+            let b = membership.block(d, 5);
+            *sums.entry(b).or_default().entry(side(d)).or_default() +=
+                index.districts[d as usize].area_km2;
+        }
+        for (b, m) in sums {
+            let n = (0..index.districts.len() as u32)
+                .filter(|&d| membership.block(d, 5) == b)
+                .count();
+            let mut best = (f64::NEG_INFINITY, String::new());
+            for (k, a) in m {
+                if a > best.0 + 1e-12 {
+                    best = (a, k);
+                }
+            }
+            majority.insert(b, (n, best.1));
+        }
+    }
+    let (_, _, control) = layers.iter().find(|(n, _, _)| n == "control").unwrap();
+    assert_eq!(control.len(), majority.len(), "one feature per block");
+    let mut sides = BTreeSet::new();
+    for (id, props) in control {
+        let id = id.unwrap();
+        let (n, key) = &majority[&id];
+        let drawn = match props.get("status").map(String::as_str) {
+            None => "unknown".to_owned(),
+            Some("held") => props["faction"].clone(),
+            Some(_) => {
+                let mut f: Vec<&str> = props["factions"].split(';').collect();
+                f.sort_unstable();
+                format!("contested:{}", f.join("+"))
+            }
+        };
+        assert_eq!(&drawn, key, "block {id}");
+        sides.insert(drawn);
+        if id >= GROUP_BASE {
+            assert_eq!(props["districts"], n.to_string(), "block {id}");
+            assert!(!props.contains_key("id"));
+        } else {
+            assert_eq!(props["id"], index.districts[id as usize].district.id);
+        }
+    }
+    assert!(
+        sides.len() >= 2,
+        "more than one side in January 2017: {sides:?}"
+    );
+    // The front runs only between blocks of hostile sides.
+    let (_, _, front) = layers.iter().find(|(n, _, _)| n == "frontline").unwrap();
+    assert!(!front.is_empty(), "a front in the city on 24 January 2017");
+    for (id, props) in front {
+        assert!(id.unwrap() >= 6 << 32, "a border between blocks of zoom 5");
+        assert_ne!(props["side_a"], props["side_b"]);
+        assert!(props["side_a"] != "contested" && props["side_b"] != "contested");
+        assert!(props["length_km"].parse::<f64>().unwrap() > 0.0);
+    }
+}

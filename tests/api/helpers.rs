@@ -327,6 +327,7 @@ pub fn mvt_layers(bytes: &[u8]) -> Vec<(String, u32, MvtFeatures)> {
                         .map(|(k, v)| match v {
                             MvtValueRef::String(s) => (k.to_owned(), s.to_owned()),
                             MvtValueRef::Double(x) => (k.to_owned(), x.to_string()),
+                            MvtValueRef::UInt(x) => (k.to_owned(), x.to_string()),
                             other => panic!("{k} is neither text nor a number: {other:?}"),
                         })
                         .collect();

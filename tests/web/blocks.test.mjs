@@ -185,3 +185,42 @@ test('a click on a group opens the district nearest the click among its members'
   const hash = await page.evaluate(() => window.location.hash);
   assert.match(hash, new RegExp(`district=${wanted.id}(&|$)`), `a click on block ${hit} of ${members.length}`);
 });
+
+test('comparing two dates outlines each group in the colour of the side that gained most of its changed area', async () => {
+  const summaries = (await get('/api/districts?geometry=none')).features;
+  const ids = summaries.map((f) => String(f.id));
+  const table = readTable(await bytes('/api/blocks.bin'));
+  const timeline = await get('/api/timeline');
+  const [start, end] = [Date.parse(timeline.start), Date.parse(timeline.end)];
+  const day = (f) => new Date(start + (end - start) * f).toISOString().slice(0, 10);
+  const [early, late] = [day(0.3), day(0.6)];
+  await setDate(page, late);
+  await page.evaluate(() => window.frontline.map.jumpTo({ zoom: 6.5 }));
+  await page.fill('#compare-date', early);
+  await page.dispatchEvent('#compare-date', 'change');
+  await page.waitForSelector('#compare-summary:not([hidden])');
+  const [before, after] = [await keysAt(early, ids), await keysAt(late, ids)];
+  const won = new Map();
+  summaries.forEach((f, slot) => {
+    const b = table.block(slot, 6);
+    if (b < GROUP_BASE || before[slot] === after[slot]) return;
+    const m = won.get(b) ?? new Map();
+    m.set(after[slot], (m.get(after[slot]) ?? 0) + (f.properties.area_km2 || 1e-9));
+    won.set(b, m);
+  });
+  assert.ok(won.size > 50, `${won.size} groups changed hands in part`);
+  const expected = [...won].map(([b, m]) => [b, [...m].sort((x, y) => (Math.abs(y[1] - x[1]) > 1e-12 ? y[1] - x[1] : x[0] < y[0] ? -1 : 1))[0][0]]);
+  const got = await page.evaluate((groups) => {
+    const { map, layer } = window.frontline;
+    return groups.map(([b, key]) => [b, map.getFeatureState({ source: 'geometry', sourceLayer: 'districts', id: b }).gain, layer.gainColour(key)]);
+  }, expected);
+  const wrong = got.filter(([, gain, wanted]) => gain !== wanted);
+  assert.deepEqual(wrong.slice(0, 5), [], `${wrong.length} of ${got.length} groups outlined wrongly`);
+  const untouched = await page.evaluate(() => {
+    const level = window.frontline.blocks.level(6);
+    return level.ids.filter((id, k) => id >= 2 ** 40 && level.gained[k] !== null).length;
+  });
+  assert.equal(untouched, won.size, 'only the groups with a change are outlined');
+  await page.fill('#compare-date', '');
+  await page.dispatchEvent('#compare-date', 'change');
+});

@@ -47,9 +47,21 @@ export class Blocks {
     /** Built on first sight of a zoom (and the zooms beside it), then kept up to date. */
     this.levels = new Array(table.last + 1).fill(null);
     this.gains = null;
+    this.waiting = false;
+    // The zoom in view at once; the ones beside it (whose tiles stand in while others load)
+    // once the map is idle, so opening further in costs nothing.
+    const build = (k) => { if (k >= 0 && k <= table.last) this.level(k); };
     const around = () => {
       const z = Math.floor(map.getZoom());
-      for (const k of [z - 1, z, z + 1]) if (k >= 0 && k <= table.last) this.level(k);
+      build(z);
+      if (this.waiting) return;
+      this.waiting = true;
+      map.once('idle', () => {
+        this.waiting = false;
+        const now = Math.floor(map.getZoom());
+        build(now - 1);
+        build(now + 1);
+      });
     };
     around();
     map.on('zoom', around);
