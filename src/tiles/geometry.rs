@@ -35,10 +35,11 @@ pub const DISTRICTS: &str = "districts";
 pub const BORDERS: &str = "borders";
 /// The label anchors' layer.
 pub const LABELS: &str = "labels";
-/// Features carry their ids and names from this zoom in, where blocks end; further out the ids
-/// (the MVT feature ids, with `/api/districts`, [`border_table`] and [`blocks::table`]) say which
-/// is which at half the bytes.
-pub const NAMED_FROM_ZOOM: u8 = blocks::LAST_ZOOM + 1;
+/// Features carry their ids and names from this zoom in, a zoom past where blocks end: at zoom 8
+/// a tile of a country still holds over 15,000 districts of a few pixels, and names would double
+/// it. Further out the ids (the MVT feature ids, with `/api/districts`, [`border_table`] and
+/// [`blocks::table`]) say which is which.
+pub const NAMED_FROM_ZOOM: u8 = blocks::LAST_ZOOM + 2;
 /// The media type of [`border_table`].
 pub const BORDERS_MEDIA_TYPE: &str = "application/vnd.frontline.borders";
 /// A district gets a label anchor at a zoom where its box is at least this many pixels wide,
