@@ -23,10 +23,11 @@ use super::{generalise, merge, simplify};
 
 /// The deepest zoom with blocks; from the next one in, every district is drawn on its own.
 pub const LAST_ZOOM: u8 = 7;
-/// A block's cell, in pixels of its zoom.
-pub const CELL_PX: u8 = 2;
+/// A block's cell, in pixels of its zoom: the smallest that keeps a tile full of 1–2 px
+/// districts under 500 KB (2-pixel cells left such tiles at 1 MB).
+pub const CELL_PX: u8 = 4;
 /// A district at least this wide or tall on screen at a zoom is a block of its own there.
-pub const SOLO_PX: f64 = 2.0;
+pub const SOLO_PX: f64 = 4.0;
 /// Where group ids start (district indices are below it).
 pub const GROUP_BASE: u64 = 1 << 40;
 
