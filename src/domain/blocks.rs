@@ -14,9 +14,9 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-use geo::{BoundingRect, Coord, MultiPolygon};
-use rstar::RTree;
+use geo::{BoundingRect, Coord, MultiPolygon, Rect};
 use rstar::primitives::{GeomWithData, Rectangle};
+use rstar::{AABB, RTree};
 
 use super::index::{DistrictEntry, Index};
 use super::{generalise, merge, simplify};
@@ -56,6 +56,22 @@ pub struct Level {
     pub tree: RTree<GeomWithData<Rectangle<[f64; 2]>, u32>>,
     /// By border index: the border's id at this zoom, `None` inside one block.
     pub border_id: Vec<Option<u64>>,
+}
+
+impl Level {
+    /// Positions in `blocks` of the blocks whose boxes meet `rect`, in order.
+    #[must_use]
+    pub fn in_box(&self, rect: &Rect<f64>) -> Vec<u32> {
+        let envelope =
+            AABB::from_corners([rect.min().x, rect.min().y], [rect.max().x, rect.max().y]);
+        let mut found: Vec<u32> = self
+            .tree
+            .locate_in_envelope_intersecting(&envelope)
+            .map(|e| e.data)
+            .collect();
+        found.sort_unstable();
+        found
+    }
 }
 
 /// The lazily built blocks of an outline set.

@@ -10,7 +10,6 @@ use std::collections::{BTreeMap, HashMap};
 
 use fast_mvt::{MvtError, MvtGeomType, MvtLayerBuilder};
 use geo::{LineString, Simplify};
-use rstar::AABB;
 
 use super::{FRONT_LAYER, district_feature, state_properties};
 use crate::domain::blocks::{self, GROUP_BASE};
@@ -107,14 +106,7 @@ pub(super) fn tile(
     mut layer: MvtLayerBuilder,
 ) -> Result<(MvtLayerBuilder, usize), MvtError> {
     let bbox = Bbox(tile.bounds(super::BUFFER));
-    let r = bbox.0;
-    let envelope = AABB::from_corners([r.min().x, r.min().y], [r.max().x, r.max().y]);
-    let mut found: Vec<u32> = level
-        .tree
-        .locate_in_envelope_intersecting(&envelope)
-        .map(|e| e.data)
-        .collect();
-    found.sort_unstable();
+    let found = level.in_box(&bbox.0);
     let mut sides = Sides {
         index,
         level,
@@ -135,13 +127,7 @@ pub(super) fn tile(
             state_properties(index, &mut f, d, entry, at)?;
             layer = f.end();
         } else {
-            let mut f = layer.feature_of(MvtGeomType::Polygon);
-            for polygon in polygons {
-                for (k, ring) in polygon.into_iter().enumerate() {
-                    f.ring(ring, k == 0)?;
-                }
-            }
-            f.id(Some(block.id));
+            let mut f = super::polygon_feature(layer, polygons, block.id)?;
             f.tag_uint("districts", block.members.len() as u64)?;
             if let Some(side) = sides.of(block.id) {
                 let faction = |i: u16| index.factions[usize::from(i)].id.as_str();

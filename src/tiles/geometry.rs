@@ -21,7 +21,6 @@ use std::collections::BTreeMap;
 
 use fast_mvt::{MvtError, MvtGeomType, MvtLayerBuilder};
 use geo::{Coord, LineString, Simplify};
-use rstar::AABB;
 use serde_json::{Value, json};
 
 use crate::domain::geometry::Bbox;
@@ -195,28 +194,14 @@ fn block_outlines(
 ) -> Result<(MvtLayerBuilder, usize), MvtError> {
     let mut districts = layer(DISTRICTS)?;
     let mut features = 0;
-    let r = bbox.0;
-    let envelope = AABB::from_corners([r.min().x, r.min().y], [r.max().x, r.max().y]);
-    let mut found: Vec<u32> = level
-        .tree
-        .locate_in_envelope_intersecting(&envelope)
-        .map(|e| e.data)
-        .collect();
-    found.sort_unstable();
+    let found = level.in_box(&bbox.0);
     for b in found {
         let block = &level.blocks[b as usize];
         let polygons = tile.cut_multi(&block.outline);
         if polygons.is_empty() {
             continue;
         }
-        let mut f = districts.feature_of(MvtGeomType::Polygon);
-        for polygon in polygons {
-            for (k, ring) in polygon.into_iter().enumerate() {
-                f.ring(ring, k == 0)?;
-            }
-        }
-        f.id(Some(block.id));
-        districts = f.end();
+        districts = super::polygon_feature(districts, polygons, block.id)?.end();
         features += 1;
     }
     Ok((districts, features))

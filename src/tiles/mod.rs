@@ -80,6 +80,22 @@ pub fn control_tile(index: &Index, tile: TileId, at: Instant) -> Result<Option<V
     Ok((features > 0).then(|| layer.encode()))
 }
 
+/// A polygon feature with MVT id `id` and `polygons` (cut to the tile) as its geometry.
+pub(crate) fn polygon_feature(
+    layer: MvtLayerBuilder,
+    polygons: Vec<tiles::TilePolygon>,
+    id: u64,
+) -> Result<fast_mvt::MvtFeatureBuilder, MvtError> {
+    let mut f = layer.feature_of(MvtGeomType::Polygon);
+    for polygon in polygons {
+        for (k, ring) in polygon.into_iter().enumerate() {
+            f.ring(ring, k == 0)?;
+        }
+    }
+    f.id(Some(id));
+    Ok(f)
+}
+
 /// District `d`'s `group` and its state's properties at `at`, when it has one.
 fn state_properties(
     index: &Index,
@@ -117,13 +133,7 @@ pub(crate) fn district_feature(
     entry: &crate::domain::index::DistrictEntry,
     named: bool,
 ) -> Result<fast_mvt::MvtFeatureBuilder, MvtError> {
-    let mut f = layer.feature_of(MvtGeomType::Polygon);
-    for polygon in polygons {
-        for (k, ring) in polygon.into_iter().enumerate() {
-            f.ring(ring, k == 0)?;
-        }
-    }
-    f.id(Some(u64::from(d)));
+    let mut f = polygon_feature(layer, polygons, u64::from(d))?;
     if named {
         f.tag_string("id", entry.district.id.as_str())?;
         f.tag_string("name", entry.district.name.as_str())?;
