@@ -3,6 +3,8 @@
 
 use std::path::{Path, PathBuf};
 
+use super::pg::tls::{SslMode, Tls, TlsOptions};
+
 /// A store's location.
 #[derive(Clone, PartialEq, Eq)]
 #[expect(
@@ -21,6 +23,8 @@ pub enum DbLocation {
 pub struct PgUrl {
     url: String,
     pub(crate) config: postgres::Config,
+    tls_options: TlsOptions,
+    pub(crate) tls: Tls,
 }
 
 impl PgUrl {
@@ -57,6 +61,20 @@ impl PgUrl {
             out.push(format!("password={}", String::from_utf8_lossy(p)));
         }
         out.push(format!("dbname={}", self.dbname()));
+        let tls = &self.tls_options;
+        if let Some(mode) = tls.mode {
+            out.push(format!("sslmode={}", mode.as_str()));
+        }
+        let files = [
+            ("sslrootcert", tls.root_cert.as_deref().map(Path::new)),
+            ("sslcert", tls.cert.as_deref()),
+            ("sslkey", tls.key.as_deref()),
+        ];
+        for (key, file) in files {
+            if let Some(f) = file {
+                out.push(format!("{key}={}", f.display()));
+            }
+        }
         out.join(" ")
     }
 
@@ -142,7 +160,9 @@ impl std::str::FromStr for DbLocation {
             }
             return Ok(Self::Sqlite(PathBuf::from(s)));
         }
-        let config: postgres::Config = s.parse().map_err(|e| {
+        let (rest, tls_options) =
+            split_tls_options(s).map_err(|e| format!("{}: {e}", redact(s)))?;
+        let mut config: postgres::Config = rest.parse().map_err(|e| {
             format!(
                 "'{}' is not a valid PostgreSQL URL ({e}): expected \
                  postgres://user:password@host:5432/dbname",
@@ -155,9 +175,17 @@ impl std::str::FromStr for DbLocation {
                 redact(s)
             ));
         }
+        if let Some(mode) = tls_options.mode {
+            config.ssl_mode(mode.negotiated());
+        }
+        let tls = tls_options
+            .build()
+            .map_err(|e| format!("{}: {e}", redact(s)))?;
         Ok(Self::Postgres(PgUrl {
             url: s.to_owned(),
             config,
+            tls_options,
+            tls,
         }))
     }
 }
@@ -178,6 +206,43 @@ impl From<&Path> for DbLocation {
     fn from(p: &Path) -> Self {
         Self::Sqlite(p.to_owned())
     }
+}
+
+/// Takes libpq's TLS options out of a URL's query: the PostgreSQL client knows only some of
+/// their values, and none of the files.
+fn split_tls_options(url: &str) -> Result<(String, TlsOptions), String> {
+    let Some((base, query)) = url.split_once('?') else {
+        return Ok((url.to_owned(), TlsOptions::default()));
+    };
+    let mut options = TlsOptions::default();
+    let mut kept = Vec::new();
+    for pair in query.split('&').filter(|p| !p.is_empty()) {
+        let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+        let value = percent_encoding::percent_decode_str(value)
+            .decode_utf8()
+            .map_err(|_| format!("the value of {key} is not UTF-8"))?
+            .into_owned();
+        let file = || {
+            if value.is_empty() {
+                Err(format!("{key} is empty: expected a file path"))
+            } else {
+                Ok(PathBuf::from(&value))
+            }
+        };
+        match key {
+            "sslmode" => options.mode = Some(SslMode::parse(&value)?),
+            "sslrootcert" => options.root_cert = Some(file()?.display().to_string()),
+            "sslcert" => options.cert = Some(file()?),
+            "sslkey" => options.key = Some(file()?),
+            _ => kept.push(pair),
+        }
+    }
+    let rest = if kept.is_empty() {
+        base.to_owned()
+    } else {
+        format!("{base}?{}", kept.join("&"))
+    };
+    Ok((rest, options))
 }
 
 /// The URL with its password replaced by `***`.

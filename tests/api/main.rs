@@ -28,6 +28,7 @@ mod ogc_html;
 mod ogc_meta;
 mod ogc_query;
 mod pg_sync;
+mod pg_tls;
 mod reloads;
 mod render;
 mod robustness;

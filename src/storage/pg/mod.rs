@@ -10,6 +10,7 @@ pub mod audit;
 mod edits;
 mod import;
 mod load;
+pub mod tls;
 pub mod tokens;
 pub mod watch;
 
@@ -17,10 +18,12 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use postgres::{Client, GenericClient, NoTls};
+use tokio_postgres_rustls::MakeRustlsConnect;
 
 use super::location::PgUrl;
 use super::{Delta, Result, StorageError, Stored};
 use crate::domain::time::Instant;
+use tls::Tls;
 
 /// Schema migrations: (version, name, SQL), applied in order at open, each version recorded in
 /// `schema_migrations`.
@@ -54,10 +57,13 @@ impl PgStore {
     pub fn open(url: &PgUrl) -> Result<Self> {
         let mut client = connect(url)?;
         migrate(&mut client)?;
-        Ok(Self {
+        let mut store = Self {
             url: url.clone(),
             client: Some(client),
-        })
+        };
+        let connection = store.encryption()?;
+        tracing::info!(db = %url, %connection, "opened the database");
+        Ok(store)
     }
 
     /// The connection, made again when the last one was lost.
@@ -88,6 +94,26 @@ impl PgStore {
             )?
             .get(0);
         Ok(i64::from(v))
+    }
+
+    /// How the connection is protected, as the database sees it: `TLSv1.3, certificate chain
+    /// and host name checked`, or `not encrypted`.
+    ///
+    /// # Errors
+    /// On a database error.
+    pub fn encryption(&mut self) -> Result<String> {
+        let verified = match &self.url.tls {
+            Tls::On { verified, .. } => verified.as_str(),
+            Tls::Off => "",
+        };
+        let row = self.client()?.query_one(
+            "SELECT COALESCE(ssl, false), version FROM pg_stat_ssl WHERE pid = pg_backend_pid()",
+            &[],
+        )?;
+        Ok(match row.get::<_, Option<String>>(1) {
+            Some(version) if row.get::<_, bool>(0) => format!("{version}, certificate {verified}"),
+            _ => "not encrypted".to_owned(),
+        })
     }
 
     /// The latest write's revision (0 for a database never imported into).
@@ -165,7 +191,11 @@ fn connect(url: &PgUrl) -> Result<Client> {
     if config.get_connect_timeout().is_none() {
         config.connect_timeout(CONNECT_TIMEOUT);
     }
-    config.connect(NoTls).map_err(|e| {
+    let connected = match &url.tls {
+        Tls::Off => config.connect(NoTls),
+        Tls::On { config: tls, .. } => config.connect(MakeRustlsConnect::new((**tls).clone())),
+    };
+    connected.map_err(|e| {
         StorageError::Unavailable(format!("cannot connect to {url}: {}", cause_chain(&e)))
     })
 }
