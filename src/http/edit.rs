@@ -19,7 +19,7 @@ use crate::domain::edit::{self, Plan};
 use crate::domain::index::Index;
 use crate::domain::time::Instant;
 use crate::error::{AppError, Result};
-use crate::storage::{Author, Committed, EditKind, NewRecord, Role, WriteError};
+use crate::storage::{Author, Change, Committed, EditKind, NewRecord, Role, WriteError};
 
 /// How many times a write is tried again after another process changed the store under it.
 const RETRIES: usize = 3;
@@ -119,7 +119,13 @@ fn write_states(
             name: &signed.name,
             comment: &comment,
         };
-        match store.change_states(author, w.kind, index.revision, &close, &plan.insert, now()) {
+        let change = Change {
+            kind: w.kind,
+            expected_revision: index.revision,
+            close: &close,
+            insert: &plan.insert,
+        };
+        match store.change_states(author, &change, now()) {
             Ok(committed) => {
                 let next = apply(&index, d, &plan, &committed);
                 return Ok((auth::install(state, next), committed, plan));

@@ -10,10 +10,10 @@ use super::location::DbLocation;
 use super::pg::PgStore;
 use super::pg::watch::PgWatch;
 use super::{
-    Added, Author, Committed, Delta, EditKind, ImportSummary, NewRecord, Result, Role, Store,
-    Stored, TokenError, TokenInfo, WriteError,
+    Added, Author, Change, Committed, Delta, ImportSummary, NewRecord, Result, Role, Store, Stored,
+    TokenError, TokenInfo, WriteError, edits,
 };
-use crate::domain::model::{ControlState, Dataset};
+use crate::domain::model::Dataset;
 use crate::domain::time::Instant;
 
 /// What a store does, whichever engine holds it: the SQLite [`Store`] and [`PgStore`] implement
@@ -56,18 +56,17 @@ pub trait Storage: Send {
     /// On a database error; nothing is written.
     fn import(&mut self, data: &Dataset, now: Instant) -> Result<ImportSummary>;
 
-    /// Supersedes `close` and records `insert` as one edit, if the store is still at
-    /// `expected_revision` (see [`Store::change_states`]).
+    /// Supersedes `change.close` and records `change.insert` as one edit, if the store is still
+    /// at `change.expected_revision`; two writers at once, on one server or several, are
+    /// serialised by the store's write lock.
     ///
     /// # Errors
-    /// [`WriteError::Stale`] when another writer got there first; nothing changes on any error.
+    /// [`WriteError::Stale`] when another writer got there first (also when a row to close is
+    /// no longer believed); nothing changes on any error.
     fn change_states(
         &mut self,
         author: Author<'_>,
-        kind: EditKind,
-        expected_revision: i64,
-        close: &[i64],
-        insert: &[ControlState],
+        change: &Change<'_>,
         now: Instant,
     ) -> Result<Committed, WriteError>;
 
@@ -177,13 +176,10 @@ impl Storage for Store {
     fn change_states(
         &mut self,
         author: Author<'_>,
-        kind: EditKind,
-        expected_revision: i64,
-        close: &[i64],
-        insert: &[ControlState],
+        change: &Change<'_>,
         now: Instant,
     ) -> Result<Committed, WriteError> {
-        Store::change_states(self, author, kind, expected_revision, close, insert, now)
+        edits::change_states(self.write_tx()?, author, change, now)
     }
 
     fn add_record(
@@ -192,7 +188,7 @@ impl Storage for Store {
         record: NewRecord<'_>,
         now: Instant,
     ) -> Result<Added, WriteError> {
-        Store::add_record(self, author, record, now)
+        edits::add_record(self.write_tx()?, author, record, now)
     }
 
     fn create_token(&mut self, name: &str, role: Role, now: Instant) -> Result<String, TokenError> {
@@ -237,15 +233,10 @@ impl Storage for PgStore {
     fn change_states(
         &mut self,
         author: Author<'_>,
-        kind: EditKind,
-        expected_revision: i64,
-        close: &[i64],
-        insert: &[ControlState],
+        change: &Change<'_>,
         now: Instant,
     ) -> Result<Committed, WriteError> {
-        off_runtime(|| {
-            PgStore::change_states(self, author, kind, expected_revision, close, insert, now)
-        })
+        off_runtime(|| edits::change_states(self.write_tx()?, author, change, now))
     }
 
     fn add_record(
@@ -254,7 +245,7 @@ impl Storage for PgStore {
         record: NewRecord<'_>,
         now: Instant,
     ) -> Result<Added, WriteError> {
-        off_runtime(|| PgStore::add_record(self, author, record, now))
+        off_runtime(|| edits::add_record(self.write_tx()?, author, record, now))
     }
 
     fn create_token(&mut self, name: &str, role: Role, now: Instant) -> Result<String, TokenError> {

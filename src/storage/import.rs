@@ -2,14 +2,15 @@
 //! believed so far, so a re-import supersedes only what it changes and keeps the history of
 //! knowledge.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 use rusqlite::{Transaction, params};
 
 use super::edits::{EditKind, bump_revision, insert_state, new_edit, supersede};
+use super::import_plan::Plan;
 use super::load::{self, Belief};
 use super::{ImportSummary, Result, Store, Wkb, context, events};
-use crate::domain::model::{ControlState, Dataset};
+use crate::domain::model::Dataset;
 use crate::domain::time::Instant;
 
 impl Store {
@@ -29,41 +30,22 @@ impl Store {
         let tx = self
             .conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        let mut believed: HashMap<String, Vec<i64>> = HashMap::new();
-        for (state, row) in load::states(&tx, Belief::Current)? {
-            believed.entry(state_key(&state)).or_default().push(row.id);
-        }
-        let mut new = Vec::new();
-        for s in &data.states {
-            match believed.get_mut(&state_key(s)).and_then(Vec::pop) {
-                Some(_) => {}
-                None => new.push(s),
-            }
-        }
-        let mut dropped: Vec<i64> = believed.into_values().flatten().collect();
-        dropped.sort_unstable();
+        let plan = Plan::new(load::states(&tx, Belief::Current)?, &data.states);
         let others = events::changes(&tx, data)?;
-        let edit = if new.is_empty() && dropped.is_empty() && others.is_empty() {
-            None
-        } else {
-            let comment = format!(
-                "import: {} state(s) recorded, {} superseded; {}",
-                new.len(),
-                dropped.len(),
-                others.describe()
-            );
-            Some(new_edit(&tx, "import", EditKind::Import, &comment, now)?)
-        };
+        let edit = plan
+            .comment(&others)
+            .map(|comment| new_edit(&tx, "import", EditKind::Import, &comment, now))
+            .transpose()?;
         if let Some(edit) = edit {
             events::apply(&tx, &others, edit)?;
         }
         // Records are replaced once what events and sites cite is known.
         replace_records(&tx, data)?;
         if let Some(edit) = edit {
-            for &id in &dropped {
+            for &id in &plan.dropped {
                 supersede(&tx, id, edit)?;
             }
-            for s in &new {
+            for s in &plan.new {
                 insert_state(&tx, s, edit)?;
             }
         }
@@ -72,8 +54,8 @@ impl Store {
         Ok(ImportSummary {
             districts: data.districts.len(),
             states: data.states.len(),
-            unchanged_states: data.states.len() - new.len(),
-            superseded_states: dropped.len(),
+            unchanged_states: data.states.len() - plan.new.len(),
+            superseded_states: plan.dropped.len(),
             edit: edit.map(|e| e.id),
             revision,
         })
@@ -177,19 +159,4 @@ fn drop_unlisted(
         tx.execute(&sql, [id])?;
     }
     Ok(())
-}
-
-/// Identity of a state's content: a re-imported state with the same key is the same fact.
-pub(super) fn state_key(s: &ControlState) -> String {
-    format!(
-        "{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{:?}\u{1f}{}\u{1f}{}\u{1f}{}",
-        s.district,
-        s.status,
-        s.factions.join(";"),
-        s.valid_from.0,
-        s.valid_to.map(|t| t.0),
-        s.confidence,
-        s.sources.join(";"),
-        s.note
-    )
 }

@@ -1,91 +1,74 @@
 //! Edits on PostgreSQL: each write locks the revision row, checks it, and commits as one edit
 //! with a notification to every listening server.
 
-use postgres::GenericClient;
+use postgres::{GenericClient, Transaction};
 
 use super::{PgStore, bump_revision, instant, lock_revision, ts};
 use crate::domain::model::ControlState;
 use crate::domain::time::Instant;
-use crate::storage::edits::{Added, Author, Committed, EditId, EditKind, NewRecord, WriteError};
-use crate::storage::load::RowInfo;
+use crate::storage::edits::{Author, EditId, EditKind, EditTx, NewRecord};
 use crate::storage::{Result, Wkb};
 
 impl PgStore {
-    /// Supersedes the states `close` and records `insert`, as one edit in one transaction,
-    /// provided the store is still at `expected_revision` (checked under the write lock, so two
-    /// servers writing at once are serialised and the later one sees the earlier's revision).
-    ///
-    /// # Errors
-    /// [`WriteError::Stale`] when another writer got there first (also when a row in `close` is
-    /// no longer believed); nothing is changed on any error.
-    pub fn change_states(
-        &mut self,
-        author: Author<'_>,
-        kind: EditKind,
-        expected_revision: i64,
-        close: &[i64],
-        insert: &[ControlState],
-        now: Instant,
-    ) -> Result<Committed, WriteError> {
-        let mut tx = self.client()?.transaction().map_err(into)?;
-        check(&mut tx, expected_revision)?;
-        let edit = new_edit(&mut tx, author.name, kind, author.comment, now)?;
-        for &id in close {
-            if !supersede(&mut tx, id, edit)? {
-                return Err(WriteError::Stale {
-                    expected: expected_revision,
-                    found: expected_revision,
-                });
-            }
-        }
-        let inserted = insert
-            .iter()
-            .map(|s| {
-                Ok(RowInfo {
-                    id: insert_state(&mut tx, s, edit)?,
-                    recorded_at: edit.at,
-                    superseded_at: None,
-                })
-            })
-            .collect::<Result<Vec<_>>>()?;
-        let revision = bump_revision(&mut tx)?;
-        tx.commit().map_err(into)?;
-        Ok(Committed {
-            edit,
-            inserted,
-            revision,
-        })
+    /// A write transaction; the write lock is taken by its first step ([`EditTx::revision`]).
+    pub(in crate::storage) fn write_tx(&mut self) -> Result<Transaction<'_>> {
+        Ok(self.client()?.transaction()?)
+    }
+}
+
+/// The write lock is the revision row's, taken by [`EditTx::revision`].
+impl EditTx for Transaction<'_> {
+    fn revision(&mut self) -> Result<i64> {
+        lock_revision(self)
     }
 
-    /// Adds a source, a faction or a district (exactly one of them), as one edit.
-    ///
-    /// # Errors
-    /// [`WriteError::Duplicate`] when one with the same id exists already.
-    pub fn add_record(
-        &mut self,
-        author: Author<'_>,
-        record: NewRecord<'_>,
-        now: Instant,
-    ) -> Result<Added, WriteError> {
-        let mut tx = self.client()?.transaction().map_err(into)?;
-        lock_revision(&mut tx)?;
-        let (table, id, kind) = match record {
-            NewRecord::Source(s) => ("sources", s.id.as_str(), EditKind::Source),
-            NewRecord::Faction(f) => ("factions", f.id.as_str(), EditKind::Faction),
-            NewRecord::District(d) => ("districts", d.id.as_str(), EditKind::District),
-        };
-        let exists: bool = tx
+    fn new_edit(&mut self, author: Author<'_>, kind: EditKind, now: Instant) -> Result<EditId> {
+        new_edit(self, author.name, kind, author.comment, now)
+    }
+
+    fn supersede(&mut self, id: i64, edit: EditId) -> Result<bool> {
+        let n = self.execute(
+            "UPDATE control_states SET superseded_by = $2, superseded_at = $3
+             WHERE id = $1 AND superseded_by IS NULL",
+            &[&id, &edit.id, &ts(edit.at)?],
+        )?;
+        Ok(n == 1)
+    }
+
+    fn insert_state(&mut self, s: &ControlState, edit: EditId) -> Result<i64> {
+        Ok(self
+            .query_one(
+                "INSERT INTO control_states (district, status, factions, valid_from, valid_to,
+                     confidence, sources, note, recorded_at, edit)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+                &[
+                    &s.district,
+                    &s.status.as_str(),
+                    &s.factions,
+                    &ts(s.valid_from)?,
+                    &s.valid_to.map(ts).transpose()?,
+                    &s.confidence.as_str(),
+                    &s.sources,
+                    &s.note,
+                    &ts(edit.at)?,
+                    &edit.id,
+                ],
+            )?
+            .get(0))
+    }
+
+    fn exists(&mut self, table: &str, id: &str) -> Result<bool> {
+        Ok(self
             .query_one(
                 &format!("SELECT EXISTS (SELECT 1 FROM {table} WHERE id = $1)"),
                 &[&id],
-            )
-            .map_err(into)?
-            .get(0);
-        if exists {
-            return Err(WriteError::Duplicate(format!(
-                "{table}: '{id}' exists already; ids are unique"
-            )));
-        }
+            )?
+            .get(0))
+    }
+
+    fn insert_record(&mut self, record: NewRecord<'_>) -> Result<()> {
+        let tx = self;
+        let (table, _, _) = record.describe();
         let next = format!("(SELECT COALESCE(MAX(ord), -1) + 1 FROM {table})");
         match record {
             NewRecord::Source(s) => tx.execute(
@@ -127,29 +110,17 @@ impl PgStore {
                     &geometry_type(&d.geometry),
                 ],
             ),
-        }
-        .map_err(into)?;
-        let edit = new_edit(&mut tx, author.name, kind, author.comment, now)?;
-        let revision = bump_revision(&mut tx)?;
-        tx.commit().map_err(into)?;
-        Ok(Added { edit, revision })
+        }?;
+        Ok(())
     }
-}
 
-fn into(e: postgres::Error) -> WriteError {
-    WriteError::Storage(e.into())
-}
-
-/// Takes the write lock and checks that nobody wrote since `expected_revision`.
-fn check(tx: &mut impl GenericClient, expected_revision: i64) -> Result<(), WriteError> {
-    let found = lock_revision(tx)?;
-    if found != expected_revision {
-        return Err(WriteError::Stale {
-            expected: expected_revision,
-            found,
-        });
+    fn bump_revision(&mut self) -> Result<i64> {
+        bump_revision(self)
     }
-    Ok(())
+
+    fn commit(self) -> Result<()> {
+        Ok(Transaction::commit(self)?)
+    }
 }
 
 /// The GeoJSON type a district was given as (the column is always a MultiPolygon).
@@ -177,37 +148,4 @@ pub(super) fn new_edit(
         )?
         .get(0);
     Ok(EditId { id, at })
-}
-
-/// Ends the belief in state `id`; false when it was not believed.
-fn supersede(tx: &mut impl GenericClient, id: i64, edit: EditId) -> Result<bool> {
-    let n = tx.execute(
-        "UPDATE control_states SET superseded_by = $2, superseded_at = $3
-         WHERE id = $1 AND superseded_by IS NULL",
-        &[&id, &edit.id, &ts(edit.at)?],
-    )?;
-    Ok(n == 1)
-}
-
-/// Records `s` as believed from `edit`; returns its row id.
-fn insert_state(tx: &mut impl GenericClient, s: &ControlState, edit: EditId) -> Result<i64> {
-    Ok(tx
-        .query_one(
-            "INSERT INTO control_states (district, status, factions, valid_from, valid_to,
-                 confidence, sources, note, recorded_at, edit)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
-            &[
-                &s.district,
-                &s.status.as_str(),
-                &s.factions,
-                &ts(s.valid_from)?,
-                &s.valid_to.map(ts).transpose()?,
-                &s.confidence.as_str(),
-                &s.sources,
-                &s.note,
-                &ts(edit.at)?,
-                &edit.id,
-            ],
-        )?
-        .get(0))
 }

@@ -16,7 +16,7 @@ use crate::domain::model::Dataset;
 use crate::domain::time::Instant;
 use crate::storage::edits::{EditId, EditKind};
 use crate::storage::events::{Changes, compare, document};
-use crate::storage::import::state_key;
+use crate::storage::import_plan::Plan;
 use crate::storage::load::Belief;
 use crate::storage::{ImportSummary, Result, Wkb};
 
@@ -29,35 +29,17 @@ impl PgStore {
     pub fn import(&mut self, data: &Dataset, now: Instant) -> Result<ImportSummary> {
         let mut tx = self.client()?.transaction()?;
         lock_revision(&mut tx)?;
-        let mut believed: HashMap<String, Vec<i64>> = HashMap::new();
-        for (state, row) in load::states(&mut tx, Belief::Current)? {
-            believed.entry(state_key(&state)).or_default().push(row.id);
-        }
-        let mut new = Vec::new();
-        for s in &data.states {
-            if believed.get_mut(&state_key(s)).and_then(Vec::pop).is_none() {
-                new.push(s);
-            }
-        }
-        let mut dropped: Vec<i64> = believed.into_values().flatten().collect();
-        dropped.sort_unstable();
+        let plan = Plan::new(load::states(&mut tx, Belief::Current)?, &data.states);
         let others = changes(&mut tx, data)?;
-        let edit = if new.is_empty() && dropped.is_empty() && others.is_empty() {
-            None
-        } else {
-            let comment = format!(
-                "import: {} state(s) recorded, {} superseded; {}",
-                new.len(),
-                dropped.len(),
-                others.describe()
-            );
-            Some(new_edit(
+        let edit = match plan.comment(&others) {
+            Some(comment) => Some(new_edit(
                 &mut tx,
                 "import",
                 EditKind::Import,
                 &comment,
                 now,
-            )?)
+            )?),
+            None => None,
         };
         if let Some(edit) = edit {
             apply(&mut tx, &others, edit)?;
@@ -67,17 +49,17 @@ impl PgStore {
             tx.execute(
                 "UPDATE control_states SET superseded_by = $2, superseded_at = $3
                  WHERE id = ANY($1) AND superseded_by IS NULL",
-                &[&dropped, &edit.id, &ts(edit.at)?],
+                &[&plan.dropped, &edit.id, &ts(edit.at)?],
             )?;
-            copy_states(&mut tx, &new, edit)?;
+            copy_states(&mut tx, &plan.new, edit)?;
         }
         let revision = bump_revision(&mut tx)?;
         tx.commit()?;
         Ok(ImportSummary {
             districts: data.districts.len(),
             states: data.states.len(),
-            unchanged_states: data.states.len() - new.len(),
-            superseded_states: dropped.len(),
+            unchanged_states: data.states.len() - plan.new.len(),
+            superseded_states: plan.dropped.len(),
             edit: edit.map(|e| e.id),
             revision,
         })
