@@ -1,4 +1,4 @@
-//! Districts grouped into blocks for the zooms where most are a pixel or two wide: a country's
+//! Districts grouped into blocks for the zooms where most are a few pixels wide: a country's
 //! tens of thousands of districts seen whole. Out to zoom [`LAST_ZOOM`], a district at least
 //! [`SOLO_PX`] across on screen (512-pixel tiles) stays itself; smaller ones go into a block with
 //! the others whose label point falls in the same [`CELL_PX`]-pixel cell of that zoom, drawn as
@@ -22,12 +22,13 @@ use super::index::{DistrictEntry, Index};
 use super::{generalise, merge, simplify};
 
 /// The deepest zoom with blocks; from the next one in, every district is drawn on its own.
-pub const LAST_ZOOM: u8 = 7;
-/// A block's cell, in pixels of its zoom: the smallest that keeps a tile full of 1–2 px
-/// districts under 500 KB (2-pixel cells left such tiles at 1 MB).
-pub const CELL_PX: u8 = 4;
+pub const LAST_ZOOM: u8 = 8;
+/// A block's cell, in pixels of its zoom: a tile has (512 / 6)² ≈ 7,300 of them. 6 px keeps the
+/// tiles of a country of 50,000 districts under 500 KB (4-px cells, with blocks out to zoom 7,
+/// left a zoom-8 tile at 567 KB).
+pub const CELL_PX: u8 = 6;
 /// A district at least this wide or tall on screen at a zoom is a block of its own there.
-pub const SOLO_PX: f64 = 4.0;
+pub const SOLO_PX: f64 = 6.0;
 /// Where group ids start (district indices are below it).
 pub const GROUP_BASE: u64 = 1 << 40;
 

@@ -11,7 +11,7 @@ use std::collections::{BTreeMap, HashMap};
 use fast_mvt::{MvtError, MvtGeomType, MvtLayerBuilder};
 use geo::{LineString, Simplify};
 
-use super::{FRONT_LAYER, district_feature, state_properties};
+use super::{FRONT_LAYER, state_properties};
 use crate::domain::blocks::{self, GROUP_BASE};
 use crate::domain::geometry::Bbox;
 use crate::domain::index::{Index, Side};
@@ -123,8 +123,11 @@ pub(super) fn tile(
         if block.id < GROUP_BASE {
             let d = block.members[0];
             let entry = &index.districts[d as usize];
-            let mut f = district_feature(layer, polygons, d, entry, true)?;
-            state_properties(index, &mut f, d, entry, at)?;
+            // Lean, as the outline tiles are here: thousands of districts share the tile, and
+            // names and dates come from the first zoom past blocks.
+            let mut f = super::polygon_feature(layer, polygons, u64::from(d))?;
+            f.tag_string("id", entry.district.id.as_str())?;
+            state_properties(index, &mut f, d, entry, at, false)?;
             layer = f.end();
         } else {
             let mut f = super::polygon_feature(layer, polygons, block.id)?;

@@ -34,11 +34,10 @@ pub const DISTRICTS: &str = "districts";
 pub const BORDERS: &str = "borders";
 /// The label anchors' layer.
 pub const LABELS: &str = "labels";
-/// Features carry their ids and names from this zoom in, a zoom past where blocks end: at zoom 8
-/// a tile of a country still holds over 15,000 districts of a few pixels, and names would double
-/// it. Further out the ids (the MVT feature ids, with `/api/districts`, [`border_table`] and
+/// Features carry their ids and names from this zoom in, the first past where blocks end: within
+/// blocks a tile of a country holds thousands of them, and names would double it. Further out the ids (the MVT feature ids, with `/api/districts`, [`border_table`] and
 /// [`blocks::table`]) say which is which.
-pub const NAMED_FROM_ZOOM: u8 = blocks::LAST_ZOOM + 2;
+pub const NAMED_FROM_ZOOM: u8 = blocks::LAST_ZOOM + 1;
 /// The media type of [`border_table`].
 pub const BORDERS_MEDIA_TYPE: &str = "application/vnd.frontline.borders";
 /// A district gets a label anchor at a zoom where its box is at least this many pixels wide,
@@ -256,11 +255,11 @@ pub fn tilejson(index: &Index, base: &str) -> Value {
         "bounds": bounds,
         "vector_layers": [{
             "id": DISTRICTS,
-            "description": "District outlines; MVT id the district's index in /api/districts and /api/states.bin. Out to zoom 7, blocks: districts wide enough alone, the others grouped (ids from 2^40, see /api/blocks.bin).",
+            "description": format!("District outlines; MVT id the district's index in /api/districts and /api/states.bin. Out to zoom {}, blocks: districts wide enough alone, the others grouped (ids from 2^40, see /api/blocks.bin).", blocks::LAST_ZOOM),
             "fields": { "id": "String: the district's id", "name": "String" }
         }, {
             "id": BORDERS,
-            "description": "Borders between neighbouring districts; MVT id the border's index in /api/borders.bin. Out to zoom 7, borders between blocks: (z + 1)·2^32 + the first such index.",
+            "description": format!("Borders between neighbouring districts; MVT id the border's index in /api/borders.bin. Out to zoom {}, borders between blocks: (z + 1)·2^32 + the first such index.", blocks::LAST_ZOOM),
             "fields": { "district_a": "String: one district's id", "district_b": "String: the other's" }
         }, {
             "id": LABELS,

@@ -18,6 +18,7 @@ pub mod stream;
 use fast_mvt::{MvtError, MvtGeomType, MvtLayerBuilder};
 use serde_json::{Value, json};
 
+use crate::domain::blocks;
 use crate::domain::index::Index;
 use crate::domain::tiles::{self, BUFFER, EXTENT, TileId};
 use crate::domain::time::Instant;
@@ -49,7 +50,7 @@ pub fn control_tile(index: &Index, tile: TileId, at: Instant) -> Result<Option<V
             continue;
         }
         let mut f = district_feature(layer, polygons, d, entry, true)?;
-        state_properties(index, &mut f, d, entry, at)?;
+        state_properties(index, &mut f, d, entry, at, true)?;
         layer = f.end();
         features += 1;
     }
@@ -96,15 +97,17 @@ pub(crate) fn polygon_feature(
     Ok(f)
 }
 
-/// District `d`'s `group` and its state's properties at `at`, when it has one.
+/// District `d`'s state's side at `at` (`status`, `faction`, `factions`, `confidence`), when it
+/// has one; when `full`, also its `group` and the state's `valid_from` and `valid_to`.
 fn state_properties(
     index: &Index,
     f: &mut fast_mvt::MvtFeatureBuilder,
     d: u32,
     entry: &crate::domain::index::DistrictEntry,
     at: Instant,
+    full: bool,
 ) -> Result<(), MvtError> {
-    if let Some(group) = &entry.district.group {
+    if let Some(group) = entry.district.group.as_ref().filter(|_| full) {
         f.tag_string("group", group.as_str())?;
     }
     if let Some(s) = index.state_at(d, at).map(|s| &index.states[s]) {
@@ -116,9 +119,11 @@ fn state_properties(
         let all: Vec<&str> = s.factions.iter().map(faction).collect();
         f.tag_string("factions", all.join(";"))?;
         f.tag_string("confidence", s.confidence.as_str())?;
-        f.tag_string("valid_from", s.interval.from.to_rfc3339())?;
-        if let Some(to) = s.interval.to {
-            f.tag_string("valid_to", to.to_rfc3339())?;
+        if full {
+            f.tag_string("valid_from", s.interval.from.to_rfc3339())?;
+            if let Some(to) = s.interval.to {
+                f.tag_string("valid_to", to.to_rfc3339())?;
+            }
         }
     }
     Ok(())
@@ -195,11 +200,11 @@ pub fn tilejson(index: &Index, base: &str, at: Option<Instant>) -> Value {
                 "confidence": "String: confirmed, reported, claimed or estimated",
                 "valid_from": "String: RFC 3339 start of the state",
                 "valid_to": "String: RFC 3339 end of the state (absent while it holds)",
-                "districts": "Number: out to zoom 7, how many districts a group of small ones draws (its side the one holding most of its area; no id, name or dates)"
+                "districts": format!("Number: out to zoom {}, how many districts a group of small ones draws (its side the one holding most of its area; no id, name or dates)", blocks::LAST_ZOOM)
             }
         }, {
             "id": FRONT_LAYER,
-            "description": "The front line at the instant: borders between districts held by hostile sides (out to zoom 7, between blocks, without district ids).",
+            "description": format!("The front line at the instant: borders between districts held by hostile sides (out to zoom {}, between blocks, without district ids).", blocks::LAST_ZOOM),
             "minzoom": 0,
             "maxzoom": tiles::MAX_ZOOM,
             "fields": {

@@ -1,4 +1,4 @@
-// The map zoomed out, where most districts are a pixel or two wide: the outline tiles carry
+// The map zoomed out, where most districts are a few pixels wide: the outline tiles carry
 // blocks there (up to /api/blocks.bin's last zoom). A district wide enough on screen is its own
 // block, with its own id, and is painted as it is further in; the others are grouped by the
 // cell their label falls in, and a group is painted in the side holding most of its area. The
