@@ -187,7 +187,7 @@ pub fn tilejson(index: &Index, base: &str, at: Option<Instant>) -> Value {
         "center": centre,
         "vector_layers": [{
             "id": LAYER,
-            "description": "Districts with their control state at the instant.",
+            "description": format!("Districts with their control state at the instant. Out to zoom {}, small districts are grouped in blocks, and a district alone has its id and side only: name, group, valid_from and valid_to from zoom {}.", blocks::LAST_ZOOM, blocks::LAST_ZOOM + 1),
             "minzoom": 0,
             "maxzoom": tiles::MAX_ZOOM,
             "fields": {
