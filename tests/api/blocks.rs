@@ -68,8 +68,9 @@ async fn tile(index: Index, uri: &str) -> (Vec<u8>, Vec<u8>) {
 #[actix_web::test]
 async fn zoomed_out_a_tile_holds_each_block_once_under_the_id_the_table_gives() {
     let (_db, index) = index_of(&mosul_dir());
-    // Zoom 5 holds the whole city; at zoom 7 its bigger districts stand alone.
-    for (z, x, y) in [(5u8, 19, 12), (7, 79, 50)] {
+    // Zoom 6 holds the whole city in blocks of 6 px (at zoom 5 it is a dozen, with too few
+    // borders between them to count); at zoom 7 its bigger districts stand alone.
+    for (z, x, y) in [(6u8, 39, 25), (7, 79, 50)] {
         let uri = format!("/tiles/districts/{z}/{x}/{y}.mvt");
         let (body, table) = tile(index_of(&mosul_dir()).1, &uri).await;
         let table = decode(&table);
@@ -161,7 +162,7 @@ async fn zoomed_out_a_tile_holds_each_block_once_under_the_id_the_table_gives() 
             );
         }
         assert!(
-            expected.len() - drawn.len() <= (expected.len() / 10).max(1),
+            drawn.len() * 10 >= expected.len() * 9,
             "zoom {z}: {} of {} drawn",
             drawn.len(),
             expected.len()

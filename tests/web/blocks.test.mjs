@@ -75,8 +75,7 @@ test('zoomed out, each group is painted in the side holding most of its area, on
   const [start, end] = [Date.parse(timeline.start), Date.parse(timeline.end)];
   const [w, so, e, n] = (await get('/api/meta')).bbox;
   const centre = [(w + e) / 2, (so + n) / 2];
-  const sides = new Set();
-  for (const [f, z] of [[0.4, 6], [0.7, 5], [0.4, 7]]) {
+  for (const [f, z] of [[0.4, 6], [0.4, 5], [0.7, 7]]) {
     const date = new Date(start + (end - start) * f).toISOString().slice(0, 10);
     await setDate(page, date);
     await page.evaluate(([at, zoom]) => window.frontline.map.jumpTo({ center: at, zoom: zoom + 0.5 }), [centre, z]);
@@ -101,8 +100,7 @@ test('zoomed out, each group is painted in the side holding most of its area, on
     const wrong = [...majority].filter(([b, key]) => painted.get(b) !== key);
     assert.deepEqual(wrong.slice(0, 5), [], `zoom ${z} on ${date}: ${wrong.length} groups painted wrongly`);
     const found = new Set(majority.values());
-    found.forEach((key) => sides.add(key));
-    assert.ok(found.size >= 2, `zoom ${z} on ${date}: several sides among the groups, found ${[...found]}`);
+    assert.ok(found.size >= 3, `zoom ${z} on ${date}: several sides among the groups, found ${[...found]}`);
 
     // On the canvas: where every feature in a 7-pixel box is drawn in one colour, the pixel in its
     // middle is that colour.
@@ -162,7 +160,6 @@ test('zoomed out, each group is painted in the side holding most of its area, on
       .filter((f) => f.state.front).map((f) => f.id));
     assert.ok(drawnFront.length > 0 && drawnFront.every((id) => expected.has(id)), `zoom ${z}: the front drawn is between blocks`);
   }
-  assert.ok(sides.size >= 3, `more than two sides among the groups: ${[...sides]}`);
   assert.deepEqual(page.errors, []);
 });
 
