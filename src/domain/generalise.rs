@@ -46,8 +46,9 @@ impl Index {
         }))
     }
 
-    /// By border index, whether the front runs along it at some instant of the history: the
-    /// only borders a map must be able to draw as front line.
+    /// By border index, whether the front runs along it at some instant of the history as it is
+    /// believed now or as it was known at any earlier time: the only borders a map of any date,
+    /// as published on any date, must be able to draw as front line.
     pub fn ever_on_front(&self) -> &[bool] {
         &self.on_front().borders
     }
@@ -65,6 +66,15 @@ impl Index {
             for piece in self.fronts() {
                 on[piece.border as usize] = true;
             }
+            // A map as known earlier holds some of the states believed now and some no longer
+            // believed: where a district has states of the second kind, every pair of them may
+            // have been on the map together.
+            for (i, border) in self.borders().iter().enumerate() {
+                let revised = |d: u32| !self.past.district(d as usize).is_empty();
+                if !on[i] && (revised(border.a) || revised(border.b)) {
+                    on[i] = self.ever_hostile(border.a, border.b);
+                }
+            }
             let mut h = xxhash_rust::xxh3::Xxh3::new();
             h.update(&self.outline_version.to_le_bytes());
             for chunk in on.chunks(64) {
@@ -80,6 +90,20 @@ impl Index {
                 borders: on,
                 version,
             }
+        })
+    }
+}
+
+impl Index {
+    /// Whether some state of district `a` and some state of `b`, believed now or no longer,
+    /// overlap in time and are held by hostile sides.
+    ///
+    /// # Runtime
+    /// O(m·n) for their m and n states, believed or not.
+    fn ever_hostile(&self, a: u32, b: u32) -> bool {
+        let all = |d: u32| self.history(d).iter().chain(self.past.district(d as usize));
+        all(a).any(|x| {
+            all(b).any(|y| x.interval.overlaps(&y.interval) && self.hostile(&x.side(), &y.side()))
         })
     }
 }

@@ -11,8 +11,9 @@
 //!   screen, and groups of the others, whose borders the `borders` layer then carries;
 //! - `borders`: lines, id the border's index in [`border_table`], with `district_a` and
 //!   `district_b` (ids) from zoom [`NAMED_FROM_ZOOM`]; shared stretches and, across gaps such as
-//!   a river, their centre lines; only the borders the front runs along at some instant (the
-//!   rest are never drawn as front, and the districts' own outlines draw them);
+//!   a river, their centre lines; only the borders the front runs along at some instant as
+//!   believed now or as known earlier ([`Index::ever_on_front`]; the rest are never drawn as
+//!   front, and the districts' own outlines draw them);
 //! - `labels`: one point per district wide enough on screen at the tile's zoom to carry its name
 //!   (at least [`LABEL_MIN_PX`] of a 512-pixel tile), inside the district, with `id`, `name` and
 //!   `area_km2`, in the one tile that holds the point.

@@ -111,7 +111,11 @@ pub fn serve_small() -> Served {
 
 /// [`serve_small`], looking for other processes' writes every `reload_interval` seconds.
 pub fn serve_small_every(reload_interval: f64) -> Served {
-    let seed = crate::helpers::small_dir();
+    serve_seeded(crate::helpers::small_dir(), reload_interval)
+}
+
+/// A server seeded from the data set in `seed`, with the tokens of [`Served`].
+pub fn serve_seeded(seed: TempDir, reload_interval: f64) -> Served {
     let (tmp, db, port) = crate::helpers::serve_every(seed.path(), reload_interval);
     let mut store = AnyStore::open(&db).unwrap();
     let now = Instant(chrono::Utc::now().timestamp_millis());
