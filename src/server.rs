@@ -97,7 +97,11 @@ impl Application {
     /// # Errors
     /// When the server fails.
     pub async fn run(self) -> std::io::Result<()> {
-        self.server.await
+        let stopped = self.server.await;
+        // The reloader and warmer hold the state until the process ends, so it is never
+        // dropped: a private export directory is removed here.
+        self.state.exports.close();
+        stopped
     }
 }
 

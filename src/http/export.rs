@@ -10,7 +10,7 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use actix_files::NamedFile;
 use actix_web::http::header::{ContentDisposition, DispositionParam, DispositionType};
@@ -25,11 +25,18 @@ use crate::export::{self, Format};
 /// Where exports are kept, one file per format and data revision.
 #[derive(Debug)]
 pub struct ExportCache {
-    dir: PathBuf,
-    /// Keeps a private directory alive when the cache was made without one.
-    _owned: Option<tempfile::TempDir>,
+    place: Place,
     /// One lock per format: a single writer per export.
     writing: Mutex<HashMap<Format, Arc<Mutex<()>>>>,
+}
+
+#[derive(Debug)]
+enum Place {
+    /// A directory of the server's own, kept between runs.
+    Dir(PathBuf),
+    /// A private temporary directory, made with the first export: most servers and tests never
+    /// write one, and a process that ends without dropping the cache leaves nothing behind.
+    Private(OnceLock<tempfile::TempDir>),
 }
 
 impl ExportCache {
@@ -49,39 +56,66 @@ impl ExportCache {
             tracing::info!(removed, dir = %dir.display(), "removed half-written exports left by a crash");
         }
         Ok(Self {
-            dir: dir.to_owned(),
-            _owned: None,
+            place: Place::Dir(dir.to_owned()),
             writing: Mutex::new(HashMap::new()),
         })
     }
 
-    /// A cache in a new private temporary directory, removed with the cache.
-    ///
-    /// # Panics
-    /// When no temporary directory can be made.
+    /// A cache in a private temporary directory, made when the first export is written and
+    /// removed with the cache (or by [`ExportCache::close`]).
     #[must_use]
     pub fn private() -> Self {
-        let owned = tempfile::Builder::new()
-            .prefix("frontline-exports-")
-            .tempdir()
-            .expect("a private temporary directory");
-        let mut cache = Self::in_dir(owned.path()).expect("a new directory can be listed");
-        cache._owned = Some(owned);
-        cache
+        Self {
+            place: Place::Private(OnceLock::new()),
+            writing: Mutex::new(HashMap::new()),
+        }
     }
 
-    /// Where the export of `index` as `format` is kept: `r{revision}` and, for the map as known
-    /// at an earlier instant, `-k{ms}`.
-    fn path(&self, index: &Index, format: Format) -> PathBuf {
+    /// The cache's directory, if it has one yet.
+    fn dir(&self) -> Option<&Path> {
+        match &self.place {
+            Place::Dir(dir) => Some(dir),
+            Place::Private(made) => made.get().map(tempfile::TempDir::path),
+        }
+    }
+
+    /// The cache's directory, made now if it is private and new.
+    fn made_dir(&self) -> std::io::Result<&Path> {
+        match &self.place {
+            Place::Dir(dir) => Ok(dir),
+            Place::Private(made) => {
+                if let Some(dir) = made.get() {
+                    return Ok(dir.path());
+                }
+                let fresh = tempfile::Builder::new()
+                    .prefix("frontline-exports-")
+                    .tempdir()?;
+                // Another writer may have made one meanwhile: then `fresh` is dropped, removed.
+                Ok(made.get_or_init(|| fresh).path())
+            }
+        }
+    }
+
+    /// Removes the private directory of a cache made by [`ExportCache::private`], for a server
+    /// that stops while its background threads still hold the cache; a cache in a directory of
+    /// its own is left for the next start.
+    pub fn close(&self) {
+        if let Place::Private(made) = &self.place
+            && let Some(dir) = made.get()
+            && let Err(e) = std::fs::remove_dir_all(dir.path())
+        {
+            tracing::warn!(dir = %dir.path().display(), error = %e, "could not remove the private export cache");
+        }
+    }
+
+    /// The file name of the export of `index` as `format`: `r{revision}` and, for the map as
+    /// known at an earlier instant, `-k{ms}`.
+    fn file_name(index: &Index, format: Format) -> String {
         let knowledge = index
             .knowledge
             .map(|t| format!("-k{}", t.0))
             .unwrap_or_default();
-        self.dir.join(format!(
-            "r{}{knowledge}.{}",
-            index.revision,
-            format.download_name()
-        ))
+        format!("r{}{knowledge}.{}", index.revision, format.download_name())
     }
 
     /// The export of `index` as `format`, writing it if this revision has none yet, and removing
@@ -90,7 +124,8 @@ impl ExportCache {
     /// # Errors
     /// Any I/O or SQLite error of writing the export.
     pub fn get(&self, index: &Index, format: Format) -> export::Result<PathBuf> {
-        let path = self.path(index, format);
+        let dir = self.made_dir()?;
+        let path = dir.join(Self::file_name(index, format));
         if path.is_file() {
             return Ok(path);
         }
@@ -111,7 +146,7 @@ impl ExportCache {
                 format!("r{}.", index.revision),
                 format!("r{}-", index.revision),
             );
-            for old in std::fs::read_dir(&self.dir)?.flatten() {
+            for old in std::fs::read_dir(dir)?.flatten() {
                 let name = old.file_name().to_string_lossy().into_owned();
                 let current = name.starts_with(&this) || name.starts_with(&views);
                 if name.starts_with('r') && name.ends_with(&suffix) && !current {
@@ -125,7 +160,8 @@ impl ExportCache {
     /// Whether the export of `index` in `format` is already written.
     #[must_use]
     pub fn has(&self, index: &Index, format: Format) -> bool {
-        self.path(index, format).is_file()
+        self.dir()
+            .is_some_and(|dir| dir.join(Self::file_name(index, format)).is_file())
     }
 }
 
@@ -186,4 +222,24 @@ fn parse(format: &str) -> Result<Format> {
         .ok()
         .filter(|f| Format::FILES.contains(f))
         .ok_or_else(invalid)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ExportCache;
+
+    #[test]
+    fn a_private_cache_makes_its_directory_with_the_first_export_and_close_removes_it() {
+        let cache = ExportCache::private();
+        assert!(cache.dir().is_none(), "nothing made before an export");
+        let dir = cache.made_dir().unwrap().to_owned();
+        assert!(dir.is_dir());
+        assert_eq!(
+            cache.made_dir().unwrap(),
+            dir,
+            "one directory for the cache's life"
+        );
+        cache.close();
+        assert!(!dir.exists());
+    }
 }
