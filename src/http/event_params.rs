@@ -127,5 +127,7 @@ fn selection<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Vec<&'static str>
             chosen.push(*known);
         }
     }
+    // Written in the whole Feature's order, whatever order they were asked in.
+    chosen.sort_by_key(|name| EVENT_PROPERTIES.iter().position(|p| p == name));
     Ok((!chosen.is_empty()).then_some(chosen))
 }

@@ -154,6 +154,18 @@ async fn properties_keeps_only_the_chosen_properties_and_the_sources_they_cite()
             .keys()
             .collect();
         assert_eq!(got, [name]);
+        // Each chosen property as the whole event writes it, on every event.
+        for (k, full) in all["features"].as_array().unwrap().iter().enumerate() {
+            let chosen = &one["features"][k];
+            assert_eq!(
+                chosen["properties"][name], full["properties"][name],
+                "{name} of {}",
+                full["id"]
+            );
+            for key in ["type", "id", "geometry"] {
+                assert_eq!(chosen[key], full[key]);
+            }
+        }
     }
     let (_, _, problem) = get_json(&app, "/api/events?properties=nothing").await;
     let detail = problem["detail"].as_str().unwrap();

@@ -109,3 +109,33 @@ test('the events drawn are the API\'s events of the week, and only a few months 
   const loaded = await page.evaluate(() => window.frontline.incidents.byId.size);
   assert.ok(loaded < 100_000 / 4, `loaded ${loaded} of 100,000 events`);
 });
+
+test('dragging the slider loads the months ahead, keeps each event once and draws the API\'s week', async () => {
+  const before = await page.evaluate(() => [...window.frontline.incidents.months.keys()]);
+  const shownAt = await page.evaluate(async () => {
+    const slider = document.getElementById('slider');
+    const [min, max] = [Number(slider.min), Number(slider.max)];
+    // As a hand drags it: input events a frame apart, forwards over a fifth of the range.
+    for (let i = 0; i <= 12; i += 1) {
+      slider.value = String(min + (max - min) * (0.3 + (0.2 * i) / 12));
+      slider.dispatchEvent(new Event('input', { bubbles: true }));
+      await new Promise((r) => requestAnimationFrame(r));
+    }
+    return document.body.dataset.date;
+  });
+  await page.waitForFunction(() => document.body.dataset.eventsAt === document.body.dataset.date);
+  const { ids, shown, months, window: [from, until] } = await page.evaluate(() => {
+    const { incidents, t } = window.frontline;
+    return {
+      ids: incidents.events.map((e) => e.id), shown: incidents.shown.map((e) => e.id).sort(),
+      months: [...incidents.months.keys()].filter((k) => k !== 'all'), window: incidents.windowOf(t),
+    };
+  });
+  assert.equal(new Set(ids).size, ids.length, 'no event kept twice, though events spanning two months come with both');
+  const api = await (await fetch(`${server.url}/api/events?datetime=${new Date(from).toISOString()}/${new Date(until - 1).toISOString()}`)).json();
+  assert.deepEqual(shown, api.features.map((f) => f.id).sort(), shownAt);
+  // Ahead of the window's last month, in the direction of travel: what the next steps need.
+  const lastMonth = Date.UTC(new Date(until - 1).getUTCFullYear(), new Date(until - 1).getUTCMonth(), 1);
+  const ahead = months.filter((k) => k > lastMonth && !before.includes(k));
+  assert.ok(ahead.length >= 1, `months loaded ahead: ${ahead.map((k) => new Date(k).toISOString().slice(0, 7))}`);
+});

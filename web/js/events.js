@@ -10,6 +10,7 @@
 import * as maplibregl from './gl.js';
 import { EventPoints, MAX_COUNT, rgbOf } from './event-points.js';
 import { eventHtml, isOpen, populationAt, siteHtml } from './event-popups.js';
+import { EventStore } from './event-store.js';
 import { escapeHtml } from './map-layer.js';
 
 const DAY = 86_400_000;
@@ -17,8 +18,8 @@ const DAY = 86_400_000;
 const DOT_PROPERTIES = ['id', 'kind', 'date_start', 'date_end', 'responsible', 'grade', 'largest'];
 /** Data sets with fewer events are loaded whole; larger ones a month at a time. */
 const LOAD_ALL_BELOW = 20_000;
-/** Events lasting longer than this (ms) are few; a window search checks them apart. */
-const LONG = 32 * DAY;
+/** Months fetched ahead of the window while the date moves. */
+const AHEAD = 2;
 /** Below this zoom (MapLibre's, 512-pixel tiles) events are clustered. */
 const CLUSTER_BELOW = 11;
 /** Events closer than this (CSS pixels at the zoom level's start) are clustered. */
@@ -34,19 +35,6 @@ export const GRADES = {
 const WHITE = [1, 1, 1];
 const CLUSTER_FILL = [...rgbOf('#374151'), 0.85];
 
-/** Events in order of first day, then id. */
-const byStart = (a, b) => a.start - b.start || (a.id < b.id ? -1 : 1);
-/** Two lists each in `byStart` order merged into one in that order. */
-function mergeSorted(a, b) {
-  const out = new Array(a.length + b.length);
-  let [i, j, k] = [0, 0, 0];
-  while (i < a.length && j < b.length) out[k++] = byStart(a[i], b[j]) <= 0 ? a[i++] : b[j++];
-  while (i < a.length) out[k++] = a[i++];
-  while (j < b.length) out[k++] = b[j++];
-  return out;
-}
-
-const day = (s) => Date.parse(`${s}T00:00:00Z`);
 const mercator = (lonLat) => {
   const m = maplibregl.MercatorCoordinate.fromLngLat(lonLat);
   return [m.x, m.y];
@@ -67,23 +55,20 @@ const CAMP_SIZE = [[0, 0.8], [10000, 1.1], [50000, 1.6], [200000, 2.2]];
 
 export class EventsLayer {
   /**
-   * @param {(datetime: string, properties: string[]) => Promise<object>} fetchEvents the events
-   * of an OGC `datetime` period with only `properties`, as `/api/events` gives them
+   * @param {(datetime: string | null, properties: string[]) => string} eventsUrl the URL of the
+   * events of an OGC `datetime` period (every event for null) with only `properties`
    * @param {(id: string) => Promise<object>} fetchEvent one event in full, as `/api/events/{id}`
    */
-  constructor(map, palette, fetchEvents, fetchEvent, sites, slot) {
+  constructor(map, palette, eventsUrl, fetchEvent, sites, slot) {
     this.map = map;
-    this.fetchEvents = (datetime) => fetchEvents(datetime, DOT_PROPERTIES);
     this.fetchEvent = fetchEvent;
     /** Events fetched in full for their popups, by id. */
     this.full = new Map();
     /** The reports cited by the sites and by the events fetched in full, by id. */
     this.sources = { ...sites.sources };
-    /** Every event loaded so far, by id, and the months loaded (or loading). */
-    this.byId = new Map();
-    this.events = [];
-    this.long = [];
-    this.generation = 0;
+    /** Every event loaded so far (`byId.get(id)`, `byId.size`), and the months loaded (or
+     * loading). */
+    this.byId = new EventStore((datetime) => eventsUrl(datetime, DOT_PROPERTIES));
     this.months = new Map();
     this.sites = sites.features;
     this.windowDays = 7;
@@ -141,24 +126,14 @@ export class EventsLayer {
     return [from, until];
   }
 
-  /** The events of the window ending with the day of `t`. */
-  inWindow(t) {
-    const [from, until] = this.windowOf(t);
-    // Events are sorted by start: those lasting up to LONG start in [from − LONG, until), found by
-    // a binary search; the few longer ones are checked apart. A step then costs the window's
-    // events, not every event loaded.
-    const reach = from - LONG;
-    let lo = 0;
-    let hi = this.events.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (this.events[mid].start < reach) lo = mid + 1; else hi = mid;
-    }
-    const out = this.long.filter((e) => e.start < reach && e.end > from);
-    for (let i = lo; i < this.events.length && this.events[i].start < until; i += 1) {
-      if (this.events[i].end > from) out.push(this.events[i]);
-    }
-    return out;
+  /** Every event loaded, in order of first day: for tests and tools. */
+  get events() {
+    return this.byId.all();
+  }
+
+  /** How many events are loaded and have been added to. */
+  get generation() {
+    return this.byId.generation;
   }
 
   /**
@@ -169,47 +144,51 @@ export class EventsLayer {
   load(t) {
     // A data set of a few thousand events comes in one request, and the map gets its data once.
     if (this.total <= LOAD_ALL_BELOW) {
-      if (!this.months.has('all')) this.months.set('all', this.fetchEvents(null).then((c) => this.take(c)));
-      return this.months.get('all');
+      return this.month('all');
     }
     const [from, until] = this.windowOf(t);
-    const wanted = [];
+    return Promise.all(this.monthsMeeting(from, until).map((m) => this.month(m.from, m)));
+  }
+
+  /**
+   * While the slider is dragged or the timeline plays, the AHEAD months past the window of `t`
+   * in the direction of travel (1 forwards, −1 back) are fetched too, so events are drawn with
+   * the step that reaches them rather than a frame later.
+   */
+  loadAhead(t, direction) {
+    if (this.total <= LOAD_ALL_BELOW || !direction) return;
+    const [from, until] = this.windowOf(t);
+    const edge = new Date(direction > 0 ? until : from);
+    const start = Date.UTC(edge.getUTCFullYear(), edge.getUTCMonth() + (direction > 0 ? 0 : -AHEAD), 1);
+    const end = Date.UTC(edge.getUTCFullYear(), edge.getUTCMonth() + (direction > 0 ? AHEAD : 0), 1);
+    // A failure is left to the step that needs the month: it asks again.
+    for (const m of this.monthsMeeting(start, end)) this.month(m.from, m).catch(() => {});
+  }
+
+  /** The calendar months ({from, until}, ms) meeting [from, until) within the events' range. */
+  monthsMeeting(from, until) {
+    const out = [];
     const d = new Date(Math.max(from, this.first));
     let month = Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1);
     while (month < Math.min(until, this.last + DAY)) {
       const next = new Date(month);
       next.setUTCMonth(next.getUTCMonth() + 1);
-      if (!this.months.has(month)) {
-        const period = `${new Date(month).toISOString()}/${new Date(next.getTime() - 1).toISOString()}`;
-        this.months.set(month, this.fetchEvents(period).then((c) => this.take(c)));
-      }
-      wanted.push(this.months.get(month));
+      out.push({ from: month, until: next.getTime() });
       month = next.getTime();
     }
-    return Promise.all(wanted);
+    return out;
   }
 
-  /** Adds a fetched collection's events and sources. */
-  take(collection) {
-    Object.assign(this.sources, collection.sources ?? {});
-    const added = [];
-    for (const f of collection.features) {
-      if (this.byId.has(f.id)) continue;
-      const p = f.properties;
-      const [outline, width] = GRADES[p.grade] ?? GRADES.weak;
-      const event = {
-        ...f, start: day(p.date_start), end: day(p.date_end) + DAY, mercator: mercator(f.geometry.coordinates),
-        look: { id: p.id, kind: p.kind, colour: this.colour(p.responsible), size: p.largest ?? 0, outline, outline_width: width },
-      };
-      this.byId.set(f.id, event);
-      added.push(event);
+  /** Loads the events of calendar month `key` ({from, until} in ms; every event for 'all')
+   * once; one that failed is asked for again the next time. */
+  month(key, bounds = null) {
+    if (!this.months.has(key)) {
+      const period = bounds && `${new Date(bounds.from).toISOString()}/${new Date(bounds.until - 1).toISOString()}`;
+      const loading = this.byId.load(period, bounds).then((sources) => { Object.assign(this.sources, sources); });
+      loading.catch(() => this.months.delete(key));
+      this.months.set(key, loading);
     }
-    if (!added.length) return;
-    // A month's events merged into those loaded (both in order): linear in what is loaded, where
-    // sorting them all again grows with every month loaded.
-    this.events = mergeSorted(this.events, added.sort(byStart));
-    this.long = this.events.filter((e) => e.end - e.start > LONG);
-    this.generation += 1;
+    return this.months.get(key);
   }
 
   /** Sets the range events may lie in (the timeline's), so loading stops at its ends, and how
@@ -221,20 +200,26 @@ export class EventsLayer {
   }
 
   /** Shows the window of `t` from what is loaded, loads what is missing and shows it again
-   * when it is in, if `t` is still the date shown. */
-  update(t) {
+   * when it is in, if `t` is still the date shown; `moving` while the slider is dragged or the
+   * timeline plays. */
+  update(t, moving = false) {
     if (t === null) return;
     this.complete = null;
     delete document.body.dataset.eventsAt;
     const generation = this.generation;
+    const direction = moving && this.t !== null ? Math.sign(t - this.t) : 0;
     this.draw(t);
     if (!this.visible) { this.complete = t; this.layout(); return; }
     this.load(t).then(() => {
+      this.loadAhead(t, direction);
       if (this.t !== t) return;
       this.complete = t;
       // Nothing new came in (the months were loaded): what is drawn is already complete.
       if (this.generation === generation) this.markComplete();
       else this.draw(t);
+    }, (err) => {
+      // Shown in the layer's count; the month is asked for again on the next step.
+      if (this.t === t) this.count.textContent = `Events could not be loaded: ${err.message}`;
     });
   }
 
@@ -243,14 +228,17 @@ export class EventsLayer {
     this.t = t;
     const until = Math.floor(t / DAY) * DAY + DAY;
     const span = this.windowDays > 0 ? this.windowDays * DAY : until - this.first;
-    this.shown = this.visible ? this.inWindow(t) : [];
+    this.shown = this.visible ? this.byId.between(...this.windowOf(t)) : [];
     /** What is drawn, for tests and tools: each event with its look and opacity, each camp open
      * with its population. */
     this.drawnEvents = this.shown.map((e) => {
       // Fades from 1 (under way on the shown day) to 0.4 (at the window's far end).
       const age = Math.max(0, until - e.end) / Math.max(span, DAY);
       const opacity = e.properties.grade === 'discounted' ? 0.35 : fade(age);
-      return { type: 'Feature', geometry: e.geometry, properties: { ...e.look, opacity }, mercator: e.mercator };
+      const p = e.properties;
+      const [outline, width] = GRADES[p.grade] ?? GRADES.weak;
+      const look = { id: p.id, kind: p.kind, colour: this.colour(p.responsible), size: p.largest ?? 0, outline, outline_width: width };
+      return { type: 'Feature', geometry: e.geometry, properties: { ...look, opacity }, mercator: e.mercator };
     });
     const camps = this.visible ? this.sites.filter((s) => isOpen(s.properties, t)) : [];
     this.drawnSites = camps.map((s) => {

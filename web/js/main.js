@@ -153,7 +153,7 @@ async function start() {
     onWritten: (id) => refresh(id),
   }, editor);
   layer = new DistrictLayer(map, districts, palette, (id) => { panel.open(id); settle(true); }, 'slot-districts');
-  const incidents = new EventsLayer(map, palette, api.events, api.event, sites, 'slot-events');
+  const incidents = new EventsLayer(map, palette, api.eventsUrl, api.event, sites, 'slot-events');
   const weekSpan = weeks.length ? [Date.parse(`${weeks[0].start}T00:00:00Z`), Date.parse(`${weeks.at(-1).start}T00:00:00Z`) + 7 * DAY] : [];
   incidents.setRange(Math.min(Date.parse(timeline.start), ...weekSpan.slice(0, 1)), Math.max(Date.parse(timeline.end), ...weekSpan.slice(1)), meta.events ?? Infinity);
   // A click on an event or a camp opens its popup, not the district under it.
@@ -187,12 +187,13 @@ async function start() {
     chart.show(await api.areaStats(selector), region.name);
   });
 
-  /** Repaints everything that depends on the date; cheap enough to run on every slider input. */
-  function show(at) {
+  /** Repaints everything that depends on the date; cheap enough to run on every slider input
+   * (`moving` while the slider is dragged or the timeline plays). */
+  function show(at, moving = false) {
     t = at;
     const changed = layer.paint(control.seek(at), (slot) => control.sides[control.code[slot]]);
     front.update(layer.keys, changed);
-    incidents.update(at);
+    incidents.update(at, moving);
     legend.update(layer.keys);
     chart.mark(at);
     panel.setDate(at);
@@ -249,7 +250,7 @@ async function start() {
     record({ date: t, z: map.getZoom() + 1, lat: c.lat, lon: c.lng, cmp: compare.cmp, district: panel.id, known }, push);
   }
 
-  const tl = new Timeline(timeline, (at, settled) => { show(at); if (settled) settle(true); });
+  const tl = new Timeline(timeline, (at, settled) => { show(at, !settled); if (settled) settle(true); });
   incidents.onChange = () => reports.update(t, compare.cmp, incidents.reportWindow());
   tl.setEvents(weeks);
 
