@@ -178,6 +178,8 @@ fn spawn_warmer(state: Arc<AppState>, installed: std::sync::mpsc::Receiver<()>) 
                 index.timeline();
                 index.fronts();
                 index.instants();
+                // The web map's start-up reads, written and compressed for its first visitor.
+                state.prepared.warm(&index);
                 drop(index);
                 if installed.recv().is_err() {
                     return;

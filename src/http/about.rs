@@ -9,7 +9,8 @@ use super::params::{NoQuery, RegionsQuery};
 use super::respond::{self, GEOJSON, JSON};
 use super::views::round3;
 use crate::domain::events::EventQuery;
-use crate::domain::regions::Selector;
+use crate::domain::index::Index;
+use crate::domain::regions::{Region, Selector};
 use crate::error::{AppError, Result};
 
 /// What this server holds: counts, time range, revision, and the optional basemap.
@@ -75,6 +76,48 @@ pub async fn regions(
     state: web::Data<AppState>,
     q: web::Query<RegionsQuery>,
 ) -> Result<HttpResponse> {
+    let Some(selector) = q.selector()? else {
+        return super::prepared::serve(&req, &state, super::prepared::Read::Regions).await;
+    };
+    let index = state.view(&req);
+    let parameter = if matches!(selector, Selector::Group(_)) {
+        "group"
+    } else {
+        "region"
+    };
+    let region = index
+        .region(&selector)
+        .map_err(|detail| AppError::invalid(parameter, detail))?;
+    Ok(respond::bytes(
+        &req,
+        JSON,
+        regions_body(&index, &[(serde_json::json!({}), region)]),
+    ))
+}
+
+/// Every region of `index` (the data set's, each group's and the whole map's), as `/api/regions`
+/// lists them.
+#[must_use]
+pub fn region_list(index: &Index) -> Vec<u8> {
+    let mut resolved = Vec::new();
+    for r in &index.meta.regions {
+        if let Ok(region) = index.region(&Selector::Named(r.id.clone())) {
+            resolved.push((serde_json::json!({ "region": r.id }), region));
+        }
+    }
+    for g in index.groups() {
+        if let Ok(region) = index.region(&Selector::Group(g.to_owned())) {
+            resolved.push((serde_json::json!({ "group": g }), region));
+        }
+    }
+    if let Ok(region) = index.region(&Selector::All) {
+        resolved.push((serde_json::json!({ "region": "all" }), region));
+    }
+    regions_body(index, &resolved)
+}
+
+/// The body of `/api/regions` for `resolved` regions, each with the selector that names it.
+fn regions_body(index: &Index, resolved: &[(serde_json::Value, Region)]) -> Vec<u8> {
     #[derive(Serialize)]
     struct RegionEntry<'a> {
         #[serde(flatten)]
@@ -82,33 +125,6 @@ pub async fn regions(
         selector: serde_json::Value,
         main: bool,
         members: Vec<(&'a str, f64)>,
-    }
-    let index = state.view(&req);
-    let mut resolved = Vec::new();
-    if let Some(selector) = q.selector()? {
-        let parameter = if matches!(selector, Selector::Group(_)) {
-            "group"
-        } else {
-            "region"
-        };
-        let region = index
-            .region(&selector)
-            .map_err(|detail| AppError::invalid(parameter, detail))?;
-        resolved.push((serde_json::json!({}), region));
-    }
-    let listing = resolved.is_empty();
-    for r in index.meta.regions.iter().filter(|_| listing) {
-        if let Ok(region) = index.region(&Selector::Named(r.id.clone())) {
-            resolved.push((serde_json::json!({ "region": r.id }), region));
-        }
-    }
-    for g in index.groups().into_iter().filter(|_| listing) {
-        if let Ok(region) = index.region(&Selector::Group(g.to_owned())) {
-            resolved.push((serde_json::json!({ "group": g }), region));
-        }
-    }
-    if listing && let Ok(region) = index.region(&Selector::All) {
-        resolved.push((serde_json::json!({ "region": "all" }), region));
     }
     let main = index.region(&Selector::Default).ok().map(|r| r.id);
     let entries: Vec<RegionEntry<'_>> = resolved
@@ -129,11 +145,7 @@ pub async fn regions(
                 .collect(),
         })
         .collect();
-    Ok(respond::json(
-        &req,
-        JSON,
-        &serde_json::json!({ "regions": entries }),
-    ))
+    serde_json::to_vec(&serde_json::json!({ "regions": entries })).expect("regions serialise")
 }
 
 /// A context layer as GeoJSON, with its name and attribution as foreign members.

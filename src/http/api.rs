@@ -42,14 +42,25 @@ pub async fn districts(
     req: HttpRequest,
     state: web::Data<AppState>,
     q: web::Query<DistrictsQuery>,
-) -> HttpResponse {
-    let index = state.view(&req);
+) -> Result<HttpResponse> {
     if q.geometry == GeometryChoice::None {
-        let features = index.districts.iter().map(district_summary).collect();
-        return respond::json(&req, GEOJSON, &FeatureCollection::new(None, features));
+        return super::prepared::serve(&req, &state, super::prepared::Read::DistrictList).await;
     }
+    let index = state.view(&req);
     let features = index.districts.iter().map(district_feature).collect();
-    respond::json(&req, GEOJSON, &FeatureCollection::new(None, features))
+    Ok(respond::json(
+        &req,
+        GEOJSON,
+        &FeatureCollection::new(None, features),
+    ))
+}
+
+/// Every district without its outline: what the web map needs of each (name, group, area, box
+/// and label anchor), as `/api/districts?geometry=none` gives it.
+#[must_use]
+pub fn district_list(index: &Index) -> Vec<u8> {
+    let features = index.districts.iter().map(district_summary).collect();
+    serde_json::to_vec(&FeatureCollection::new(None, features)).expect("districts serialise")
 }
 
 pub async fn history(

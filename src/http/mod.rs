@@ -17,6 +17,7 @@ pub mod knowledge;
 mod maps;
 pub mod ogc;
 mod params;
+pub mod prepared;
 mod respond;
 mod tiles;
 mod views;
@@ -68,6 +69,8 @@ pub struct AppState {
     pub warm: Option<std::sync::mpsc::Sender<()>>,
     /// The index as known at earlier instants.
     pub views: knowledge::Views,
+    /// The web map's start-up reads, made and compressed once per revision.
+    pub prepared: prepared::PreparedCache,
 }
 
 /// Memory kept for encoded vector tiles.
@@ -88,6 +91,7 @@ impl AppState {
             writer: None,
             warm: None,
             views: knowledge::Views::default(),
+            prepared: prepared::PreparedCache::default(),
         }
     }
 

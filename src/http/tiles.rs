@@ -6,8 +6,7 @@ use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 
 use super::params::{GeometryTileQuery, NoQuery, TileQuery};
-use super::{AppState, respond};
-use crate::domain::blocks;
+use super::{AppState, prepared, respond};
 use crate::domain::tiles::TileId;
 use crate::error::{AppError, Result};
 use crate::tiles;
@@ -80,13 +79,8 @@ pub async fn state_stream(
     req: HttpRequest,
     state: web::Data<AppState>,
     _q: web::Query<super::params::NoQuery>,
-) -> HttpResponse {
-    let index = state.view(&req);
-    respond::bytes(
-        &req,
-        tiles::stream::MEDIA_TYPE,
-        tiles::stream::encode(&index),
-    )
+) -> Result<HttpResponse> {
+    prepared::serve(&req, &state, prepared::Read::StateStream).await
 }
 
 /// A tile of district outlines, borders and label anchors, the same at every instant and
@@ -141,31 +135,21 @@ pub async fn geometry_tilejson(
     Ok(respond::json(&req, respond::JSON, &doc))
 }
 
-/// Which block each district is in at the low zooms, as [`blocks::table`] lays it out.
+/// Which block each district is in at the low zooms, as [`crate::domain::blocks::table`] lays it out.
 pub async fn block_table(
     req: HttpRequest,
     state: web::Data<AppState>,
     _q: web::Query<NoQuery>,
 ) -> Result<HttpResponse> {
-    let index = state.view(&req);
-    let bytes = blocks::table(&index);
-    Ok(respond::bytes(&req, blocks::MEDIA_TYPE, bytes))
+    prepared::serve(&req, &state, prepared::Read::BlockTable).await
 }
 
 /// The districts each border lies between, as [`tiles::geometry::border_table`] lays it out.
+/// The borders are found on first use (seconds for a country), then kept with the index.
 pub async fn border_table(
     req: HttpRequest,
     state: web::Data<AppState>,
     _q: web::Query<NoQuery>,
 ) -> Result<HttpResponse> {
-    let index = state.view(&req);
-    // The borders are found on first use: seconds for a country, so off the executor.
-    let bytes = web::block(move || tiles::geometry::border_table(&index))
-        .await
-        .map_err(|e| AppError::Unexpected(anyhow::Error::new(e)))?;
-    Ok(respond::bytes(
-        &req,
-        tiles::geometry::BORDERS_MEDIA_TYPE,
-        bytes,
-    ))
+    prepared::serve(&req, &state, prepared::Read::BorderTable).await
 }

@@ -29,6 +29,7 @@ mod ogc_meta;
 mod ogc_query;
 mod pg_sync;
 mod pg_tls;
+mod prepared;
 mod reloads;
 mod render;
 mod robustness;

@@ -213,7 +213,7 @@ function atlasCanvas() {
   for (const [key, i] of CELLS) {
     const [x, y] = [(i % COLUMNS) * CELL, Math.floor(i / COLUMNS) * CELL];
     if (key.startsWith('kind-')) {
-      ctx.putImageData(drawKind(key.slice(5)), x + 8, y + 8);
+      drawKind(ctx, key.slice(5), x + 8, y + 8);
     } else {
       // The page loads no font from anywhere: the counts are drawn in the system's sans-serif.
       ctx.fillStyle = '#ffffff';

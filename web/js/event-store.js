@@ -46,9 +46,15 @@ export class EventStore {
     this.long = [];
     /** Changes whenever events are added. */
     this.generation = 0;
-    this.worker = null;
     this.asked = new Map();
     this.serial = 0;
+    this.worker = new Worker(new URL('./event-batch.worker.js', import.meta.url), { type: 'module' });
+    this.worker.onmessage = ({ data }) => {
+      const { resolve, reject } = this.asked.get(data.id);
+      this.asked.delete(data.id);
+      if (data.error) reject(new Error(data.error));
+      else resolve(data);
+    };
   }
 
   /** Where event `id` is kept, or undefined: a scan, for a click or a test. */
@@ -78,15 +84,6 @@ export class EventStore {
    * until) in ms: an event spanning two months comes in both and is kept once.
    */
   load(datetime, month = null) {
-    if (!this.worker) {
-      this.worker = new Worker(new URL('./event-batch.worker.js', import.meta.url), { type: 'module' });
-      this.worker.onmessage = ({ data }) => {
-        const { resolve, reject } = this.asked.get(data.id);
-        this.asked.delete(data.id);
-        if (data.error) reject(new Error(data.error));
-        else resolve(data);
-      };
-    }
     this.serial += 1;
     const id = this.serial;
     const answer = new Promise((resolve, reject) => this.asked.set(id, { resolve, reject }));

@@ -17,7 +17,7 @@ import { Blocks, decodeBlocks } from './blocks.js';
 import { FrontLine, decodeBorders } from './front-line.js';
 import { Labels } from './labels.js';
 import { Legend } from './legend.js';
-import { DistrictLayer, SOURCE, escapeHtml } from './map-layer.js';
+import { DistrictLayer, SOURCE, districtFill, escapeHtml } from './map-layer.js';
 import { EventsLayer } from './events.js';
 import * as maplibregl from './gl.js';
 import { Panel } from './panel.js';
@@ -40,7 +40,10 @@ function style() {
     sources: { [SOURCE]: { type: 'vector', url: `${window.location.origin}/tiles/districts.json` } },
     layers: [
       { id: 'ground', type: 'background', paint: { 'background-color': ground } },
-      ...SLOTS.map((id) => ({ id, type: 'background', layout: { visibility: 'none' } })),
+      ...SLOTS.flatMap((id) => [
+        ...(id === 'slot-districts' ? [districtFill()] : []),
+        { id, type: 'background', layout: { visibility: 'none' } },
+      ]),
     ],
   };
 }
@@ -136,6 +139,11 @@ async function start() {
   baseMap(map, meta.tiles, 'slot-basemap');
   showCredits(map, meta);
   const palette = new Palette(factions);
+  const incidents = new EventsLayer(map, palette, api.eventsUrl, api.event, sites, 'slot-events');
+  const weekSpan = weeks.length ? [Date.parse(`${weeks[0].start}T00:00:00Z`), Date.parse(`${weeks.at(-1).start}T00:00:00Z`) + 7 * DAY] : [];
+  incidents.setRange(Math.min(Date.parse(timeline.start), ...weekSpan.slice(0, 1)), Math.max(Date.parse(timeline.end), ...weekSpan.slice(1)), meta.events ?? Infinity);
+  // The opening date's events are fetched (in a Worker) while the page builds the map.
+  const openingEvents = incidents.load(readHash().date ?? openingDate(meta, timeline));
   const context = new ContextLayers(map, meta.layers ?? []);
   let layer;
   const editor = new Editor(factions, Number.isFinite(known));
@@ -153,9 +161,6 @@ async function start() {
     onWritten: (id) => refresh(id),
   }, editor);
   layer = new DistrictLayer(map, districts, palette, (id) => { panel.open(id); settle(true); }, 'slot-districts');
-  const incidents = new EventsLayer(map, palette, api.eventsUrl, api.event, sites, 'slot-events');
-  const weekSpan = weeks.length ? [Date.parse(`${weeks[0].start}T00:00:00Z`), Date.parse(`${weeks.at(-1).start}T00:00:00Z`) + 7 * DAY] : [];
-  incidents.setRange(Math.min(Date.parse(timeline.start), ...weekSpan.slice(0, 1)), Math.max(Date.parse(timeline.end), ...weekSpan.slice(1)), meta.events ?? Infinity);
   // A click on an event or a camp opens its popup, not the district under it.
   layer.skipClick = (point) => incidents.hit(point);
   performance.mark('frontline:districts');
@@ -268,7 +273,7 @@ async function start() {
 
   await editor.ready;
   // The events of the opening date's window are in before the map says it is ready.
-  await incidents.load(readHash().date ?? openingDate(meta, timeline));
+  await openingEvents;
   const initial = readHash();
   if (initial.z === undefined && !meta.default_view) map.fitBounds(layer.mainBounds(), { duration: 0, padding: 8 });
   restore();

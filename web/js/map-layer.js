@@ -14,6 +14,18 @@ export const SOURCE = 'geometry';
 export const STRIPES_FROM_ZOOM = 9;
 export const FRONT_ZONE_FILL = '#4b4b63b8';
 
+/**
+ * The districts' fill, in the map's style from the start but unseen (opacity 0) until the page
+ * has the states to paint: the map then fetches the outline tiles while the page fetches its
+ * data, rather than after.
+ */
+export function districtFill() {
+  return {
+    id: 'district-fill', type: 'fill', source: SOURCE, 'source-layer': 'districts',
+    paint: { 'fill-color': ['to-color', ['coalesce', ['feature-state', 'drawn'], UNKNOWN_RGBA]], 'fill-antialias': false, 'fill-opacity': 0 },
+  };
+}
+
 export class DistrictLayer {
   /**
    * @param {maplibregl.Map} map
@@ -74,13 +86,11 @@ export class DistrictLayer {
     const map = this.map;
     const fromTiles = { source: SOURCE, 'source-layer': 'districts' };
     const state = (name, fallback) => ['coalesce', ['feature-state', name], fallback];
-    // One feature-state attribute per district, and one that does not vary with zoom: the colour
-    // drawn at this zoom with its opacity as alpha (see drawn()). Each step uploads every
-    // attribute of every loaded district, so fewer and smaller is faster.
-    map.addLayer({
-      id: 'district-fill', type: 'fill', ...fromTiles,
-      paint: { 'fill-color': ['to-color', state('drawn', UNKNOWN_RGBA)], 'fill-antialias': false },
-    }, before);
+    // The fill is in the style (districtFill): one feature-state attribute per district, and one
+    // that does not vary with zoom: the colour drawn at this zoom with its opacity as alpha (see
+    // drawn()). Each step uploads every attribute of every loaded district, so fewer and smaller
+    // is faster.
+    map.setPaintProperty('district-fill', 'fill-opacity', 1);
     // One striped layer per faction: shown where that faction contests a district with another.
     for (const f of this.palette.factions) {
       map.addImage(`hatch-${f.id}`, hatchImage(this.palette.colorOf(f.id), 1), { pixelRatio: 1 });
