@@ -110,5 +110,9 @@ fn an_edit_brings_new_bytes_and_the_map_as_known_before_keeps_the_old() {
     // The same hand-overs; the header names the revision the view was made at (bytes 24–31).
     assert_eq!(old.body.len(), before.body.len());
     assert_eq!(old.body[..24], before.body[..24]);
-    assert_eq!(old.body[32..], before.body[32..], "the stream as known before the edit");
+    assert_eq!(
+        old.body[32..],
+        before.body[32..],
+        "the stream as known before the edit"
+    );
 }
