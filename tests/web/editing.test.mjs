@@ -1,7 +1,8 @@
 // Editing from the map and the map "as published on" a date: an editor signs in with a token,
 // records a change from a district's panel (problems shown inline first), and the map repaints at
 // once; a reader then opens the map as it was published before the edit, and the panel says which
-// state was corrected later.
+// state was corrected later. A correction that takes the front off a border leaves that border
+// drawn on the map as published before it.
 
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -106,5 +107,48 @@ test('an editor records a change from the panel and the map shows it at once; th
   // The browser logs the two refusals the test provoked (wrong token, empty form); nothing else.
   assert.deepEqual(page.errors.filter((e) => !/status of (401|422)/.test(e)), []);
   assert.equal(page.errors.length, 2);
+  await page.close();
+});
+
+test('the map as published before a correction draws its front where the correction took it away', async () => {
+  const json = async (path) => (await fetch(`${server.url}${path}`)).json();
+  // A stretch of front that runs along its border only once: the correction gives the first
+  // district to the second's side over that stretch, so the front never runs there as believed now.
+  const pieces = (await json('/ogc/collections/frontline/items?limit=1000')).features.map((f) => f.properties);
+  const once = (p) => pieces.filter((q) => q.district_a === p.district_a && q.district_b === p.district_b).length === 1;
+  const piece = pieces.find((p) => once(p) && p.valid_to && ![p.district_a, p.district_b].includes('zanjili'));
+  const [a, b, at] = [piece.district_a, piece.district_b, piece.valid_from.slice(0, 10)];
+  const pairs = async (query) => (await json(`/api/frontline?at=${at}${query}`)).features
+    .map((f) => [f.properties.district_a, f.properties.district_b]);
+  const has = (list) => list.some(([x, y]) => x === a && y === b);
+  assert.ok(has(await pairs('')), `${a}|${b} on the front on ${at}`);
+  const before = (await json('/api/edits')).edits[0].at;
+  await new Promise((r) => setTimeout(r, 5));
+  const history = await fetch(`${server.url}/api/districts/${a}/history`);
+  const source = (await json('/api/sources'))[0].id;
+  const written = await fetch(`${server.url}/api/districts/${a}/states`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json', 'If-Match': history.headers.get('ETag') },
+    body: JSON.stringify({
+      status: 'held', factions: [piece.factions_b], valid_from: piece.valid_from, valid_to: piece.valid_to,
+      confidence: 'reported', sources: [source], note: '', comment: `${a} was held by ${piece.factions_b} then`,
+    }),
+  });
+  assert.equal(written.status, 201, await written.text());
+  assert.ok(!has(await pairs('')), 'believed now, the front no longer runs there');
+  assert.ok(has(await pairs(`&known_at=${before}`)), 'as published before, it did');
+
+  // The page as published before, at street zoom on that border: the line is drawn, from the
+  // same outline tiles as the map of now.
+  const anchor = (await json('/api/districts?geometry=none')).features.find((f) => f.id === a).label;
+  const page = await openMap(browser, `${server.url}/#date=${at}&known=${before}&z=15&lat=${anchor[1]}&lon=${anchor[0]}`);
+  await page.waitForSelector('body[data-known]', { state: 'attached' });
+  const drawn = await page.evaluate(() => {
+    const { map, front, layer } = window.frontline;
+    return map.queryRenderedFeatures({ layers: ['front-core'] }).filter((f) => f.state.front)
+      .map((f) => [layer.ids[front.pairs[2 * f.id]], layer.ids[front.pairs[2 * f.id + 1]]]);
+  });
+  assert.ok(has(drawn), `${a}|${b} drawn as front: ${JSON.stringify(drawn.slice(0, 5))}`);
+  assert.deepEqual(page.errors, []);
   await page.close();
 });
