@@ -178,8 +178,18 @@ fn spawn_warmer(state: Arc<AppState>, installed: std::sync::mpsc::Receiver<()>) 
                 index.timeline();
                 index.fronts();
                 index.instants();
-                // The web map's start-up reads, written and compressed for its first visitor.
+                // The web map's start-up reads, written and compressed for its first visitor,
+                // and the outline tiles it opens on.
                 state.prepared.warm(&index);
+                let started = std::time::Instant::now();
+                match crate::tiles::geometry::warm_opening(&index, &state.tile_cache) {
+                    Ok(tiles) => tracing::debug!(
+                        tiles,
+                        ms = started.elapsed().as_millis(),
+                        "opening tiles ready"
+                    ),
+                    Err(e) => tracing::warn!(error = %e, "cannot make the opening tiles"),
+                }
                 drop(index);
                 if installed.recv().is_err() {
                     return;

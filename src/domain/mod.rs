@@ -18,6 +18,7 @@ pub mod limits;
 pub mod merge;
 pub mod meta;
 pub mod model;
+pub mod opening;
 pub mod regions;
 pub mod simplify;
 pub mod state_table;

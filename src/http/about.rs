@@ -63,6 +63,7 @@ pub async fn meta(
         "start": range.map(|r| r.0),
         "end": range.map(|r| r.1),
         "bbox": extent,
+        "opening_view": index.opening_view().map(|(r, _)| [r.min().x, r.min().y, r.max().x, r.max().y]),
         "tiles": state.tiles,
     });
     respond::json(&req, JSON, &body)

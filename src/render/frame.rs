@@ -33,62 +33,13 @@ pub fn unmercator(x: f64, y: f64) -> (f64, f64) {
 }
 
 /// The lon/lat extent a report frames when no `bbox` is asked for: the data set's
-/// `default_view` when it has one, else its core.
-///
-/// Not simply every district: a data set may carry far-off places (Mosul's has the Tabqa dam and
-/// Raqqa, 400 km away in Syria) and huge context polygons (the five towns around Mosul are whole
-/// sub-districts, 15–60 times a city district); framing those shrinks the city to a corner. So the
-/// frame is the extent of the *core*: districts whose envelope centre lies within four times the
-/// median distance of the median centre (the rule the web map opens on) and whose area is at most
-/// ten times the median district's. For Mosul that is the 99 city districts with the airport; the
-/// towns around are drawn where they reach into the frame. For an evenly sized data set (a grid, a
-/// country's provinces) it is every district. The frame does not depend on the date, so a series
-/// of reports of one place at several dates shares one frame and can be compared sheet by sheet.
+/// `default_view` when it has one, else its core ([`Index::core_extent`]), the view the web map
+/// opens on. For Mosul's core that is the 99 city districts with the airport; the towns around are
+/// drawn where they reach into the frame. The frame does not depend on the date, so a series of
+/// reports of one place at several dates shares one frame and can be compared sheet by sheet.
 #[must_use]
 pub fn default_extent(index: &Index) -> Option<Rect<f64>> {
-    let districts = &index.districts;
-    if districts.is_empty() {
-        return None;
-    }
-    // The data set's own opening view wins: it knows where its story is.
-    if let Some([w, s, e, n]) = index.meta.default_view {
-        return Some(Rect::new(
-            geo::coord! { x: w, y: s },
-            geo::coord! { x: e, y: n },
-        ));
-    }
-    let centres: Vec<(f64, f64)> = districts
-        .iter()
-        .map(|d| (d.envelope.center().x, d.envelope.center().y))
-        .collect();
-    let (mx, my) = (
-        median(centres.iter().map(|c| c.0)),
-        median(centres.iter().map(|c| c.1)),
-    );
-    let distance: Vec<f64> = centres
-        .iter()
-        .map(|&(x, y)| (x - mx).hypot(y - my))
-        .collect();
-    let limit = (4.0 * median(distance.iter().copied())).max(1e-9);
-    let area_limit = 10.0 * median(districts.iter().map(|d| d.area_km2));
-    districts
-        .iter()
-        .zip(&distance)
-        .filter(|(d, dist)| **dist <= limit && d.area_km2 <= area_limit)
-        .map(|(d, _)| d.envelope)
-        .reduce(|a, b| {
-            Rect::new(
-                geo::coord! { x: a.min().x.min(b.min().x), y: a.min().y.min(b.min().y) },
-                geo::coord! { x: a.max().x.max(b.max().x), y: a.max().y.max(b.max().y) },
-            )
-        })
-}
-
-/// The upper median (deterministic, no averaging); 0 for nothing.
-fn median(values: impl Iterator<Item = f64>) -> f64 {
-    let mut v: Vec<f64> = values.collect();
-    v.sort_by(f64::total_cmp);
-    v.get(v.len() / 2).copied().unwrap_or(0.0)
+    index.opening_view().map(|(view, _)| view)
 }
 
 /// The map frame: a lon/lat extent fitted, centred and uniformly scaled, into a rectangle of the

@@ -27,7 +27,7 @@ use serde_json::{Value, json};
 use crate::domain::geometry::Bbox;
 use crate::domain::index::Index;
 use crate::domain::tiles::{self, BUFFER, EXTENT, TileId};
-use crate::domain::{blocks, generalise, merge};
+use crate::domain::{blocks, generalise, merge, opening};
 
 /// The outlines' layer.
 pub const DISTRICTS: &str = "districts";
@@ -268,4 +268,27 @@ pub fn tilejson(index: &Index, base: &str) -> Value {
             "fields": { "id": "String", "name": "String", "area_km2": "Number: geodesic area, km²" }
         }]
     })
+}
+
+/// Makes the outline tiles the web map asks for first and keeps them in `cache`: those over its
+/// opening view at the zooms it opens at on screens from a phone to a desktop
+/// ([`crate::domain::opening`]). The first visitor then finds them, and the generalised
+/// outlines and blocks of those zooms, ready. Returns how many tiles were asked for.
+///
+/// # Errors
+/// Only if the encoder refuses a value (not expected).
+pub fn warm_opening(index: &Index, cache: &super::cache::TileCache) -> Result<usize, MvtError> {
+    let Some((view, padding)) = index.opening_view() else {
+        return Ok(0);
+    };
+    let mut count = 0;
+    for z in opening::opening_zooms(view, padding) {
+        for tile in opening::tiles_over(view, z) {
+            cache.get_or_make(super::cache::Key::geometry(index, tile), || {
+                geometry_tile(index, tile)
+            })?;
+            count += 1;
+        }
+    }
+    Ok(count)
 }

@@ -27,6 +27,7 @@ mod ogc_events;
 mod ogc_html;
 mod ogc_meta;
 mod ogc_query;
+mod opening;
 mod pg_sync;
 mod pg_tls;
 mod prepared;

@@ -52,6 +52,22 @@ async function datesInside() {
   return [0.5, 0.25, 0.75].map((f) => new Date(start + (end - start) * f).toISOString().slice(0, 10));
 }
 
+test('the map opens framed on the server\'s opening view, 8 px in', async () => {
+  const meta = await (await fetch(`${server.url}/api/meta`)).json();
+  assert.equal(meta.default_view, null);
+  const [w, s, e, n] = meta.opening_view;
+  const framed = await page.evaluate(([west, south, east, north]) => {
+    const { map } = window.frontline;
+    const [a, b] = [map.project([west, north]), map.project([east, south])];
+    const { clientWidth: width, clientHeight: height } = map.getContainer();
+    return { left: a.x, top: a.y, right: width - b.x, bottom: height - b.y };
+  }, [w, s, e, n]);
+  const margins = Object.values(framed);
+  assert.ok(margins.every((m) => m >= 7.5), `the whole view is in sight, 8 px in: ${JSON.stringify(framed)}`);
+  assert.ok(Math.min(framed.left + framed.right, framed.top + framed.bottom) <= 17,
+    `the view fills the map across or down: ${JSON.stringify(framed)}`);
+});
+
 test('every one of 20,000 districts is painted in the side the API gives, forwards and back', async () => {
   assert.equal(await page.evaluate(() => window.frontline.layer.ids.length), DISTRICTS);
   for (const date of await datesInside()) {

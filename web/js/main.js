@@ -48,12 +48,14 @@ function style() {
   };
 }
 
-/** The map, framed on `view` ([w, s, e, n]); resolves once its style and tile index are loaded.
- * Zooms in URLs count 256-pixel tiles (as Leaflet, OSM and QGIS do): MapLibre's zoom + 1. */
-function makeMap(view, hash) {
+/** The map, framed on `view` ([w, s, e, n]) with `padding` pixels around it; resolves once its
+ * style and tile index are loaded. Zooms in URLs count 256-pixel tiles (as Leaflet, OSM and QGIS
+ * do): MapLibre's zoom + 1. */
+function makeMap(view, padding, hash) {
   const [w, s, e, n] = view;
   // Open straight on a permalink's view, so no tile of the default view is fetched for nothing.
-  const at = hash.z !== undefined ? { center: [hash.lon, hash.lat], zoom: hash.z - 1 } : { bounds: [[w, s], [e, n]] };
+  const at = hash.z !== undefined ? { center: [hash.lon, hash.lat], zoom: hash.z - 1 }
+    : { bounds: [[w, s], [e, n]], fitBoundsOptions: { padding } };
   const map = new maplibregl.Map({
     container: 'map', style: style(), ...at, attributionControl: false, keyboard: false,
     dragRotate: false, pitchWithRotate: false, touchPitch: false, fadeDuration: 0, maxZoom: 19,
@@ -121,7 +123,9 @@ async function start() {
   const known = readHash().known;
   api.setKnownAt(known);
   const metaLoaded = api.meta();
-  const mapLoaded = metaLoaded.then((m) => makeMap(m.default_view ?? m.bbox ?? [-180, -85, 180, 85], readHash()));
+  // The server frames the map (`opening_view`: the data set's default view edge to edge, else
+  // its districts but far outliers, 8 px in) and has that view's tiles ready.
+  const mapLoaded = metaLoaded.then((m) => makeMap(m.opening_view ?? [-180, -85, 180, 85], m.default_view ? 0 : 8, readHash()));
   const [meta, factions, districts, stream, borders, blockTable, timeline, regions, map, sites, weeks] = await Promise.all([
     metaLoaded, api.factions(), api.districts(), binary('/api/states.bin'), binary('/api/borders.bin'), binary('/api/blocks.bin'),
     api.timeline(), api.regions(), mapLoaded, api.sites(), api.eventWeeks(),
@@ -274,8 +278,6 @@ async function start() {
   await editor.ready;
   // The events of the opening date's window are in before the map says it is ready.
   await openingEvents;
-  const initial = readHash();
-  if (initial.z === undefined && !meta.default_view) map.fitBounds(layer.mainBounds(), { duration: 0, padding: 8 });
   restore();
   performance.mark('frontline:painted');
   await Promise.all([picker.pick(), contextLoaded]);

@@ -221,18 +221,6 @@ export class DistrictLayer {
     return new maplibregl.LngLatBounds([w, s], [e, n]);
   }
 
-  /** Bounds of the main cluster of districts: far outliers (another city) are left out. */
-  mainBounds() {
-    const centres = this.anchor;
-    const median = (xs) => xs.slice().sort((a, b) => a - b)[xs.length >> 1];
-    const mid = [median(centres.map((c) => c[0])), median(centres.map((c) => c[1]))];
-    const dist = centres.map((c) => Math.hypot(c[0] - mid[0], c[1] - mid[1]));
-    const limit = Math.max(median(dist) * 4, 1e-6);
-    const bounds = new maplibregl.LngLatBounds();
-    this.bbox.forEach((b, i) => { if (dist[i] <= limit) bounds.extend([[b[0], b[1]], [b[2], b[3]]]); });
-    return bounds;
-  }
-
   /** Screen-space label anchors for districts large enough on screen to carry a name. */
   labelCandidates(minPixels) {
     const view = this.map.getBounds();
