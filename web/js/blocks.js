@@ -49,19 +49,22 @@ export class Blocks {
     this.gains = null;
     this.waiting = false;
     // The zoom in view at once; the ones beside it (whose tiles stand in while others load)
-    // once the map is idle, so opening further in costs nothing.
+    // once the map is idle and the browser has time to spare, so zooming in or out costs
+    // nothing and the map in view is drawn first: each level's paint sets the state of all its
+    // blocks, and the map draws again for it.
     const build = (k) => { if (k >= 0 && k <= table.last) this.level(k); };
+    const spare = window.requestIdleCallback ?? ((f) => setTimeout(f, 0));
     const around = () => {
       const z = Math.floor(map.getZoom());
       build(z);
       if (this.waiting) return;
       this.waiting = true;
-      map.once('idle', () => {
+      map.once('idle', () => spare(() => {
         this.waiting = false;
         const now = Math.floor(map.getZoom());
         build(now - 1);
         build(now + 1);
-      });
+      }, { timeout: 2000 }));
     };
     around();
     map.on('zoom', around);

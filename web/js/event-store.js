@@ -30,6 +30,15 @@ const idOf = (batch, i) => batch.idText.slice(i ? batch.idEnd[i - 1] : 0, batch.
 /** Events in order of first day, then id. */
 export const byStart = (a, b) => a.start - b.start || (a.id < b.id ? -1 : 1);
 
+const newWorker = () => new Worker(new URL('./event-batch.worker.js', import.meta.url), { type: 'module' });
+let started = null;
+
+/** Starts the Worker the next EventStore takes, so its script is fetched and compiled while the
+ * page loads its data rather than after. */
+export function startWorker() {
+  started ??= newWorker();
+}
+
 export class EventStore {
   /** @param {(datetime: string | null) => string} urlOf the `/api/events` URL of an OGC period
    * (every event for null) */
@@ -48,7 +57,8 @@ export class EventStore {
     this.generation = 0;
     this.asked = new Map();
     this.serial = 0;
-    this.worker = new Worker(new URL('./event-batch.worker.js', import.meta.url), { type: 'module' });
+    this.worker = started ?? newWorker();
+    started = null;
     this.worker.onmessage = ({ data }) => {
       const { resolve, reject } = this.asked.get(data.id);
       this.asked.delete(data.id);

@@ -16,15 +16,36 @@ export function decodeBorders(buffer) {
   return { count, pairs };
 }
 
+/**
+ * The front line's layers, in the map's style from the start: a border is drawn where its
+ * feature state says it is on the front, and is a zero-width line (nothing to rasterise)
+ * elsewhere.
+ */
+export function frontLayers() {
+  // Round joins and caps from zoom 10 in; further out the line is a pixel or two wide, where
+  // they look the same as square ones and would double the vertices each step uploads.
+  const rounded = (kind) => ['step', ['zoom'], kind, 10, 'round'];
+  const layout = { 'line-cap': rounded('butt'), 'line-join': rounded('miter') };
+  const common = { type: 'line', source: SOURCE, 'source-layer': 'borders', layout };
+  // Thinner zoomed out, where districts are a few pixels wide and a full-width line would
+  // bury the front zone under it.
+  const on = (w) => ['case', ['boolean', ['feature-state', 'front'], false], w, 0];
+  const width = (w) => ['interpolate', ['linear'], ['zoom'], 5, on(w * 0.25), 10, on(w)];
+  // A dark halo under a white core: legible on every faction colour and on grey.
+  return [
+    { ...common, id: 'front-halo', paint: { 'line-color': '#111111', 'line-width': width(5), 'line-opacity': 0.9 } },
+    { ...common, id: 'front-core', paint: { 'line-color': '#ffffff', 'line-width': width(2.5) } },
+  ];
+}
+
 export class FrontLine {
   /**
    * @param {maplibregl.Map} map
    * @param {{count:number,pairs:Uint32Array}} table as decodeBorders gives it
    * @param {number} districts how many districts
    * @param {{id:string,alliance?:string}[]} factions
-   * @param {string} before the layer the line goes under
    */
-  constructor(map, table, districts, factions, before) {
+  constructor(map, table, districts, factions) {
     this.map = map;
     this.side = new Map(factions.map((f) => [f.id, f.alliance ?? f.id]));
     this.pairs = table.pairs;
@@ -36,19 +57,6 @@ export class FrontLine {
     const fill = this.first.slice(0, districts);
     this.touching = new Uint32Array(this.pairs.length);
     for (let k = 0; k < this.pairs.length; k += 1) this.touching[fill[this.pairs[k]]++] = k >> 1;
-    // Round joins and caps from zoom 10 in; further out the line is a pixel or two wide, where
-    // they look the same as square ones and would double the vertices each step uploads.
-    const rounded = (kind) => ['step', ['zoom'], kind, 10, 'round'];
-    const layout = { 'line-cap': rounded('butt'), 'line-join': rounded('miter') };
-    const common = { type: 'line', source: SOURCE, 'source-layer': 'borders', layout };
-    // Borders off the front are zero-width lines: nothing to rasterise.
-    // Thinner zoomed out, where districts are a few pixels wide and a full-width line would
-    // bury the front zone under it.
-    const on = (w) => ['case', ['boolean', ['feature-state', 'front'], false], w, 0];
-    const width = (w) => ['interpolate', ['linear'], ['zoom'], 5, on(w * 0.25), 10, on(w)];
-    // A dark halo under a white core: legible on every faction colour and on grey.
-    map.addLayer({ ...common, id: 'front-halo', paint: { 'line-color': '#111111', 'line-width': width(5), 'line-opacity': 0.9 } }, before);
-    map.addLayer({ ...common, id: 'front-core', paint: { 'line-color': '#ffffff', 'line-width': width(2.5) } }, before);
   }
 
   /** Whether side keys `a` and `b` are both held, by factions of different alliances. */

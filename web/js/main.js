@@ -14,11 +14,12 @@ import { ControlStates, decodeStream } from './control.js';
 import { AreaChart } from './chart.js';
 import { showCredits } from './credits.js';
 import { Blocks, decodeBlocks } from './blocks.js';
-import { FrontLine, decodeBorders } from './front-line.js';
+import { FrontLine, decodeBorders, frontLayers } from './front-line.js';
 import { Labels } from './labels.js';
 import { Legend } from './legend.js';
-import { DistrictLayer, SOURCE, districtFill, escapeHtml } from './map-layer.js';
+import { DistrictLayer, SOURCE, addHatchImages, districtLayers, escapeHtml } from './map-layer.js';
 import { EventsLayer } from './events.js';
+import { startWorker as startEventWorker } from './event-store.js';
 import * as maplibregl from './gl.js';
 import { Panel } from './panel.js';
 import { RegionPicker } from './regions.js';
@@ -32,8 +33,9 @@ const DAY = 86_400_000;
 /** Empty layers that mark where each kind of layer goes, bottom to top. */
 const SLOTS = ['slot-basemap', 'slot-admin', 'slot-districts', 'slot-water', 'slot-bridges', 'slot-front', 'slot-events'];
 
-/** The map's style before any data: a plain ground, the outline tiles and the slots. */
-function style() {
+/** The map's style before any data: a plain ground, the outline tiles, every layer drawn from
+ * them (unseen until painted) and the slots. */
+function style(palette) {
   const ground = getComputedStyle(document.documentElement).getPropertyValue('--ground').trim() || '#f4f3ef';
   return {
     version: 8,
@@ -41,7 +43,8 @@ function style() {
     layers: [
       { id: 'ground', type: 'background', paint: { 'background-color': ground } },
       ...SLOTS.flatMap((id) => [
-        ...(id === 'slot-districts' ? [districtFill()] : []),
+        ...(id === 'slot-districts' ? districtLayers(palette) : []),
+        ...(id === 'slot-front' ? frontLayers() : []),
         { id, type: 'background', layout: { visibility: 'none' } },
       ]),
     ],
@@ -51,16 +54,17 @@ function style() {
 /** The map, framed on `view` ([w, s, e, n]) with `padding` pixels around it; resolves once its
  * style and tile index are loaded. Zooms in URLs count 256-pixel tiles (as Leaflet, OSM and QGIS
  * do): MapLibre's zoom + 1. */
-function makeMap(view, padding, hash) {
+function makeMap(view, padding, hash, palette) {
   const [w, s, e, n] = view;
   // Open straight on a permalink's view, so no tile of the default view is fetched for nothing.
   const at = hash.z !== undefined ? { center: [hash.lon, hash.lat], zoom: hash.z - 1 }
     : { bounds: [[w, s], [e, n]], fitBoundsOptions: { padding } };
   const map = new maplibregl.Map({
-    container: 'map', style: style(), ...at, attributionControl: false, keyboard: false,
+    container: 'map', style: style(palette), ...at, attributionControl: false, keyboard: false,
     dragRotate: false, pitchWithRotate: false, touchPitch: false, fadeDuration: 0, maxZoom: 19,
   });
   map.touchZoomRotate.disableRotation();
+  addHatchImages(map, palette);
   // ← / → belong to the timeline; the map keeps ↑ / ↓ to pan and + / − to zoom.
   map.getCanvas().addEventListener('keydown', (ev) => {
     const pan = { ArrowUp: -100, ArrowDown: 100 }[ev.key];
@@ -123,11 +127,15 @@ async function start() {
   const known = readHash().known;
   api.setKnownAt(known);
   const metaLoaded = api.meta();
+  // The map's and the events' Workers fetch and compile their scripts while the data loads.
+  maplibregl.prewarm();
+  startEventWorker();
   // The server frames the map (`opening_view`: the data set's default view edge to edge, else
   // its districts but far outliers, 8 px in) and has that view's tiles ready.
-  const mapLoaded = metaLoaded.then((m) => makeMap(m.opening_view ?? [-180, -85, 180, 85], m.default_view ? 0 : 8, readHash()));
+  const factionsLoaded = api.factions();
+  const mapLoaded = Promise.all([metaLoaded, factionsLoaded]).then(([m, f]) => makeMap(m.opening_view ?? [-180, -85, 180, 85], m.default_view ? 0 : 8, readHash(), new Palette(f)));
   const [meta, factions, districts, stream, borders, blockTable, timeline, regions, map, sites, weeks] = await Promise.all([
-    metaLoaded, api.factions(), api.districts(), binary('/api/states.bin'), binary('/api/borders.bin'), binary('/api/blocks.bin'),
+    metaLoaded, factionsLoaded, api.districts(), binary('/api/states.bin'), binary('/api/borders.bin'), binary('/api/blocks.bin'),
     api.timeline(), api.regions(), mapLoaded, api.sites(), api.eventWeeks(),
   ]);
   performance.mark('frontline:data');
@@ -164,7 +172,7 @@ async function start() {
     onShown: (id) => revealUnderPanel(id),
     onWritten: (id) => refresh(id),
   }, editor);
-  layer = new DistrictLayer(map, districts, palette, (id) => { panel.open(id); settle(true); }, 'slot-districts');
+  layer = new DistrictLayer(map, districts, palette, (id) => { panel.open(id); settle(true); });
   // A click on an event or a camp opens its popup, not the district under it.
   layer.skipClick = (point) => incidents.hit(point);
   performance.mark('frontline:districts');
@@ -172,7 +180,7 @@ async function start() {
   const control = new ControlStates(layer.ids, decodeStream(stream, factions.map((f) => f.id)));
   performance.mark('frontline:states');
   const borderTable = decodeBorders(borders);
-  const front = new FrontLine(map, borderTable, layer.ids.length, factions, 'slot-front');
+  const front = new FrontLine(map, borderTable, layer.ids.length, factions);
   layer.blocks = new Blocks(map, decodeBlocks(blockTable), layer, borderTable, front);
   performance.mark('frontline:borders');
   const legend = new Legend(palette);

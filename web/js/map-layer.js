@@ -14,16 +14,51 @@ export const SOURCE = 'geometry';
 export const STRIPES_FROM_ZOOM = 9;
 export const FRONT_ZONE_FILL = '#4b4b63b8';
 
+const state = (name, fallback) => ['coalesce', ['feature-state', name], fallback];
+const fromTiles = { source: SOURCE, 'source-layer': 'districts' };
+
 /**
- * The districts' fill, in the map's style from the start but unseen (opacity 0) until the page
- * has the states to paint: the map then fetches the outline tiles while the page fetches its
- * data, rather than after.
+ * The districts' layers, bottom to top, in the map's style from the start but unseen until the
+ * page has the states to paint (the fill at opacity 0, the stripes and selection drawn by
+ * feature state): the map fetches and parses the outline tiles once, while the page fetches its
+ * data, rather than again for each layer added after. `palette` gives a striped layer per
+ * faction.
  */
-export function districtFill() {
-  return {
-    id: 'district-fill', type: 'fill', source: SOURCE, 'source-layer': 'districts',
-    paint: { 'fill-color': ['to-color', ['coalesce', ['feature-state', 'drawn'], UNKNOWN_RGBA]], 'fill-antialias': false, 'fill-opacity': 0 },
+export function districtLayers(palette) {
+  // The fill: one feature-state attribute per district, and one that does not vary with zoom:
+  // the colour drawn at this zoom with its opacity as alpha (see drawn()). Each step uploads
+  // every attribute of every loaded district, so fewer and smaller is faster.
+  const fill = {
+    id: 'district-fill', type: 'fill', ...fromTiles,
+    paint: { 'fill-color': ['to-color', state('drawn', UNKNOWN_RGBA)], 'fill-antialias': false, 'fill-opacity': 0 },
   };
+  // One striped layer per faction: shown where that faction contests a district with another.
+  const hatches = palette.factions.map((f) => ({
+    id: `hatch-${f.id}`, type: 'fill', ...fromTiles, minzoom: STRIPES_FROM_ZOOM,
+    paint: { 'fill-pattern': `hatch-${f.id}`, 'fill-opacity': ['case', ['in', `|${f.id}|`, state('stripes', '')], 1, 0] },
+  }));
+  return [fill, ...hatches, {
+    id: 'hatch-pale', type: 'fill', ...fromTiles, minzoom: STRIPES_FROM_ZOOM,
+    paint: { 'fill-pattern': 'hatch-pale', 'fill-opacity': ['case', ['!=', state('stripes', ''), ''], 1, 0] },
+  }, {
+    id: 'district-outline', type: 'line', ...fromTiles, minzoom: 8,
+    paint: { 'line-color': '#ffffff', 'line-opacity': 0.9, 'line-width': ['interpolate', ['linear'], ['zoom'], 4, 0.1, 9, 0.5, 12, 1] },
+  }, {
+    id: 'district-selected', type: 'line', ...fromTiles, filter: ['==', ['id'], -1],
+    paint: { 'line-color': '#ffd400', 'line-width': 4 },
+  }];
+}
+
+/** The stripes' images (`hatch-FACTION`, `hatch-pale`), added as the map asks for them. */
+export function addHatchImages(map, palette) {
+  const images = new Map([
+    ...palette.factions.map((f) => [`hatch-${f.id}`, () => hatchImage(palette.colorOf(f.id), 1)]),
+    ['hatch-pale', () => hatchImage('#ffffff', 2)],
+  ]);
+  map.on('styleimagemissing', (e) => {
+    const make = images.get(e.id);
+    if (make && !map.hasImage(e.id)) map.addImage(e.id, make(), { pixelRatio: 1 });
+  });
 }
 
 export class DistrictLayer {
@@ -32,9 +67,8 @@ export class DistrictLayer {
    * @param {object} summaries /api/districts?geometry=none (bbox and label anchor per district)
    * @param {import('./colors.js').Palette} palette
    * @param {(id: string) => void} onSelect called with a district id when one is clicked
-   * @param {string} before the layer the districts go under
    */
-  constructor(map, summaries, palette, onSelect, before) {
+  constructor(map, summaries, palette, onSelect) {
     this.map = map;
     this.palette = palette;
     const features = summaries.features;
@@ -51,7 +85,7 @@ export class DistrictLayer {
     /** The blocks drawn zoomed out (blocks.js), once the page has them. */
     this.blocks = null;
     this.striped = map.getZoom() >= STRIPES_FROM_ZOOM;
-    this.addLayers(before);
+    this.show();
     // Crossing the stripes' zoom recolours the contested districts: front-zone fill or stripes.
     map.on('zoom', () => {
       const striped = map.getZoom() >= STRIPES_FROM_ZOOM;
@@ -82,36 +116,9 @@ export class DistrictLayer {
     map.on('mouseleave', 'district-fill', () => { map.getCanvas().style.cursor = ''; this.popup.remove(); });
   }
 
-  addLayers(before) {
-    const map = this.map;
-    const fromTiles = { source: SOURCE, 'source-layer': 'districts' };
-    const state = (name, fallback) => ['coalesce', ['feature-state', name], fallback];
-    // The fill is in the style (districtFill): one feature-state attribute per district, and one
-    // that does not vary with zoom: the colour drawn at this zoom with its opacity as alpha (see
-    // drawn()). Each step uploads every attribute of every loaded district, so fewer and smaller
-    // is faster.
-    map.setPaintProperty('district-fill', 'fill-opacity', 1);
-    // One striped layer per faction: shown where that faction contests a district with another.
-    for (const f of this.palette.factions) {
-      map.addImage(`hatch-${f.id}`, hatchImage(this.palette.colorOf(f.id), 1), { pixelRatio: 1 });
-      map.addLayer({
-        id: `hatch-${f.id}`, type: 'fill', ...fromTiles, minzoom: STRIPES_FROM_ZOOM,
-        paint: { 'fill-pattern': `hatch-${f.id}`, 'fill-opacity': ['case', ['in', `|${f.id}|`, state('stripes', '')], 1, 0] },
-      }, before);
-    }
-    map.addImage('hatch-pale', hatchImage('#ffffff', 2), { pixelRatio: 1 });
-    map.addLayer({
-      id: 'hatch-pale', type: 'fill', ...fromTiles, minzoom: STRIPES_FROM_ZOOM,
-      paint: { 'fill-pattern': 'hatch-pale', 'fill-opacity': ['case', ['!=', state('stripes', ''), ''], 1, 0] },
-    }, before);
-    map.addLayer({
-      id: 'district-outline', type: 'line', ...fromTiles, minzoom: 8,
-      paint: { 'line-color': '#ffffff', 'line-opacity': 0.9, 'line-width': ['interpolate', ['linear'], ['zoom'], 4, 0.1, 9, 0.5, 12, 1] },
-    }, before);
-    map.addLayer({
-      id: 'district-selected', type: 'line', ...fromTiles, filter: ['==', ['id'], -1],
-      paint: { 'line-color': '#ffd400', 'line-width': 4 },
-    }, before);
+  /** Shows the fill, in the style from the start (districtLayers), now that it is painted. */
+  show() {
+    this.map.setPaintProperty('district-fill', 'fill-opacity', 1);
   }
 
   /** The outlines of what changed hands, on the map only while comparing: its feature state
@@ -120,7 +127,6 @@ export class DistrictLayer {
     const shown = Boolean(this.map.getLayer('district-gained'));
     if (on === shown) return;
     if (!on) { this.map.removeLayer('district-gained'); return; }
-    const state = (name, fallback) => ['coalesce', ['feature-state', name], fallback];
     // Zero-width lines for the unchanged: nothing to rasterise.
     this.map.addLayer({
       id: 'district-gained', type: 'line', source: SOURCE, 'source-layer': 'districts',
