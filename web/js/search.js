@@ -25,9 +25,7 @@ export class DistrictSearch {
     this.onPick = onPick;
     this.input = document.getElementById('search');
     this.list = document.getElementById('search-results');
-    this.entries = districts.names.map((name, slot) => ({
-      slot, name, folded: [name, ...(districts.altNames[slot] ?? [])].map(fold),
-    }));
+    this.folded = null;
     this.results = [];
     this.active = -1;
     this.input.addEventListener('input', () => this.suggest());
@@ -38,6 +36,14 @@ export class DistrictSearch {
       const li = e.target.closest('li[data-slot]');
       if (li) { e.preventDefault(); this.pick(Number(li.dataset.slot)); }
     });
+  }
+
+  /** Every district's names, folded: made on the first search, not while the map loads (about
+   * 30 ms at 50,000 districts). */
+  get entries() {
+    const { names, altNames } = this.districts;
+    this.folded ??= names.map((name, slot) => ({ slot, name, folded: [name, ...(altNames[slot] ?? [])].map(fold) }));
+    return this.folded;
   }
 
   /** Districts matching `text`: whole-name matches, then name starts, word starts, anywhere. */
