@@ -131,7 +131,7 @@ async function start() {
   maplibregl.prewarm();
   startEventWorker();
   // The server frames the map (`opening_view`: the data set's default view edge to edge, else
-  // its districts but far outliers, 8 px in) and has that view's tiles ready.
+  // its core 8 px in, PADDING_PX in src/domain/opening.rs) and has that view's tiles ready.
   const factionsLoaded = api.factions();
   const mapLoaded = Promise.all([metaLoaded, factionsLoaded]).then(([m, f]) => makeMap(m.opening_view ?? [-180, -85, 180, 85], m.default_view ? 0 : 8, readHash(), new Palette(f)));
   const [meta, factions, districts, stream, borders, blockTable, timeline, regions, map, sites, weeks] = await Promise.all([
