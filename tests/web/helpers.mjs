@@ -69,7 +69,11 @@ export async function openMap(browser, url, viewport = { width: 1200, height: 80
   const page = await browser.newPage({ viewport });
   const errors = [];
   page.on('pageerror', (e) => errors.push(e.message));
-  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  // A style image the map could not load (a stripe pattern, an event icon) draws nothing: a
+  // failure, though MapLibre only warns.
+  page.on('console', (m) => {
+    if (m.type() === 'error' || (m.type() === 'warning' && /^Image ".*" could not be loaded/.test(m.text()))) errors.push(m.text());
+  });
   page.errors = errors;
   await page.goto(url);
   await page.waitForSelector('body[data-ready="true"]', { state: 'attached', timeout: 30_000 });

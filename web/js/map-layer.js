@@ -49,15 +49,16 @@ export function districtLayers(palette) {
   }];
 }
 
-/** The stripes' images (`hatch-FACTION`, `hatch-pale`), added as the map asks for them. */
+/** The stripes' images (`hatch-FACTION`, `hatch-pale`), made when the first tile needs them:
+ * the map asks its resolver before it counts an image missing. */
 export function addHatchImages(map, palette) {
   const images = new Map([
     ...palette.factions.map((f) => [`hatch-${f.id}`, () => hatchImage(palette.colorOf(f.id), 1)]),
     ['hatch-pale', () => hatchImage('#ffffff', 2)],
   ]);
-  map.on('styleimagemissing', (e) => {
-    const make = images.get(e.id);
-    if (make && !map.hasImage(e.id)) map.addImage(e.id, make(), { pixelRatio: 1 });
+  map.setMissingStyleImageResolver((id) => {
+    const make = images.get(id);
+    if (make && !map.hasImage(id)) map.addImage(id, make(), { pixelRatio: 1 });
   });
 }
 
