@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { BIN, blend, frontShown, launchBrowser, nearest, openMap, pixelAt, setDate, startServer } from './helpers.mjs';
+import { BIN, blend, drawn, frontShown, launchBrowser, nearest, openMap, pixelAt, setDate, startServer } from './helpers.mjs';
 
 const DISTRICTS = 20_000;
 const GROUND = '#eceae4';
@@ -154,4 +154,62 @@ test('dragging the slider loads the months ahead, keeps each event once and draw
   const lastMonth = Date.UTC(new Date(until - 1).getUTCFullYear(), new Date(until - 1).getUTCMonth(), 1);
   const ahead = months.filter((k) => k > lastMonth && !before.includes(k));
   assert.ok(ahead.length >= 1, `months loaded ahead: ${ahead.map((k) => new Date(k).toISOString().slice(0, 7))}`);
+});
+
+test('what changed while zoomed out is drawn on zooming in: groups, districts and front, on new tiles and on tiles seen before', async () => {
+  const { last, centre } = await page.evaluate(() => {
+    const { blocks, map } = window.frontline;
+    return { last: blocks.table.last, centre: map.getCenter().toArray() };
+  });
+  const far = last - 3;
+  // Three dates, each set zoomed out; then the map goes one zoom in (a level of groups built
+  // beside the one in view) and past the groups (districts and their borders). The second and
+  // third time the deep tiles come from the map's cache. (The test before left the map on the
+  // middle date: it comes last.)
+  for (const date of (await datesInside()).reverse()) {
+    await page.evaluate(([at, z]) => window.frontline.map.jumpTo({ center: at, zoom: z + 0.5 }), [centre, far]);
+    await drawn(page);
+    await setDate(page, date);
+    const waiting = await page.evaluate((z) => ({
+      districts: window.frontline.layer.pending.size, groups: window.frontline.blocks.levels[z + 1].pending.size,
+    }), far);
+    assert.ok(waiting.districts > 100 && waiting.groups > 100, `zoomed out, the states not drawn wait: ${JSON.stringify(waiting)}`);
+    const expected = await sidesFromApi(date);
+    for (const z of [far + 1, last + 2]) {
+      await page.evaluate(([at, zoom]) => window.frontline.map.jumpTo({ center: at, zoom: zoom + 0.5 }), [centre, z]);
+      await drawn(page);
+      const wrong = await page.evaluate(([keys, zoom]) => {
+        const { map, layer, blocks, front } = window.frontline;
+        const key = (slot) => keys[layer.ids[slot]];
+        const level = zoom <= blocks.table.last ? blocks.levels[zoom] : null;
+        // A group's side: most of its members' area, ties to the first key in sort order.
+        const groupKey = (id) => {
+          const sums = new Map();
+          for (const slot of level.members[level.index.get(id)]) sums.set(key(slot), (sums.get(key(slot)) ?? 0) + (layer.area[slot] || 1e-9));
+          return [...sums].sort((a, b) => (Math.abs(b[1] - a[1]) > 1e-12 ? b[1] - a[1] : a[0] < b[0] ? -1 : 1))[0][0];
+        };
+        const out = [];
+        const features = map.queryRenderedFeatures({ layers: ['district-fill'] });
+        for (const f of features) {
+          const side = f.id < layer.ids.length ? key(f.id) : groupKey(f.id);
+          const want = f.id < layer.ids.length ? layer.drawn(side) : side.startsWith('contested:') ? '#4b4b63b8' : layer.fillOf(side);
+          if (f.state.drawn !== want) out.push(`${f.id} drawn ${f.state.drawn}, not ${want} (${side})`);
+        }
+        let borders = 0;
+        if (!level) {
+          for (const f of map.queryRenderedFeatures({ layers: ['front-core'] })) {
+            const [a, b] = [key(front.pairs[2 * f.id]), key(front.pairs[2 * f.id + 1])];
+            const hostile = a !== 'unknown' && b !== 'unknown' && !a.startsWith('contested:') && !b.startsWith('contested:') && front.side.get(a) !== front.side.get(b);
+            borders += 1;
+            if (Boolean(f.state.front) !== hostile) out.push(`border ${f.id}: front ${f.state.front}, between ${a} and ${b}`);
+          }
+        }
+        return { out, features: features.length, groups: features.filter((f) => f.id >= layer.ids.length).length, borders };
+      }, [Object.fromEntries(expected), z]);
+      assert.deepEqual(wrong.out.slice(0, 5), [], `${date}, zoom ${z}: ${wrong.out.length} of ${wrong.features} drawn wrongly`);
+      if (z <= last) assert.ok(wrong.groups > 50, `zoom ${z}: groups drawn (${wrong.groups})`);
+      else assert.ok(wrong.features > 20 && wrong.borders > 0, `zoom ${z}: districts and borders drawn (${wrong.features}, ${wrong.borders})`);
+    }
+  }
+  assert.deepEqual(page.errors, []);
 });

@@ -68,6 +68,11 @@ export class Blocks {
     };
     around();
     map.on('zoom', around);
+    // A level's groups are drawn only by its zoom's tiles: while the map draws none as deep,
+    // its changes wait, and are followed before the map draws it.
+    layer.zoom.onDeeper(() => {
+      for (const level of this.levels) if (level && layer.zoom.drawn(level.z)) this.settle(level);
+    });
   }
 
   /** The blocks of zoom `z`, built and painted on first use. */
@@ -116,6 +121,8 @@ export class Blocks {
       keys: ids.map(() => ''),
       shown: new Uint8Array(borderIds.length),
       gained: ids.map(() => null),
+      /** The districts whose side changed while the level was not drawn: their side before. */
+      pending: new Map(),
     };
     this.levels[z] = level;
     const keys = this.layer.keys;
@@ -134,20 +141,38 @@ export class Blocks {
 
   /** Follows the districts in `changedSlots` whose side changed from `before` (a Map by slot). */
   update(changedSlots, before) {
-    const keys = this.layer.keys;
     for (const level of this.levels) {
       if (!level) continue;
-      const touched = new Set();
-      for (const slot of changedSlots) {
-        const k = level.blockOfSlot[slot];
-        if (level.ids[k] >= GROUP_BASE) {
-          add(level.area[k], before.get(slot), -this.weight(slot));
-          add(level.area[k], keys[slot], this.weight(slot));
-        }
-        touched.add(k);
+      if (this.layer.zoom.drawn(level.z)) {
+        this.follow(level, changedSlots, before);
+        continue;
       }
-      this.repaint(level, touched);
+      for (const slot of changedSlots) if (!level.pending.has(slot)) level.pending.set(slot, before.get(slot));
     }
+  }
+
+  /** Follows the changes held back for `level`. */
+  settle(level) {
+    if (!level.pending.size) return;
+    const before = level.pending;
+    level.pending = new Map();
+    this.follow(level, before.keys(), before);
+  }
+
+  /** Moves the areas of the districts in `slots` from their side in `before` to their side now,
+   * and repaints the blocks they are in. */
+  follow(level, slots, before) {
+    const keys = this.layer.keys;
+    const touched = new Set();
+    for (const slot of slots) {
+      const k = level.blockOfSlot[slot];
+      if (level.ids[k] >= GROUP_BASE) {
+        add(level.area[k], before.get(slot), -this.weight(slot));
+        add(level.area[k], keys[slot], this.weight(slot));
+      }
+      touched.add(k);
+    }
+    this.repaint(level, touched);
   }
 
   /** Sets the colour of the groups among `blocks` whose side changed, and the borders beside them. */

@@ -44,9 +44,19 @@ export class FrontLine {
    * @param {{count:number,pairs:Uint32Array}} table as decodeBorders gives it
    * @param {number} districts how many districts
    * @param {{id:string,alliance?:string}[]} factions
+   * @param {import('./drawn-zoom.js').DrawnZoom} zoom the deepest zoom the map draws
+   * @param {number} from the first zoom whose tiles carry the borders between districts (further
+   * out the blocks draw the front: blocks.js)
    */
-  constructor(map, table, districts, factions) {
+  constructor(map, table, districts, factions, zoom, from) {
     this.map = map;
+    this.zoom = zoom;
+    this.from = from;
+    /** Districts whose side changed while their borders were not drawn, and the side keys by
+     * slot they are followed from when the map zooms in to them. */
+    this.pending = new Set();
+    this.keys = null;
+    zoom.onDeeper(() => { if (zoom.drawn(from)) this.settle(); });
     this.side = new Map(factions.map((f) => [f.id, f.alliance ?? f.id]));
     this.pairs = table.pairs;
     this.shown = new Uint8Array(table.count);
@@ -65,8 +75,26 @@ export class FrontLine {
     return held(a) && held(b) && this.side.get(a) !== this.side.get(b);
   }
 
-  /** Updates the borders next to `changedSlots` from the side keys by slot. */
+  /** Updates the borders next to `changedSlots` from the side keys by slot (`keys`, kept and
+   * read again for what waits). */
   update(keys, changedSlots) {
+    this.keys = keys;
+    if (!this.zoom.drawn(this.from)) {
+      for (const s of changedSlots) this.pending.add(s);
+      return;
+    }
+    this.follow(keys, changedSlots);
+  }
+
+  /** Writes the borders held back. */
+  settle() {
+    if (!this.pending.size) return;
+    const slots = [...this.pending];
+    this.pending.clear();
+    this.follow(this.keys, slots);
+  }
+
+  follow(keys, changedSlots) {
     for (const s of changedSlots) {
       for (let k = this.first[s]; k < this.first[s + 1]; k += 1) {
         const i = this.touching[k];
@@ -80,6 +108,7 @@ export class FrontLine {
 
   /** The borders on the front now, as `a|b` district id pairs. */
   pairsShown(ids) {
+    this.settle();
     const out = [];
     this.shown.forEach((on, i) => { if (on) out.push(`${ids[this.pairs[2 * i]]}|${ids[this.pairs[2 * i + 1]]}`); });
     return out;

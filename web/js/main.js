@@ -17,6 +17,7 @@ import { Blocks, decodeBlocks } from './blocks.js';
 import { FrontLine, decodeBorders, frontLayers } from './front-line.js';
 import { Labels } from './labels.js';
 import { Legend } from './legend.js';
+import { DrawnZoom } from './drawn-zoom.js';
 import { DistrictLayer, SOURCE, addHatchImages, districtLayers, escapeHtml } from './map-layer.js';
 import { EventsLayer } from './events.js';
 import { startWorker as startEventWorker } from './event-store.js';
@@ -172,7 +173,7 @@ async function start() {
     onShown: (id) => revealUnderPanel(id),
     onWritten: (id) => refresh(id),
   }, editor);
-  layer = new DistrictLayer(map, districts, palette, (id) => { panel.open(id); settle(true); });
+  layer = new DistrictLayer(map, districts, palette, (id) => { panel.open(id); settle(true); }, new DrawnZoom(map));
   // A click on an event or a camp opens its popup, not the district under it.
   layer.skipClick = (point) => incidents.hit(point);
   performance.mark('frontline:districts');
@@ -180,8 +181,10 @@ async function start() {
   const control = new ControlStates(layer.ids, decodeStream(stream, factions.map((f) => f.id)));
   performance.mark('frontline:states');
   const borderTable = decodeBorders(borders);
-  const front = new FrontLine(map, borderTable, layer.ids.length, factions);
-  layer.blocks = new Blocks(map, decodeBlocks(blockTable), layer, borderTable, front);
+  const blocksTable = decodeBlocks(blockTable);
+  // Tiles past the block levels' last zoom carry the borders between districts.
+  const front = new FrontLine(map, borderTable, layer.ids.length, factions, layer.zoom, blocksTable.last + 1);
+  layer.blocks = new Blocks(map, blocksTable, layer, borderTable, front);
   performance.mark('frontline:borders');
   const legend = new Legend(palette);
   const reports = new ReportLinks();

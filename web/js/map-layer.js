@@ -68,9 +68,20 @@ export class DistrictLayer {
    * @param {object} summaries /api/districts?geometry=none (bbox and label anchor per district)
    * @param {import('./colors.js').Palette} palette
    * @param {(id: string) => void} onSelect called with a district id when one is clicked
+   * @param {import('./drawn-zoom.js').DrawnZoom} zoom the deepest zoom the map draws
    */
-  constructor(map, summaries, palette, onSelect) {
+  constructor(map, summaries, palette, onSelect, zoom) {
     this.map = map;
+    /** @type {import('./drawn-zoom.js').DrawnZoom} */
+    this.zoom = zoom;
+    /** The slots whose side changed while they were not drawn (part of a group, zoomed out):
+     * their feature state is written when the map zooms in far enough to draw them. */
+    this.pending = new Set();
+    zoom.onDeeper(() => {
+      for (const slot of this.pending) {
+        if (this.drawnNow(slot)) { this.pending.delete(slot); this.write(slot); }
+      }
+    });
     this.palette = palette;
     const features = summaries.features;
     this.ids = features.map((f) => String(f.id));
@@ -93,7 +104,7 @@ export class DistrictLayer {
       if (striped === this.striped) return;
       this.striped = striped;
       this.keys.forEach((key, slot) => {
-        if (key.startsWith('contested:')) map.setFeatureState(this.feature(slot), { drawn: this.drawn(key) });
+        if (key.startsWith('contested:')) this.follow(slot);
       });
     });
     this.popup = new maplibregl.Popup({ closeButton: false, closeOnClick: false, className: 'district-tip', offset: 12 });
@@ -164,16 +175,34 @@ export class DistrictLayer {
       before.set(slot, this.keys[slot]);
       this.keys[slot] = side.key;
       changed.push(slot);
-      const contested = side.status === 'contested';
-      const [, ...others] = contested ? side.key.slice(10).split('+') : [];
-      this.map.setFeatureState(this.feature(slot), {
-        fill: this.fillOf(side.key),
-        drawn: this.drawn(side.key),
-        stripes: contested ? `|${(others.length ? others : side.key.slice(10).split('+')).join('|')}|` : '',
-      });
+      this.follow(slot);
     }
     this.blocks?.update(changed, before);
     return changed;
+  }
+
+  /** Writes district `slot`'s state now if it may be drawn, else when it may. */
+  follow(slot) {
+    if (this.drawnNow(slot)) this.write(slot); else this.pending.add(slot);
+  }
+
+  /** Whether district `slot` may be drawn as itself now: the block levels group it below its
+   * first zoom alone. */
+  drawnNow(slot) {
+    return !this.blocks || this.zoom.drawn(this.blocks.table.soloFrom[slot]);
+  }
+
+  /** Writes district `slot`'s feature state from its side: fill, the fill drawn at this zoom
+   * and the stripes of the factions contesting it besides the first. */
+  write(slot) {
+    const key = this.keys[slot];
+    const contested = key.startsWith('contested:');
+    const [, ...others] = contested ? key.slice(10).split('+') : [];
+    this.map.setFeatureState(this.feature(slot), {
+      fill: this.fillOf(key),
+      drawn: this.drawn(key),
+      stripes: contested ? `|${(others.length ? others : key.slice(10).split('+')).join('|')}|` : '',
+    });
   }
 
   /** The fill of side key `key` as `#rrggbbaa`: a contested district's is its first faction's. */
@@ -192,6 +221,8 @@ export class DistrictLayer {
   look(id) {
     const slot = this.slotOf.get(id);
     const key = this.keys[slot];
+    // Its state as it will be drawn, for a district not drawn at this zoom.
+    if (this.pending.delete(slot)) this.write(slot);
     const state = this.map.getFeatureState(this.feature(slot));
     const held = key !== 'unknown' && !key.startsWith('contested:');
     return {
