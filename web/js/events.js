@@ -361,24 +361,29 @@ export class EventsLayer {
  * (Web Mercator units) of it; lone events are groups of one.
  */
 function clusters(features, radius) {
-  const cell = (m) => `${Math.floor(m[0] / radius)},${Math.floor(m[1] / radius)}`;
+  // Cells of the grid by number (x across, y down, Web Mercator): events are clustered only
+  // below zoom CLUSTER_BELOW, where a radius is over 1/20,000 of the world, so a row has fewer
+  // than 2^26 cells.
+  const ROW = 2 ** 26;
+  const cellOf = (m) => Math.floor(m[0] / radius) + ROW * Math.floor(m[1] / radius);
   const grid = new Map();
   features.forEach((f, i) => {
-    const key = cell(f.mercator);
-    if (!grid.has(key)) grid.set(key, []);
-    grid.get(key).push(i);
+    const key = cellOf(f.mercator);
+    const members = grid.get(key);
+    if (members) members.push(i); else grid.set(key, [i]);
   });
   const taken = new Uint8Array(features.length);
   const groups = [];
   features.forEach((f, i) => {
     if (taken[i]) return;
-    const [cx, cy] = [Math.floor(f.mercator[0] / radius), Math.floor(f.mercator[1] / radius)];
+    const cell = cellOf(f.mercator);
     const group = [];
     for (let dx = -1; dx <= 1; dx += 1) {
       for (let dy = -1; dy <= 1; dy += 1) {
-        for (const j of grid.get(`${cx + dx},${cy + dy}`) ?? []) {
+        for (const j of grid.get(cell + dx + ROW * dy) ?? []) {
           const m = features[j].mercator;
-          if (!taken[j] && Math.hypot(m[0] - f.mercator[0], m[1] - f.mercator[1]) <= radius) {
+          const [dxm, dym] = [m[0] - f.mercator[0], m[1] - f.mercator[1]];
+          if (!taken[j] && dxm * dxm + dym * dym <= radius * radius) {
             taken[j] = 1;
             group.push(features[j]);
           }

@@ -214,7 +214,7 @@ async function start() {
     const changed = layer.paint(control.seek(at), (slot) => control.sides[control.code[slot]]);
     front.update(layer.keys, changed);
     incidents.update(at, moving);
-    legend.update(layer.keys);
+    legend.update(layer.keys, changed);
     chart.mark(at);
     panel.setDate(at);
     if (Number.isFinite(compare.cmp)) compare.update(at);
