@@ -184,3 +184,19 @@ test('on a phone the history panel leaves the district it describes in sight', a
   assert.ok(district.y >= 36, 'and below the header');
   await page.close();
 });
+
+test('on a phone the credits line stays within the map, its sources cut short and "all credits" in sight', async () => {
+  const page = await openMap(browser, `${server.url}/`, { width: 375, height: 700 });
+  const boxes = await page.evaluate(() => {
+    const box = (el) => el.getBoundingClientRect().toJSON();
+    const short = document.querySelector('.credits-short');
+    return {
+      map: box(document.getElementById('map')), line: box(document.querySelector('.maplibregl-ctrl-attrib')),
+      link: box(document.querySelector('.maplibregl-ctrl-attrib .credits-link')), cut: short.scrollWidth > short.clientWidth,
+    };
+  });
+  assert.ok(boxes.line.left >= boxes.map.left && boxes.line.right <= boxes.map.right, `the line ${JSON.stringify(boxes.line)} within the map ${JSON.stringify(boxes.map)}`);
+  assert.ok(boxes.link.width > 20 && boxes.link.left >= boxes.map.left && boxes.link.right <= boxes.map.right, `"all credits" in sight: ${JSON.stringify(boxes.link)}`);
+  assert.ok(boxes.cut, 'the sources are cut short on a phone');
+  await page.close();
+});

@@ -21,7 +21,8 @@ export function showCredits(map, meta) {
   items.push('<li>Every control state cites its reports: click a district, or see <a href="/api/sources">/api/sources</a>.</li>');
   list.innerHTML = items.join('');
   const short = (meta.credits ?? []).filter((c) => c.licence).map((c) => escapeHtml(c.text.replace(/^[^:]*:\s*/, '')));
-  const line = short.length ? `Data: ${short.join(' · ')} · <a href="#credits" class="credits-link">all credits</a>`
+  // On a phone the sources give way (cut short with an ellipsis), the link to all credits stays.
+  const line = short.length ? `<span class="credits-short">Data: ${short.join(' · ')}</span>&nbsp;·&nbsp;<a href="#credits" class="credits-link">all credits</a>`
     : '<a href="#credits" class="credits-link">Credits</a>';
   map.addControl(new maplibregl.AttributionControl({ compact: false, customAttribution: line }), 'bottom-right');
   map.getContainer().addEventListener('click', (e) => {
