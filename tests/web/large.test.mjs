@@ -169,6 +169,8 @@ test('what changed while zoomed out is drawn on zooming in: groups, districts an
   for (const date of (await datesInside()).reverse()) {
     await page.evaluate(([at, z]) => window.frontline.map.jumpTo({ center: at, zoom: z + 0.5 }), [centre, far]);
     await drawn(page);
+    // The level beside the one in view is built in the browser's spare time after the map is idle.
+    await page.waitForFunction((z) => window.frontline.blocks.levels[z + 1] !== null, far);
     await setDate(page, date);
     const waiting = await page.evaluate((z) => ({
       districts: window.frontline.layer.pending.size, groups: window.frontline.blocks.levels[z + 1].pending.size,
