@@ -356,7 +356,7 @@ pub async fn no_such_endpoint(req: HttpRequest) -> HttpResponse {
     actix_web::ResponseError::error_response(&AppError::NotFound(format!(
         "no endpoint {} {}: the API has /api/factions, /api/sources, /api/districts, /api/districts/{{id}}/history, \
          /api/snapshot, /api/who, /api/states, /api/borders, /api/frontline, /api/timeline, /api/changes, \
-         /api/stats/area, /api/regions, /api/context/{{id}}, /api/meta, /api/export/{{format}}, \
+         /api/stats/area, /api/events, /api/events.bin, /api/events/weeks, /api/events/{{id}}, /api/sites, /api/regions, /api/context/{{id}}, /api/meta, /api/export/{{format}}, \
          /api/maps/report.{{svg,png,pdf}}, /api/edits and /api/me; writes: POST /api/districts/{{id}}/states, \
          DELETE /api/states/{{id}}, POST /api/sources, /api/factions and /api/districts",
         req.method(),

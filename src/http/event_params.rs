@@ -94,6 +94,23 @@ pub struct EventsParams {
     pub properties: Option<Vec<&'static str>>,
 }
 
+/// `?datetime=&bbox=&kind=&grade=&district=` of `/api/events.bin`, whose records have fixed
+/// fields (no `properties`).
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct EventStreamParams {
+    #[serde(default, deserialize_with = "period")]
+    pub datetime: Option<Period>,
+    #[serde(default, deserialize_with = "bbox")]
+    pub bbox: Option<Bbox>,
+    #[serde(default, deserialize_with = "kinds")]
+    pub kind: Vec<EventKind>,
+    #[serde(default, deserialize_with = "grades")]
+    pub grade: Vec<Grade>,
+    #[serde(default)]
+    pub district: Option<String>,
+}
+
 /// `?kind=&grade=`.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]

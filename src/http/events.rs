@@ -7,7 +7,7 @@ use actix_web::{HttpMessage, HttpRequest, HttpResponse, web};
 use serde::Serialize;
 
 use super::AppState;
-use super::event_params::{EventsParams, SitesParams, WeeksParams};
+use super::event_params::{EventStreamParams, EventsParams, SitesParams, WeeksParams};
 use super::knowledge::KnownAt;
 use super::respond::{self, GEOJSON, JSON};
 use crate::domain::events::{EventEntry, EventKind, EventQuery, Figure, Grade, Observation, Site};
@@ -172,19 +172,9 @@ pub async fn events(
 ) -> Result<HttpResponse> {
     let index = state.current();
     let q = q.into_inner();
-    if let Some(d) = &q.district
-        && index.district_index(d).is_none()
-    {
-        return Err(super::api::unknown_district(d));
-    }
-    let query = EventQuery {
-        period: q.datetime,
-        bbox: q.bbox,
-        kinds: q.kind,
-        grades: q.grade,
-        district: q.district,
-        known_at: known_at(&req),
-    };
+    let query = query_of(
+        &req, &index, q.datetime, q.bbox, q.kind, q.grade, q.district,
+    )?;
     let found: Vec<&EventEntry> = index.events.events(&query).collect();
     let Some(chosen) = q.properties else {
         let body = Collection {
@@ -205,6 +195,52 @@ pub async fn events(
         features: found.iter().map(|e| slim(e, &chosen)).collect(),
     };
     Ok(respond::json(&req, GEOJSON, &body))
+}
+
+/// `GET /api/events.bin`: the events `/api/events` gives for the same parameters, in the binary
+/// layout of [`crate::tiles::event_stream`], for a map that draws a month of dots.
+pub async fn event_stream(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    q: web::Query<EventStreamParams>,
+) -> Result<HttpResponse> {
+    let index = state.current();
+    let q = q.into_inner();
+    let query = query_of(
+        &req, &index, q.datetime, q.bbox, q.kind, q.grade, q.district,
+    )?;
+    let found: Vec<&EventEntry> = index.events.events(&query).collect();
+    let body = crate::tiles::event_stream::encode(&found);
+    Ok(respond::bytes(
+        &req,
+        crate::tiles::event_stream::MEDIA_TYPE,
+        body,
+    ))
+}
+
+/// The query of an events request; a 404 for a district that does not exist.
+fn query_of(
+    req: &HttpRequest,
+    index: &Index,
+    period: Option<crate::domain::time::Period>,
+    bbox: Option<crate::domain::geometry::Bbox>,
+    kinds: Vec<EventKind>,
+    grades: Vec<Grade>,
+    district: Option<String>,
+) -> Result<EventQuery> {
+    if let Some(d) = &district
+        && index.district_index(d).is_none()
+    {
+        return Err(super::api::unknown_district(d));
+    }
+    Ok(EventQuery {
+        period,
+        bbox,
+        kinds,
+        grades,
+        district,
+        known_at: known_at(req),
+    })
 }
 
 /// The event as a Feature with only the `chosen` properties (names from

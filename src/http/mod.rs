@@ -147,6 +147,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 .service(read!("/changes", changes::changes))
                 .service(read!("/stats/area", changes::area))
                 .service(read!("/events", events::events))
+                .service(read!("/events.bin", events::event_stream))
                 .service(read!("/events/weeks", events::weeks))
                 .service(read!("/events/{id}", events::event))
                 .service(read!("/sites", events::sites))

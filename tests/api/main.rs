@@ -7,6 +7,7 @@ mod dataset_meta;
 mod edges;
 mod editing;
 mod editing_cli;
+mod event_stream;
 mod events;
 mod events_validation;
 mod export;

@@ -56,14 +56,10 @@ export async function history(id) {
 }
 export const sources = () => getJson('/api/sources');
 /** The URL (absolute, for a Worker) of the events whose days meet `datetime` (an OGC period;
- * every event without one) with only `properties` (a list; all of them without one), and the
- * reports those cite (`sources`). */
-export function eventsUrl(datetime, properties) {
-  const query = new URLSearchParams();
-  if (datetime) query.set('datetime', datetime);
-  if (properties) query.set('properties', properties.join(','));
-  const q = query.toString();
-  return new URL(withKnowledge(q ? `/api/events?${q}` : '/api/events'), window.location.href).href;
+ * every event without one) in the binary layout of `/api/events.bin`: what a dot needs. */
+export function eventStreamUrl(datetime) {
+  const q = datetime ? `?${new URLSearchParams({ datetime })}` : '';
+  return new URL(withKnowledge(`/api/events.bin${q}`), window.location.href).href;
 }
 /** One event in full, with the reports it cites (`sources`). */
 export const event = (id) => getJson(`/api/events/${encodeURIComponent(id)}`);

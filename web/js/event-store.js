@@ -40,8 +40,8 @@ export function startWorker() {
 }
 
 export class EventStore {
-  /** @param {(datetime: string | null) => string} urlOf the `/api/events` URL of an OGC period
-   * (every event for null) */
+  /** @param {(datetime: string | null) => string} urlOf the `/api/events.bin` URL of an OGC
+   * period (every event for null) */
   constructor(urlOf) {
     this.urlOf = urlOf;
     this.batches = [];
@@ -90,7 +90,7 @@ export class EventStore {
 
   /**
    * Fetches the events of `datetime` (an OGC period; null: every event) and adds them; resolves
-   * to the reports they cite, by id. A calendar month is asked for with `month`, its [from,
+   * when they are in. A calendar month is asked for with `month`, its [from,
    * until) in ms: an event spanning two months comes in both and is kept once.
    */
   load(datetime, month = null) {
@@ -98,10 +98,7 @@ export class EventStore {
     const id = this.serial;
     const answer = new Promise((resolve, reject) => this.asked.set(id, { resolve, reject }));
     this.worker.postMessage({ id, url: this.urlOf(datetime) });
-    return answer.then(({ batch, sources }) => {
-      this.add(batch, month);
-      return sources;
-    });
+    return answer.then(({ batch }) => this.add(batch, month));
   }
 
   /** Adds a batch (of `month`, or of every event): O(its events). */

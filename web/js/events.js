@@ -14,8 +14,6 @@ import { EventStore } from './event-store.js';
 import { escapeHtml } from './map-layer.js';
 
 const DAY = 86_400_000;
-/** What a dot needs (its place, days, colour, size and outline); the rest comes on a click. */
-const DOT_PROPERTIES = ['id', 'kind', 'date_start', 'date_end', 'responsible', 'grade', 'largest'];
 /** Data sets with fewer events are loaded whole; larger ones a month at a time. */
 const LOAD_ALL_BELOW = 20_000;
 /** Months fetched ahead of the window while the date moves. */
@@ -55,11 +53,12 @@ const CAMP_SIZE = [[0, 0.8], [10000, 1.1], [50000, 1.6], [200000, 2.2]];
 
 export class EventsLayer {
   /**
-   * @param {(datetime: string | null, properties: string[]) => string} eventsUrl the URL of the
-   * events of an OGC `datetime` period (every event for null) with only `properties`
+   * @param {(datetime: string | null) => string} eventStreamUrl the URL of what the dots of an
+   * OGC `datetime` period (every event for null) need: their places, days, colours, sizes and
+   * outlines (the rest of an event comes on a click)
    * @param {(id: string) => Promise<object>} fetchEvent one event in full, as `/api/events/{id}`
    */
-  constructor(map, palette, eventsUrl, fetchEvent, sites, slot) {
+  constructor(map, palette, eventStreamUrl, fetchEvent, sites, slot) {
     this.map = map;
     this.fetchEvent = fetchEvent;
     /** Events fetched in full for their popups, by id. */
@@ -68,7 +67,7 @@ export class EventsLayer {
     this.sources = { ...sites.sources };
     /** Every event loaded so far (`byId.get(id)`, `byId.size`), and the months loaded (or
      * loading). */
-    this.byId = new EventStore((datetime) => eventsUrl(datetime, DOT_PROPERTIES));
+    this.byId = new EventStore(eventStreamUrl);
     this.months = new Map();
     this.sites = sites.features;
     this.windowDays = 7;
@@ -184,7 +183,7 @@ export class EventsLayer {
   month(key, bounds = null) {
     if (!this.months.has(key)) {
       const period = bounds && `${new Date(bounds.from).toISOString()}/${new Date(bounds.until - 1).toISOString()}`;
-      const loading = this.byId.load(period, bounds).then((sources) => { Object.assign(this.sources, sources); });
+      const loading = this.byId.load(period, bounds);
       loading.catch(() => this.months.delete(key));
       this.months.set(key, loading);
     }

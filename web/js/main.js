@@ -152,7 +152,7 @@ async function start() {
   baseMap(map, meta.tiles, 'slot-basemap');
   showCredits(map, meta);
   const palette = new Palette(factions);
-  const incidents = new EventsLayer(map, palette, api.eventsUrl, api.event, sites, 'slot-events');
+  const incidents = new EventsLayer(map, palette, api.eventStreamUrl, api.event, sites, 'slot-events');
   const weekSpan = weeks.length ? [Date.parse(`${weeks[0].start}T00:00:00Z`), Date.parse(`${weeks.at(-1).start}T00:00:00Z`) + 7 * DAY] : [];
   incidents.setRange(Math.min(Date.parse(timeline.start), ...weekSpan.slice(0, 1)), Math.max(Date.parse(timeline.end), ...weekSpan.slice(1)), meta.events ?? Infinity);
   // The opening date's events are fetched (in a Worker) while the page builds the map.
