@@ -175,12 +175,17 @@ fn spawn_warmer(state: Arc<AppState>, installed: std::sync::mpsc::Receiver<()>) 
         .spawn(move || {
             loop {
                 let index = state.current();
+                // In the order a page opening the map needs them: the timeline (the state
+                // stream, the slider), the start-up reads, the front's history (the outline
+                // tiles' version) and the opening tiles; the instants of knowledge (maps as
+                // known earlier) last.
+                let started = std::time::Instant::now();
                 index.timeline();
-                index.fronts();
-                index.instants();
-                // The web map's start-up reads, written and compressed for its first visitor,
-                // and the outline tiles it opens on.
+                tracing::debug!(ms = started.elapsed().as_millis(), "timeline ready");
                 state.prepared.warm(&index);
+                let started = std::time::Instant::now();
+                index.fronts();
+                tracing::debug!(ms = started.elapsed().as_millis(), "front history ready");
                 let started = std::time::Instant::now();
                 match crate::tiles::geometry::warm_opening(&index, &state.tile_cache) {
                     Ok(tiles) => tracing::debug!(
@@ -190,6 +195,9 @@ fn spawn_warmer(state: Arc<AppState>, installed: std::sync::mpsc::Receiver<()>) 
                     ),
                     Err(e) => tracing::warn!(error = %e, "cannot make the opening tiles"),
                 }
+                let started = std::time::Instant::now();
+                index.instants();
+                tracing::debug!(ms = started.elapsed().as_millis(), "instants ready");
                 drop(index);
                 if installed.recv().is_err() {
                     return;

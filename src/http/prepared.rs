@@ -2,9 +2,10 @@
 //! the district list, the state stream, the border and block tables and the regions. The largest
 //! took the server more time to write and compress than to send (a 50,000-district list is 12 MB
 //! of JSON, half a second of Brotli on a busy core). Each is now made once per revision, as it is
-//! believed now, and compressed once in each encoding. It is kept and sent to every client in the
-//! encoding it accepts. The warmer prepares them after a start and after edits, so the first
-//! visitor does not wait either. Views of earlier knowledge are made per request, as before.
+//! believed now, and compressed once in each encoding (Brotli at once, gzip the first time a
+//! client asks for it). It is kept and sent to every client in the encoding it accepts. The
+//! warmer prepares them after a start and after edits, so the first visitor does not wait
+//! either. Views of earlier knowledge are made per request, as before.
 
 use std::collections::HashMap;
 use std::io::Write;
@@ -64,28 +65,54 @@ impl Read {
     }
 }
 
-/// A body with its ETag, in each encoding the server sends.
+/// How a response body is sent, by the client's `Accept-Encoding`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Coding {
+    Br,
+    Gzip,
+    Identity,
+}
+
+impl Coding {
+    /// The best coding `req` accepts: Brotli, gzip, or none.
+    #[must_use]
+    pub fn of(req: &HttpRequest) -> Self {
+        let accepted = req
+            .headers()
+            .get(header::ACCEPT_ENCODING)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
+        if accepts(accepted, "br") {
+            Self::Br
+        } else if accepts(accepted, "gzip") {
+            Self::Gzip
+        } else {
+            Self::Identity
+        }
+    }
+}
+
+/// A body with its ETag, Brotli-compressed, and gzipped on first need: every browser accepts
+/// Brotli, so gzip (for other clients) is left out of the work done after a start, when the
+/// first visitor waits for it.
 #[derive(Debug)]
 pub struct Prepared {
     content_type: &'static str,
     etag: EntityTag,
     identity: Bytes,
-    gzip: Bytes,
+    gzip: OnceLock<Bytes>,
     br: Bytes,
 }
 
 impl Prepared {
-    /// `body` compressed with gzip (level 6) and Brotli (quality 5): done once, so a little
-    /// slower and smaller than what is done on the fly.
+    /// `body` compressed with Brotli (quality 5): done once, so a little slower and smaller than
+    /// what is done on the fly.
     ///
     /// # Panics
     /// Never: compressing into memory does not fail.
     #[must_use]
     pub fn new(content_type: &'static str, body: Vec<u8>) -> Self {
         let etag = super::respond::etag_of(&body);
-        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::new(6));
-        gz.write_all(&body).expect("gzip into memory");
-        let gzip = gz.finish().expect("gzip into memory");
         let mut br = Vec::new();
         {
             let mut w = brotli::CompressorWriter::new(&mut br, 1 << 16, 5, 22);
@@ -95,9 +122,22 @@ impl Prepared {
             content_type,
             etag,
             identity: body.into(),
-            gzip: gzip.into(),
+            gzip: OnceLock::new(),
             br: br.into(),
         }
+    }
+
+    /// The body gzipped (level 6), made on the first call. Blocking (megabytes for a country):
+    /// call it off the async executor before [`Self::respond`] sends gzip.
+    ///
+    /// # Panics
+    /// Never: compressing into memory does not fail.
+    pub fn gzip(&self) -> &Bytes {
+        self.gzip.get_or_init(|| {
+            let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::new(6));
+            gz.write_all(&self.identity).expect("gzip into memory");
+            gz.finish().expect("gzip into memory").into()
+        })
     }
 
     /// The response to `req`: 304 when it has these bytes, else them in the best encoding it
@@ -111,17 +151,10 @@ impl Prepared {
                 .insert_header((header::VARY, "Accept-Encoding"))
                 .finish();
         }
-        let accepted = req
-            .headers()
-            .get(header::ACCEPT_ENCODING)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("");
-        let (coding, body) = if accepts(accepted, "br") {
-            (Some("br"), &self.br)
-        } else if accepts(accepted, "gzip") {
-            (Some("gzip"), &self.gzip)
-        } else {
-            (None, &self.identity)
+        let (coding, body) = match Coding::of(req) {
+            Coding::Br => (Some("br"), &self.br),
+            Coding::Gzip => (Some("gzip"), self.gzip()),
+            Coding::Identity => (None, &self.identity),
         };
         let mut response = HttpResponse::Ok();
         response
@@ -154,9 +187,16 @@ pub async fn serve(
     }
     let index = state.view(req);
     let cache = state.clone();
+    let coding = Coding::of(req);
     // Writing and compressing take up to a second for a country: off the executor.
     let made = web::block(move || match index.knowledge {
-        None => Made::Kept(cache.prepared.get(read, &index)),
+        None => {
+            let prepared = cache.prepared.get(read, &index);
+            if coding == Coding::Gzip {
+                prepared.gzip();
+            }
+            Made::Kept(prepared)
+        }
         Some(_) => Made::Once(read.body(&index)),
     })
     .await
@@ -226,7 +266,9 @@ impl PreparedCache {
     /// Prepares every read over `index` (the warmer's work after a start or edits).
     pub fn warm(&self, index: &Index) {
         for read in Read::ALL {
+            let started = std::time::Instant::now();
             self.get(read, index);
+            tracing::debug!(?read, ms = started.elapsed().as_millis(), "prepared");
         }
     }
 }
