@@ -15,7 +15,27 @@ export function withKnowledge(path) {
   return `${path}${path.includes('?') ? '&' : '?'}known_at=${encodeURIComponent(knownAt)}`;
 }
 
-async function getJson(path) {
+/** Reads started before the code that needs them asks, by path: each answer is taken once. */
+const early = new Map();
+
+/** Starts the read of `path` (as the functions below ask for it) now, with the page's first
+ * reads, rather than when the code that needs it gets there. */
+export function prefetch(path) {
+  if (early.has(path)) return;
+  const answer = fetchJson(path);
+  // A failure is the taker's to report; until taken it is no unhandled rejection.
+  answer.catch(() => {});
+  early.set(path, answer);
+}
+
+function getJson(path) {
+  const answer = early.get(path);
+  if (!answer) return fetchJson(path);
+  early.delete(path);
+  return answer;
+}
+
+async function fetchJson(path) {
   const res = await fetch(withKnowledge(path), { headers: { Accept: 'application/json' } });
   if (!res.ok) {
     let detail = res.statusText;
@@ -31,7 +51,8 @@ export const factions = () => getJson('/api/factions');
 export const districts = () => getJson('/api/districts?geometry=none');
 export const timeline = () => getJson('/api/timeline');
 /** Area per side over time within a region: `selector` is {region}, {group} or {bbox: [w,s,e,n]}. */
-export const areaStats = (selector = {}) => getJson(`/api/stats/area?${selectorQuery(selector)}`);
+export const areaStats = (selector = {}) => getJson(areaStatsPath(selector));
+export const areaStatsPath = (selector) => `/api/stats/area?${selectorQuery(selector)}`;
 export const regions = () => getJson('/api/regions').then((b) => b.regions);
 /** The one region of `selector`, with its districts' km² inside it. */
 export const region = (selector) => getJson(`/api/regions?${selectorQuery(selector)}`).then((b) => b.regions[0]);

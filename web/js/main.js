@@ -134,6 +134,13 @@ async function start() {
   // The server frames the map (`opening_view`: the data set's default view edge to edge, else
   // its core 8 px in, PADDING_PX in src/domain/opening.rs) and has that view's tiles ready.
   const factionsLoaded = api.factions();
+  // What the page waits for before it says it is ready, asked for with its first reads: the
+  // opening region's areas over time (the chart; the region picker opens on the main region)
+  // and the context layers.
+  metaLoaded.then((m) => {
+    api.prefetch(api.areaStatsPath({ region: m.main_region ?? 'all' }));
+    for (const l of m.layers ?? []) if (l.kind !== 'locator') api.prefetch(l.url);
+  }, () => {});
   const mapLoaded = Promise.all([metaLoaded, factionsLoaded]).then(([m, f]) => makeMap(m.opening_view ?? [-180, -85, 180, 85], m.default_view ? 0 : 8, readHash(), new Palette(f)));
   const [meta, factions, districts, stream, borders, blockTable, timeline, regions, map, sites, weeks] = await Promise.all([
     metaLoaded, factionsLoaded, api.districts(), binary('/api/states.bin'), binary('/api/borders.bin'), binary('/api/blocks.bin'),
