@@ -152,3 +152,42 @@ test('the map as published before a correction draws its front where the correct
   assert.deepEqual(page.errors, []);
   await page.close();
 });
+
+test('a faction added since the page opened: the page\'s next write opens it again, with the faction\'s stripes and in its form', async () => {
+  const admin = execFileSync(BIN, ['token', 'create', '--db', server.db, '--name', 'chief', '--role', 'admin']).toString().trim().split('\n').at(-1);
+  const page = await openMap(browser, `${server.url}/#date=2017-02-10&z=14&lat=36.345&lon=43.125`);
+  await page.click('#knowledge-box summary');
+  await page.fill('#sign-in input[name=token]', token);
+  await page.click('#sign-in button');
+  await page.waitForSelector('body[data-editor="desk"]', { state: 'attached' });
+  const added = await fetch(`${server.url}/api/factions`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${admin}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify({ id: 'hashd', name: 'Popular Mobilization Forces', color: '#2a9d8f', alliance: 'coalition', comment: 'listed apart from the ISF' }),
+  });
+  assert.equal(added.status, 201, await added.text());
+
+  // The page still knows the factions it opened with; a write from its panel brings the new list.
+  await clickDistrict(page, 'zanjili');
+  await page.waitForSelector('#record-form');
+  assert.equal(await page.locator('#record-form input[name=factions][value=hashd]').count(), 0);
+  await page.check('#record-form input[name=factions][value=isf]');
+  await page.fill('#record-form input[name=valid_from]', '2017-02-08');
+  await page.fill('#record-form input[name=valid_to]', '2017-02-12');
+  await page.selectOption('#record-form select[name=sources]', { index: 0 });
+  await page.fill('#record-form input[name=comment]', 'a reported advance');
+  const reopened = page.waitForEvent('load');
+  await page.click('#record-form button[type=submit]');
+  await reopened;
+  await page.waitForSelector('body[data-ready="true"]', { state: 'attached', timeout: 30_000 });
+  assert.match(page.url(), /date=2017-02-10/, 'on the same date');
+  assert.match(page.url(), /district=zanjili/, 'with the same panel');
+  const look = await districtLook(page, 'zanjili');
+  assert.equal(look.status, 'held');
+  assert.equal(look.faction, 'isf');
+  assert.ok(await page.evaluate(() => window.frontline.map.getLayer('hatch-hashd') !== undefined), 'its stripes are in the map');
+  await page.waitForSelector('#record-form');
+  assert.equal(await page.locator('#record-form input[name=factions][value=hashd]').count(), 1, 'the form offers it');
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});

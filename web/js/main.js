@@ -234,7 +234,15 @@ async function start() {
    * steps and the region's area chart follow them, and the panel is reopened.
    */
   async function refresh(id) {
-    const [fresh, changes] = await Promise.all([binary('/api/states.bin'), api.timeline()]);
+    const [fresh, changes, nowFactions] = await Promise.all([binary('/api/states.bin'), api.timeline(), api.factions()]);
+    // The stream numbers factions as /api/factions lists them, and the colours, stripes and
+    // legend are built from that list when the page opens: when a faction was added or retired
+    // since, the page opens again where it is (date, view, panel) rather than misname a side.
+    if (nowFactions.map((f) => f.id).join('\n') !== factions.map((f) => f.id).join('\n')) {
+      settle(true);
+      window.location.reload();
+      return;
+    }
     control.load(decodeStream(fresh, factions.map((f) => f.id)));
     control.seek(t);
     const all = layer.ids.map((_, slot) => slot);
