@@ -94,11 +94,11 @@ pub struct EventsParams {
     pub properties: Option<Vec<&'static str>>,
 }
 
-/// `?datetime=&bbox=&kind=&grade=&district=` of `/api/events.bin`, whose records have fixed
-/// fields (no `properties`).
+/// `?datetime=&bbox=&kind=&grade=&district=`: which events. The whole query of
+/// `/api/events.bin`, whose records have fixed fields (no `properties`).
 #[derive(Debug, Deserialize, Default)]
 #[serde(deny_unknown_fields)]
-pub struct EventStreamParams {
+pub struct EventFilter {
     #[serde(default, deserialize_with = "period")]
     pub datetime: Option<Period>,
     #[serde(default, deserialize_with = "bbox")]
@@ -109,6 +109,21 @@ pub struct EventStreamParams {
     pub grade: Vec<Grade>,
     #[serde(default)]
     pub district: Option<String>,
+}
+
+impl EventsParams {
+    /// Which events, and the properties chosen of each.
+    #[must_use]
+    pub fn split(self) -> (EventFilter, Option<Vec<&'static str>>) {
+        let filter = EventFilter {
+            datetime: self.datetime,
+            bbox: self.bbox,
+            kind: self.kind,
+            grade: self.grade,
+            district: self.district,
+        };
+        (filter, self.properties)
+    }
 }
 
 /// `?kind=&grade=`.

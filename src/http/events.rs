@@ -7,7 +7,7 @@ use actix_web::{HttpMessage, HttpRequest, HttpResponse, web};
 use serde::Serialize;
 
 use super::AppState;
-use super::event_params::{EventStreamParams, EventsParams, SitesParams, WeeksParams};
+use super::event_params::{EventFilter, EventsParams, SitesParams, WeeksParams};
 use super::knowledge::KnownAt;
 use super::respond::{self, GEOJSON, JSON};
 use crate::domain::events::{EventEntry, EventKind, EventQuery, Figure, Grade, Observation, Site};
@@ -171,12 +171,10 @@ pub async fn events(
     q: web::Query<EventsParams>,
 ) -> Result<HttpResponse> {
     let index = state.current();
-    let q = q.into_inner();
-    let query = query_of(
-        &req, &index, q.datetime, q.bbox, q.kind, q.grade, q.district,
-    )?;
+    let (filter, properties) = q.into_inner().split();
+    let query = query_of(&req, &index, filter)?;
     let found: Vec<&EventEntry> = index.events.events(&query).collect();
-    let Some(chosen) = q.properties else {
+    let Some(chosen) = properties else {
         let body = Collection {
             r#type: "FeatureCollection",
             number_returned: found.len(),
@@ -202,13 +200,10 @@ pub async fn events(
 pub async fn event_stream(
     req: HttpRequest,
     state: web::Data<AppState>,
-    q: web::Query<EventStreamParams>,
+    q: web::Query<EventFilter>,
 ) -> Result<HttpResponse> {
     let index = state.current();
-    let q = q.into_inner();
-    let query = query_of(
-        &req, &index, q.datetime, q.bbox, q.kind, q.grade, q.district,
-    )?;
+    let query = query_of(&req, &index, q.into_inner())?;
     let found: Vec<&EventEntry> = index.events.events(&query).collect();
     let body = crate::tiles::event_stream::encode(&found);
     Ok(respond::bytes(
@@ -219,26 +214,18 @@ pub async fn event_stream(
 }
 
 /// The query of an events request; a 404 for a district that does not exist.
-fn query_of(
-    req: &HttpRequest,
-    index: &Index,
-    period: Option<crate::domain::time::Period>,
-    bbox: Option<crate::domain::geometry::Bbox>,
-    kinds: Vec<EventKind>,
-    grades: Vec<Grade>,
-    district: Option<String>,
-) -> Result<EventQuery> {
-    if let Some(d) = &district
+fn query_of(req: &HttpRequest, index: &Index, f: EventFilter) -> Result<EventQuery> {
+    if let Some(d) = &f.district
         && index.district_index(d).is_none()
     {
         return Err(super::api::unknown_district(d));
     }
     Ok(EventQuery {
-        period,
-        bbox,
-        kinds,
-        grades,
-        district,
+        period: f.datetime,
+        bbox: f.bbox,
+        kinds: f.kind,
+        grades: f.grade,
+        district: f.district,
         known_at: known_at(req),
     })
 }

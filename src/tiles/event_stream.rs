@@ -105,7 +105,10 @@ pub fn encode(events: &[&EventEntry]) -> Vec<u8> {
     for r in responsible {
         out.extend_from_slice(&r.to_le_bytes());
     }
-    let code = |at: Option<usize>| u8::try_from(at.expect("a listed keyword")).expect("few");
+    let code = |at: Option<usize>| {
+        u8::try_from(at.expect("every kind and grade is listed"))
+            .expect("fewer than 256 kinds and grades")
+    };
     for e in events {
         out.push(code(
             EventKind::ALL.iter().position(|k| *k == e.event().kind),
