@@ -178,7 +178,8 @@ fn spawn_warmer(state: Arc<AppState>, installed: std::sync::mpsc::Receiver<()>) 
                 // In the order a page opening the map needs them: the timeline (the state
                 // stream, the slider), the start-up reads, the front's history (the outline
                 // tiles' version) and the opening tiles; the instants of knowledge (maps as
-                // known earlier) last.
+                // known earlier) and the start-up reads gzipped (for clients without Brotli)
+                // last.
                 let started = std::time::Instant::now();
                 index.timeline();
                 tracing::debug!(ms = started.elapsed().as_millis(), "timeline ready");
@@ -197,7 +198,11 @@ fn spawn_warmer(state: Arc<AppState>, installed: std::sync::mpsc::Receiver<()>) 
                 }
                 let started = std::time::Instant::now();
                 index.instants();
-                tracing::debug!(ms = started.elapsed().as_millis(), "instants ready");
+                state.prepared.warm_gzip(&index);
+                tracing::debug!(
+                    ms = started.elapsed().as_millis(),
+                    "instants and gzipped start-up reads ready"
+                );
                 drop(index);
                 if installed.recv().is_err() {
                     return;

@@ -92,9 +92,9 @@ impl Coding {
     }
 }
 
-/// A body with its ETag, Brotli-compressed, and gzipped on first need: every browser accepts
-/// Brotli, so gzip (for other clients) is left out of the work done after a start, when the
-/// first visitor waits for it.
+/// A body with its ETag, Brotli-compressed, and gzipped on first need. Browsers accept Brotli
+/// (over plain HTTP some offer gzip alone), so gzip is left out of the work done first after a
+/// start, while a first visitor waits for it; the warmer makes it last.
 #[derive(Debug)]
 pub struct Prepared {
     content_type: &'static str,
@@ -260,6 +260,13 @@ impl PreparedCache {
         match slot {
             Some(slot) => slot.made.get_or_init(make).clone(),
             None => make(),
+        }
+    }
+
+    /// Gzips every read over `index`, after [`Self::warm`] and what else a visitor waits for.
+    pub fn warm_gzip(&self, index: &Index) {
+        for read in Read::ALL {
+            self.get(read, index).gzip();
         }
     }
 
