@@ -60,16 +60,19 @@ export class ContextLayers {
     const polygons = ['match', ['geometry-type'], ['Polygon', 'MultiPolygon'], true, false];
     const lines = ['match', ['geometry-type'], ['LineString', 'MultiLineString'], true, false];
     const markers = [];
+    // Fills are not antialiased (see districtLayers): the admin areas' dashed outline and the
+    // water's edge line smooth them.
     switch (layer.kind) {
       case 'admin':
         map.addSource(source, { type: 'geojson', data: geojson });
-        add('fill', { type: 'fill', paint: { 'fill-color': '#ebeae5', 'fill-opacity': 0.5 } });
+        add('fill', { type: 'fill', paint: { 'fill-color': '#ebeae5', 'fill-opacity': 0.5, 'fill-antialias': false } });
         add('line', { type: 'line', paint: { 'line-color': '#8c8c8c', 'line-width': 1, 'line-dasharray': [5, 3] } });
         this.legend.push({ kind: 'admin', name: `${layer.name}: no control shown` });
         break;
       case 'water':
         map.addSource(source, { type: 'geojson', data: geojson });
-        add('fill', { type: 'fill', filter: polygons, paint: { 'fill-color': WATER } });
+        add('fill', { type: 'fill', filter: polygons, paint: { 'fill-color': WATER, 'fill-antialias': false } });
+        add('edge', { type: 'line', filter: polygons, paint: { 'line-color': WATER, 'line-width': 1 } });
         add('line', { type: 'line', filter: lines, paint: { 'line-color': WATER, 'line-width': 3 } });
         this.legend.push({ kind: 'water', name: layer.name });
         break;

@@ -25,6 +25,9 @@ const fromTiles = { source: SOURCE, 'source-layer': 'districts' };
  * faction.
  */
 export function districtLayers(palette) {
+  // No fill is antialiased: an antialiased fill draws its outline again in a WebGL program of
+  // its own, which software WebGL (SwiftShader) compiles at every load (20–40 ms a program),
+  // and the white outlines drawn over the districts smooth their edges.
   // The fill: one feature-state attribute per district, and one that does not vary with zoom:
   // the colour drawn at this zoom with its opacity as alpha (see drawn()). Each step uploads
   // every attribute of every loaded district, so fewer and smaller is faster.
@@ -35,11 +38,11 @@ export function districtLayers(palette) {
   // One striped layer per faction: shown where that faction contests a district with another.
   const hatches = palette.factions.map((f) => ({
     id: `hatch-${f.id}`, type: 'fill', ...fromTiles, minzoom: STRIPES_FROM_ZOOM,
-    paint: { 'fill-pattern': `hatch-${f.id}`, 'fill-opacity': ['case', ['in', `|${f.id}|`, state('stripes', '')], 1, 0] },
+    paint: { 'fill-pattern': `hatch-${f.id}`, 'fill-antialias': false, 'fill-opacity': ['case', ['in', `|${f.id}|`, state('stripes', '')], 1, 0] },
   }));
   return [fill, ...hatches, {
     id: 'hatch-pale', type: 'fill', ...fromTiles, minzoom: STRIPES_FROM_ZOOM,
-    paint: { 'fill-pattern': 'hatch-pale', 'fill-opacity': ['case', ['!=', state('stripes', ''), ''], 1, 0] },
+    paint: { 'fill-pattern': 'hatch-pale', 'fill-antialias': false, 'fill-opacity': ['case', ['!=', state('stripes', ''), ''], 1, 0] },
   }, {
     id: 'district-outline', type: 'line', ...fromTiles, minzoom: 8,
     paint: { 'line-color': '#ffffff', 'line-opacity': 0.9, 'line-width': ['interpolate', ['linear'], ['zoom'], 4, 0.1, 9, 0.5, 12, 1] },
