@@ -40,6 +40,9 @@ function style(palette) {
   const ground = getComputedStyle(document.documentElement).getPropertyValue('--ground').trim() || '#f4f3ef';
   return {
     version: 8,
+    // No paint property fades: the districts' fill appears at once when painted (a fade would
+    // keep the map drawing frames for 300 ms, each a pass over every district in view).
+    transition: { duration: 0, delay: 0 },
     sources: { [SOURCE]: { type: 'vector', url: `${window.location.origin}/tiles/districts.json` } },
     layers: [
       { id: 'ground', type: 'background', paint: { 'background-color': ground } },
