@@ -123,3 +123,37 @@ test('a screenshot of the map at 2017-06-03 is saved as an artifact', async () =
   mkdirSync(dir, { recursive: true });
   await page.screenshot({ path: path.join(dir, 'map-2017-06-03.png') });
 });
+
+test('district names are drawn where a district is wide enough for one, the widest first, and none zoomed out', async () => {
+  for (const [zoom, wideAtLeast] of [[11.5, 20], [7.5, 0]]) {
+    const got = await page.evaluate((zoom) => {
+      const { map, layer } = window.frontline;
+      // jumpTo ends its move at once: the labels are placed in its moveend.
+      map.jumpTo({ center: [43.14, 36.34], zoom });
+      const b = map.getBounds();
+      // Every district in view measured on screen, by projecting its corners.
+      const wide = [];
+      layer.bbox.forEach(([w, s, e, n], slot) => {
+        if (e < b.getWest() || w > b.getEast() || n < b.getSouth() || s > b.getNorth()) return;
+        const nw = map.project([w, n]);
+        const se = map.project([e, s]);
+        if (se.x - nw.x >= 48 && se.y - nw.y >= 14) wide.push({ slot, name: layer.names[slot], width: se.x - nw.x });
+      });
+      wide.sort((x, y) => y.width - x.width);
+      const labels = [...document.querySelectorAll('.district-label span')].map((s) => s.textContent);
+      const candidates = layer.labelCandidates(48).map((c) => c.slot).sort((x, y) => x - y);
+      return { wide, labels, candidates };
+    }, zoom);
+    const short = (name) => name.replace(/\s*\([^)]*\)\s*$/, '') || name;
+    const names = new Set(got.wide.map((w) => short(w.name)));
+    // The candidates for a name are exactly the districts measured wide enough.
+    assert.deepEqual(got.candidates, got.wide.map((w) => w.slot).sort((x, y) => x - y), `zoom ${zoom}: candidates`);
+    assert.ok(got.wide.length >= wideAtLeast, `zoom ${zoom}: ${got.wide.length} districts wide enough for a name`);
+    for (const label of got.labels) assert.ok(names.has(label), `zoom ${zoom}: "${label}" labels a district wide enough`);
+    if (got.wide.length) {
+      assert.ok(got.labels.includes(short(got.wide[0].name)), `zoom ${zoom}: the widest, ${got.wide[0].name}, is named`);
+    } else {
+      assert.deepEqual(got.labels, [], `zoom ${zoom}: no district is wide enough, so none is named`);
+    }
+  }
+});

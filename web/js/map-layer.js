@@ -266,10 +266,15 @@ export class DistrictLayer {
   labelCandidates(minPixels) {
     const view = this.map.getBounds();
     const [vw, vs, ve, vn] = [view.getWest(), view.getSouth(), view.getEast(), view.getNorth()];
+    // The map neither rotates nor tilts, so a district's width on screen is its span of
+    // longitude times the pixels a degree takes at this zoom: the many too narrow for a name
+    // (most of them, zoomed out on a country) are passed over without projecting their corners.
+    const pxPerDegree = (512 * 2 ** this.map.getZoom()) / 360;
     const out = [];
     for (let slot = 0; slot < this.bbox.length; slot += 1) {
       const [w, s, e, n] = this.bbox[slot];
       if (e < vw || w > ve || n < vs || s > vn) continue;
+      if ((e - w) * pxPerDegree < minPixels * 0.99) continue;
       const nw = this.map.project([w, n]);
       const se = this.map.project([e, s]);
       const width = se.x - nw.x;
