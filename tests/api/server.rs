@@ -223,3 +223,59 @@ fn exports_open_as_remote_layers_with_head_byte_ranges_and_cors() {
         "{head}"
     );
 }
+
+/// The server's end of a connection sends each piece of a response at once (`TCP_NODELAY`). With
+/// Nagle's algorithm the last piece of a response waited for the client's delayed ACK of the one
+/// before, up to 40 ms on every request of a reused keep-alive connection. The option is read
+/// from the server's own socket, found among this process's descriptors by its two addresses.
+#[cfg(target_os = "linux")]
+#[test]
+fn the_server_sends_without_waiting_for_acks() {
+    use std::os::fd::BorrowedFd;
+
+    let tmp = TempDir::new().unwrap();
+    let seed = small_dir();
+    let app = Application::build(&args(&tmp.path().join("served.db"), seed.path()))
+        .expect("the server starts");
+    let port = app.port();
+    std::thread::spawn(move || actix_web::rt::System::new().block_on(app.run()));
+
+    // A keep-alive request, answered in full, so the server has accepted the connection.
+    let mut client = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    client
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    write!(client, "GET /api/meta HTTP/1.1\r\nHost: localhost\r\n\r\n").unwrap();
+    let mut first = [0u8; 12];
+    client.read_exact(&mut first).unwrap();
+    assert_eq!(&first, b"HTTP/1.1 200");
+    let (ours, theirs) = (client.local_addr().unwrap(), client.peer_addr().unwrap());
+
+    let mut found = None;
+    for entry in std::fs::read_dir("/proc/self/fd").unwrap().flatten() {
+        let Ok(fd) = entry.file_name().to_string_lossy().parse::<i32>() else {
+            continue;
+        };
+        if !std::fs::read_link(entry.path())
+            .is_ok_and(|l| l.to_string_lossy().starts_with("socket:"))
+        {
+            continue;
+        }
+        // SAFETY: the descriptor was listed open just now and is only borrowed for the calls
+        // below; a descriptor closed and reused meanwhile fails the address check.
+        let borrowed = unsafe { BorrowedFd::borrow_raw(fd) };
+        let sock = socket2::SockRef::from(&borrowed);
+        let addrs = (sock.local_addr(), sock.peer_addr());
+        if let (Ok(local), Ok(peer)) = addrs
+            && local.as_socket() == Some(theirs)
+            && peer.as_socket() == Some(ours)
+        {
+            found = Some(sock.tcp_nodelay().unwrap());
+        }
+    }
+    assert_eq!(
+        found,
+        Some(true),
+        "the server's end of the connection {ours} → {theirs} has TCP_NODELAY"
+    );
+}
