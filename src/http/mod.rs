@@ -124,6 +124,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 .service(
                     read!("/districts", api::districts).route(web::post().to(edit::add_record)),
                 )
+                .service(read!("/districts.bin", tiles::district_table))
                 .service(read!("/districts/{id}/history", api::history))
                 .service(
                     web::resource("/districts/{id}/states")

@@ -1,11 +1,12 @@
 //! Prepared responses. The web map's start-up reads are the same for every visitor of a revision:
-//! the district list, the state stream, the border and block tables and the regions. The largest
-//! took the server more time to write and compress than to send (a 50,000-district list is 12 MB
-//! of JSON, half a second of Brotli on a busy core). Each is now made once per revision, as it is
-//! believed now, and compressed once in each encoding (Brotli at once, gzip the first time a
-//! client asks for it). It is kept and sent to every client in the encoding it accepts. The
-//! warmer prepares them after a start and after edits, so the first visitor does not wait
-//! either. Views of earlier knowledge are made per request, as before.
+//! the district table, the state stream, the border and block tables and the regions. Made per
+//! request, the largest took the server more time to write and compress than to send (the
+//! 50,000-district GeoJSON list, which the map read before the table, is 12 MB, half a second of
+//! Brotli on a busy core). Each is made once per revision, as it is believed now, and compressed
+//! once in each encoding (Brotli at once, gzip the first time a client asks for it). It is kept
+//! and sent to every client in the encoding it accepts. The warmer prepares the map's reads after
+//! a start and after edits, so the first visitor does not wait either; the GeoJSON list is
+//! prepared the first time it is asked for. Views of earlier knowledge are made per request.
 
 use std::collections::HashMap;
 use std::io::Write;
@@ -24,6 +25,8 @@ use crate::error::{AppError, Result};
 pub enum Read {
     /// `/api/districts?geometry=none`
     DistrictList,
+    /// `/api/districts.bin`
+    DistrictTable,
     /// `/api/regions` without a selector
     Regions,
     /// `/api/states.bin`
@@ -35,8 +38,10 @@ pub enum Read {
 }
 
 impl Read {
-    pub const ALL: [Self; 5] = [
-        Self::DistrictList,
+    /// What the web map reads on start-up, prepared by the warmer. The GeoJSON list is not among
+    /// them: the map reads the district table; the list is made when first asked for.
+    pub const WARMED: [Self; 5] = [
+        Self::DistrictTable,
         Self::Regions,
         Self::StateStream,
         Self::BorderTable,
@@ -46,6 +51,7 @@ impl Read {
     fn content_type(self) -> &'static str {
         match self {
             Self::DistrictList => super::respond::GEOJSON,
+            Self::DistrictTable => crate::tiles::district_table::MEDIA_TYPE,
             Self::Regions => super::respond::JSON,
             Self::StateStream => crate::tiles::stream::MEDIA_TYPE,
             Self::BorderTable => crate::tiles::geometry::BORDERS_MEDIA_TYPE,
@@ -57,6 +63,7 @@ impl Read {
     fn body(self, index: &Index) -> Vec<u8> {
         match self {
             Self::DistrictList => super::api::district_list(index),
+            Self::DistrictTable => crate::tiles::district_table::encode(index),
             Self::Regions => super::about::region_list(index),
             Self::StateStream => crate::tiles::stream::encode(index),
             Self::BorderTable => crate::tiles::geometry::border_table(index),
@@ -265,14 +272,14 @@ impl PreparedCache {
 
     /// Gzips every read over `index`, after [`Self::warm`] and what else a visitor waits for.
     pub fn warm_gzip(&self, index: &Index) {
-        for read in Read::ALL {
+        for read in Read::WARMED {
             self.get(read, index).gzip();
         }
     }
 
     /// Prepares every read over `index` (the warmer's work after a start or edits).
     pub fn warm(&self, index: &Index) {
-        for read in Read::ALL {
+        for read in Read::WARMED {
             let started = std::time::Instant::now();
             self.get(read, index);
             tracing::debug!(?read, ms = started.elapsed().as_millis(), "prepared");

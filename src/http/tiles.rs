@@ -144,6 +144,16 @@ pub async fn block_table(
     prepared::serve(&req, &state, prepared::Read::BlockTable).await
 }
 
+/// Every district's box, label point, area and names, as [`tiles::district_table`] lays it out:
+/// what the web map starts from.
+pub async fn district_table(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    _q: web::Query<NoQuery>,
+) -> Result<HttpResponse> {
+    prepared::serve(&req, &state, prepared::Read::DistrictTable).await
+}
+
 /// The districts each border lies between, as [`tiles::geometry::border_table`] lays it out.
 /// The borders are found on first use (seconds for a country), then kept with the index.
 pub async fn border_table(

@@ -1,7 +1,7 @@
 //! What map clients draw from: vector tiles of the control map (Mapbox Vector Tiles 2.1 of the
 //! districts at an instant, and the TileJSON 3.0 document that describes them, for QGIS, GDAL,
-//! MapLibre and OpenLayers), the binary stream of every hand-over ([`stream`]) and a period's
-//! events in binary ([`event_stream`]).
+//! MapLibre and OpenLayers), the binary stream of every hand-over ([`stream`]), the district list
+//! in binary ([`district_table`]) and a period's events in binary ([`event_stream`]).
 //!
 //! Two layers. `control`: a feature per district in the tile, its MVT id the district's index in
 //! the data set, with the district's `id`, `name` and `group` and, at the instant asked for, its
@@ -13,6 +13,7 @@
 
 pub mod cache;
 mod control_blocks;
+pub mod district_table;
 pub mod event_stream;
 pub mod geometry;
 pub mod stream;

@@ -4,6 +4,7 @@
 mod big_boundaries;
 mod blocks;
 mod dataset_meta;
+mod district_table;
 mod edges;
 mod editing;
 mod editing_cli;

@@ -10,7 +10,8 @@ use serde_json::json;
 use crate::editing::post_state;
 use crate::writes::{Answer, Served, bearer, get, send, serve_small};
 
-const READS: [&str; 5] = [
+const READS: [&str; 6] = [
+    "/api/districts.bin",
     "/api/districts?geometry=none",
     "/api/regions",
     "/api/states.bin",

@@ -157,3 +157,29 @@ test('district names are drawn where a district is wide enough for one, the wide
     }
   }
 });
+
+test('the page reads its districts from the binary table, the same as the GeoJSON list', async () => {
+  const reads = await page.evaluate(() => performance.getEntriesByType('resource').map((e) => new URL(e.name).pathname + new URL(e.name).search));
+  assert.ok(reads.includes('/api/districts.bin'), 'the table is read');
+  assert.ok(!reads.some((r) => r.startsWith('/api/districts?')), 'the GeoJSON list is not');
+  const list = (await (await fetch(`${server.url}/api/districts?geometry=none`)).json()).features;
+  const table = await page.evaluate(async () => {
+    const { decodeDistricts } = await import('/js/district-table.js');
+    const t = decodeDistricts(await (await fetch('/api/districts.bin')).arrayBuffer());
+    const { layer } = window.frontline;
+    return { ...t, page: layer.ids, pageNames: layer.names };
+  });
+  assert.deepEqual(table.ids, list.map((f) => f.id));
+  assert.deepEqual(table.page, table.ids, 'the page\'s districts are the table\'s, in order');
+  assert.deepEqual(table.names, list.map((f) => f.properties.name));
+  assert.deepEqual(table.pageNames, table.names);
+  assert.deepEqual(table.altNames, list.map((f) => f.properties.alt_names));
+  assert.ok(table.altNames.flat().some((n) => /[\u0600-\u06ff]/.test(n)), 'Arabic spellings come through');
+  list.forEach((f, i) => {
+    // The table rounds boxes outwards to 10⁻⁶ degrees, label points to the nearest 10⁻⁶ degrees as
+    // the list does, and areas to a float (the list to 0.001 km²).
+    f.bbox.forEach((v, k) => assert.ok(Math.abs(table.bbox[i][k] - v) <= 1.01e-6, `${f.id} box ${k}: ${table.bbox[i][k]} for ${v}`));
+    f.label.forEach((v, k) => assert.ok(Math.abs(table.anchor[i][k] - v) <= 6e-7, `${f.id} label ${k}: ${table.anchor[i][k]} for ${v}`));
+    assert.ok(Math.abs(table.area[i] - f.properties.area_km2) <= 6e-4, `${f.id}: ${table.area[i]} km² for ${f.properties.area_km2}`);
+  });
+});

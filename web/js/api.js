@@ -48,7 +48,6 @@ async function fetchJson(path) {
 export const meta = () => getJson('/api/meta');
 export const factions = () => getJson('/api/factions');
 /** Every district without its outline (drawn from tiles): names, area, box and label anchor. */
-export const districts = () => getJson('/api/districts?geometry=none');
 export const timeline = () => getJson('/api/timeline');
 /** Area per side over time within a region: `selector` is {region}, {group} or {bbox: [w,s,e,n]}. */
 export const areaStats = (selector = {}) => getJson(areaStatsPath(selector));

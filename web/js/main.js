@@ -1,4 +1,4 @@
-// Wires the page: loads what scrubbing needs once (district list, the binary state stream and
+// Wires the page: loads what scrubbing needs once (the binary district table, state stream and
 // border table; outlines come as vector tiles, drawn by WebGL), then repaints from memory on every
 // change of date, touching only what changed; the URL follows the date and the view. The page
 // opens on the data set's own date and view (its `dataset.json`), named after it, with its
@@ -18,6 +18,7 @@ import { FrontLine, decodeBorders, frontLayers } from './front-line.js';
 import { Labels } from './labels.js';
 import { Legend } from './legend.js';
 import { DrawnZoom } from './drawn-zoom.js';
+import { decodeDistricts } from './district-table.js';
 import { DistrictLayer, SOURCE, addHatchImages, districtLayers, escapeHtml } from './map-layer.js';
 import { EventsLayer } from './events.js';
 import { startWorker as startEventWorker } from './event-store.js';
@@ -146,7 +147,7 @@ async function start() {
   }, () => {});
   const mapLoaded = Promise.all([metaLoaded, factionsLoaded]).then(([m, f]) => makeMap(m.opening_view ?? [-180, -85, 180, 85], m.default_view ? 0 : 8, readHash(), new Palette(f)));
   const [meta, factions, districts, stream, borders, blockTable, timeline, regions, map, sites, weeks] = await Promise.all([
-    metaLoaded, factionsLoaded, api.districts(), binary('/api/states.bin'), binary('/api/borders.bin'), binary('/api/blocks.bin'),
+    metaLoaded, factionsLoaded, binary('/api/districts.bin'), binary('/api/states.bin'), binary('/api/borders.bin'), binary('/api/blocks.bin'),
     api.timeline(), api.regions(), mapLoaded, api.sites(), api.eventWeeks(),
   ]);
   performance.mark('frontline:data');
@@ -183,7 +184,7 @@ async function start() {
     onShown: (id) => revealUnderPanel(id),
     onWritten: (id) => refresh(id),
   }, editor);
-  layer = new DistrictLayer(map, districts, palette, (id) => { panel.open(id); settle(true); }, new DrawnZoom(map));
+  layer = new DistrictLayer(map, decodeDistricts(districts), palette, (id) => { panel.open(id); settle(true); }, new DrawnZoom(map));
   // A click on an event or a camp opens its popup, not the district under it.
   layer.skipClick = (point) => incidents.hit(point);
   performance.mark('frontline:districts');

@@ -68,12 +68,13 @@ export function addHatchImages(map, palette) {
 export class DistrictLayer {
   /**
    * @param {maplibregl.Map} map
-   * @param {object} summaries /api/districts?geometry=none (bbox and label anchor per district)
+   * @param {ReturnType<typeof import('./district-table.js').decodeDistricts>} table the districts
+   * by slot (/api/districts.bin)
    * @param {import('./colors.js').Palette} palette
    * @param {(id: string) => void} onSelect called with a district id when one is clicked
    * @param {import('./drawn-zoom.js').DrawnZoom} zoom the deepest zoom the map draws
    */
-  constructor(map, summaries, palette, onSelect, zoom) {
+  constructor(map, table, palette, onSelect, zoom) {
     this.map = map;
     /** @type {import('./drawn-zoom.js').DrawnZoom} */
     this.zoom = zoom;
@@ -86,14 +87,13 @@ export class DistrictLayer {
       }
     });
     this.palette = palette;
-    const features = summaries.features;
-    this.ids = features.map((f) => String(f.id));
+    this.ids = table.ids;
     this.slotOf = new Map(this.ids.map((id, i) => [id, i]));
-    this.names = features.map((f) => f.properties.name);
-    this.altNames = features.map((f) => f.properties.alt_names ?? []);
-    this.area = features.map((f) => f.properties.area_km2 ?? 0);
-    this.bbox = features.map((f) => f.bbox);
-    this.anchor = features.map((f) => f.label ?? [(f.bbox[0] + f.bbox[2]) / 2, (f.bbox[1] + f.bbox[3]) / 2]);
+    this.names = table.names;
+    this.altNames = table.altNames;
+    this.area = table.area;
+    this.bbox = table.bbox;
+    this.anchor = table.anchor;
     this.keys = this.ids.map(() => 'unknown');
     this.gained = this.ids.map(() => null);
     this.selected = -1;
