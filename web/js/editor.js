@@ -94,6 +94,8 @@ export class Editor {
   /** Wires the form in `body` for `district`; `onWritten` runs after the server accepted a write. */
   bind(body, district, onWritten) {
     const form = body.querySelector('#record-form');
+    // Typed in: another editor's write then leaves the panel as it is (main.js refresh).
+    form?.addEventListener('input', () => { form.dataset.dirty = 'true'; });
     body.querySelectorAll('button[data-withdraw]').forEach((b) => b.addEventListener('click', async () => {
       const why = window.prompt('Why is this state withdrawn? (recorded with the edit)');
       if (!why) return;

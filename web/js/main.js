@@ -18,6 +18,7 @@ import { FrontLine, decodeBorders, frontLayers } from './front-line.js';
 import { Labels } from './labels.js';
 import { Legend } from './legend.js';
 import { DrawnZoom } from './drawn-zoom.js';
+import { Follower } from './follow.js';
 import { decodeDistricts } from './district-table.js';
 import { DistrictLayer, SOURCE, addHatchImages, districtLayers, escapeHtml } from './map-layer.js';
 import { EventsLayer } from './events.js';
@@ -82,6 +83,9 @@ function makeMap(view, padding, hash, palette) {
     map.once('error', (ev) => { if (!map.loaded()) reject(ev.error ?? new Error('the map did not load')); });
   });
 }
+
+/** The data revision a state stream was made from (/api/states.bin, layout in the README). */
+const streamRevision = (buffer) => new DataView(buffer).getFloat64(24, true);
 
 const binary = async (path) => {
   const res = await fetch(api.withKnowledge(path));
@@ -234,20 +238,25 @@ async function start() {
   }
 
   /**
-   * After an editor's write: the new states are fetched and painted, the timeline's strip and
-   * steps and the region's area chart follow them, and the panel is reopened.
+   * After a write, this page's (`own`) or another editor's: the new states are fetched and
+   * painted, the timeline's strip and steps and the region's area chart follow them, and the
+   * panel is opened again on district `id`. Another editor's write leaves the panel as it is when
+   * something has been typed in its record form, so nothing typed there is lost (its write is
+   * checked against the history it was begun from).
    */
-  async function refresh(id) {
-    const [fresh, changes, nowFactions] = await Promise.all([binary('/api/states.bin'), api.timeline(), api.factions()]);
+  async function refresh(id, own = true) {
+    const [fresh, changes, nowFactions, nowMeta] = await Promise.all([binary('/api/states.bin'), api.timeline(), api.factions(), api.meta()]);
     // The stream numbers factions as /api/factions lists them, and the colours, stripes and
-    // legend are built from that list when the page opens: when a faction was added or retired
-    // since, the page opens again where it is (date, view, panel) rather than misname a side.
-    if (nowFactions.map((f) => f.id).join('\n') !== factions.map((f) => f.id).join('\n')) {
+    // legend are built from that list when the page opens, as the districts are from the
+    // district table: when a faction was added or retired since, or a district added, the page
+    // opens again where it is (date, view, panel) rather than misname a side or a district.
+    if (nowFactions.map((f) => f.id).join('\n') !== factions.map((f) => f.id).join('\n') || nowMeta.districts !== layer.ids.length) {
       settle(true);
       window.location.reload();
       return;
     }
     control.load(decodeStream(fresh, factions.map((f) => f.id)));
+    follower.saw(streamRevision(fresh));
     control.seek(t);
     const all = layer.ids.map((_, slot) => slot);
     const changed = layer.paint(all, (slot) => control.sides[control.code[slot]]);
@@ -255,9 +264,10 @@ async function start() {
     legend.update(layer.keys);
     if (Number.isFinite(compare.cmp)) compare.update(t);
     tl.setData(changes);
-    await Promise.all([panel.open(id), picker.pick(), followTiles()]);
-    document.body.dataset.written = String(Number(document.body.dataset.written ?? 0) + 1);
-    window.dispatchEvent(new CustomEvent('frontline:written', { detail: id }));
+    const reopen = id && (own || !document.querySelector('#record-form[data-dirty]'));
+    await Promise.all([reopen ? panel.open(id) : null, picker.pick(), followTiles()]);
+    if (own) document.body.dataset.written = String(Number(document.body.dataset.written ?? 0) + 1);
+    window.dispatchEvent(new CustomEvent(own ? 'frontline:written' : 'frontline:updated', { detail: id }));
   }
 
   /** The outline tiles carry the borders the front ever runs along: when a write brings the front
@@ -324,8 +334,10 @@ async function start() {
   status.hidden = true;
   document.body.dataset.ready = 'true';
   performance.mark('frontline:first-map');
+  const follower = new Follower(streamRevision(stream), () => refresh(panel.id, false), document.getElementById('updated'));
+  if (!Number.isFinite(known)) follower.start();
   window.frontline = {
-    map, layer, front, blocks: layer.blocks, control, timeline: tl, show, picker, incidents, get t() { return t; },
+    map, layer, front, follower, blocks: layer.blocks, control, timeline: tl, show, picker, incidents, get t() { return t; },
     /** The zoom as the URL counts it (256-pixel tiles). */
     zoom: () => map.getZoom() + 1,
   };
