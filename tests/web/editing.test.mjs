@@ -5,9 +5,8 @@
 // drawn on the map as published before it.
 
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { after, before, test } from 'node:test';
-import { BIN, clickDistrict, districtLook, launchBrowser, openMap, startServer } from './helpers.mjs';
+import { clickDistrict, createToken, districtLook, launchBrowser, openMap, startServer } from './helpers.mjs';
 
 let server;
 let browser;
@@ -16,8 +15,7 @@ let token;
 before(async () => {
   server = await startServer();
   browser = await launchBrowser();
-  const out = execFileSync(BIN, ['token', 'create', '--db', server.db, '--name', 'desk', '--role', 'editor']).toString();
-  token = out.trim().split('\n').at(-1);
+  token = createToken(server, 'desk', 'editor');
 });
 
 after(async () => {
@@ -154,7 +152,7 @@ test('the map as published before a correction draws its front where the correct
 });
 
 test('a faction added since the page opened: the page\'s next write opens it again, with the faction\'s stripes and in its form', async () => {
-  const admin = execFileSync(BIN, ['token', 'create', '--db', server.db, '--name', 'chief', '--role', 'admin']).toString().trim().split('\n').at(-1);
+  const admin = createToken(server, 'chief', 'admin');
   const page = await openMap(browser, `${server.url}/#date=2017-02-10&z=14&lat=36.345&lon=43.125`);
   await page.click('#knowledge-box summary');
   await page.fill('#sign-in input[name=token]', token);

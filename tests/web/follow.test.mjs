@@ -3,9 +3,8 @@
 // reload, with a note of when. The map as published on an earlier date is not followed.
 
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { after, before, test } from 'node:test';
-import { BIN, districtLook, launchBrowser, openMap, startServer } from './helpers.mjs';
+import { createToken, districtLook, launchBrowser, openMap, startServer } from './helpers.mjs';
 
 let server;
 let browser;
@@ -14,8 +13,7 @@ let token;
 before(async () => {
   server = await startServer();
   browser = await launchBrowser();
-  const out = execFileSync(BIN, ['token', 'create', '--db', server.db, '--name', 'desk', '--role', 'editor']).toString();
-  token = out.trim().split('\n').at(-1);
+  token = createToken(server, 'desk', 'editor');
 });
 
 after(async () => {

@@ -1,7 +1,7 @@
 // Shared by the browser tests: start the real server on a free port with a fresh database seeded
 // from a data set, and drive Debian's Chromium through playwright-core (never a downloaded browser).
 
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -58,6 +58,11 @@ export async function startServer(dataDir = path.join(ROOT, 'data/mosul'), extra
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** A new bearer token for `server`'s database (the CLI prints it last). */
+export function createToken(server, name, role) {
+  return execFileSync(BIN, ['token', 'create', '--db', server.db, '--name', name, '--role', role]).toString().trim().split('\n').at(-1);
 }
 
 export function launchBrowser() {
