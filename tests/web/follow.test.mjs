@@ -81,6 +81,18 @@ test('a server that does not answer leaves the map as it was, and the page says 
   await page.unroute('**/api/meta');
   await page.evaluate(() => window.frontline.follower.check());
   assert.ok(await note.isHidden(), 'once it answers, the warning goes');
+
+  // A newer revision whose states do not come: the map stays, says so, and takes them later.
+  await record('zanjili', 'isf', '2017-02-13', '2017-02-14');
+  await page.route('**/api/states.bin', (route) => route.abort('connectionrefused'));
+  await page.evaluate(() => window.frontline.follower.check());
+  assert.match(await note.textContent(), /^Not updated since \d\d:\d\d UTC: the server did not answer/);
+  assert.equal(await page.evaluate(() => window.frontline.layer.keys.join()), painted);
+  await page.unroute('**/api/states.bin');
+  await page.evaluate(() => window.frontline.follower.check());
+  assert.match(await note.textContent(), /^Updated with new edits at/);
+  // The browser logs the two loads the test refused; nothing else (no unhandled rejection).
+  assert.deepEqual(page.errors, Array(2).fill('Failed to load resource: net::ERR_CONNECTION_REFUSED'));
   await page.close();
 });
 

@@ -42,20 +42,20 @@ export class Follower {
   }
 
   async ask() {
-    let meta;
     try {
       const res = await fetch('/api/meta', { cache: 'no-cache' });
       if (!res.ok) throw new Error(`${res.status} ${res.statusText}`);
-      meta = await res.json();
+      const meta = await res.json();
+      if (meta.revision !== this.revision) {
+        await this.onNewer(meta);
+        this.revision = meta.revision;
+        this.updated = Date.now();
+      }
     } catch (e) {
-      // Offline for a moment, or the server restarting: the map stays as it was, and says so.
+      // Offline for a moment, or the server restarting, before or while the new states come:
+      // the map stays as it was, and says so; the next check tries again.
       this.say(`Not updated since ${clock(this.checked)} UTC: the server did not answer (${e.message}).`, true);
       return;
-    }
-    if (meta.revision !== this.revision) {
-      await this.onNewer(meta);
-      this.revision = meta.revision;
-      this.updated = Date.now();
     }
     this.checked = Date.now();
     this.say(this.updated ? `Updated with new edits at ${clock(this.updated)} UTC.` : '', false);
