@@ -102,6 +102,47 @@ test('the front line is drawn between Islamic State and Iraqi forces districts o
   assert.ok(rendered > 0, 'and drawn in view');
 });
 
+/** The WebGL programs the map's next frame draws with, each as whether it is MapLibre's sky
+ * (its fragment shader reads the sky's colour), and how many draws there were. */
+function programsOfAFrame(page) {
+  return page.evaluate(async () => {
+    const { map } = window.frontline;
+    const canvas = map.getCanvas();
+    const gl = canvas.getContext('webgl2') ?? canvas.getContext('webgl');
+    const used = new Set();
+    let draws = 0;
+    const names = ['drawElements', 'drawArrays', 'drawElementsInstanced', 'drawArraysInstanced'];
+    for (const name of names) {
+      const draw = gl[name];
+      gl[name] = function counted(...args) {
+        draws += 1;
+        used.add(gl.getParameter(gl.CURRENT_PROGRAM));
+        return draw.apply(gl, args);
+      };
+    }
+    const frame = new Promise((r) => map.once('render', r));
+    map.triggerRepaint();
+    await frame;
+    for (const name of names) delete gl[name];
+    const sky = [...used].map((p) => gl.getAttachedShaders(p).some((s) => /u_sky_color/.test(gl.getShaderSource(s))));
+    return { draws, sky: sky.filter(Boolean).length };
+  });
+}
+
+test('a frame draws no sky over the unpitched map, and the sky comes back if it is pitched', async () => {
+  await setDate(page, '2017-06-03');
+  const flat = await programsOfAFrame(page);
+  assert.ok(flat.draws > 5, `the districts, the front and the rest are drawn: ${flat.draws} draws`);
+  assert.equal(flat.sky, 0, 'the sky, a full-canvas quad above the horizon, is not drawn');
+  // The page never pitches the map; a script can, and then the sky is MapLibre's as before.
+  await page.evaluate(() => window.frontline.map.jumpTo({ pitch: 60 }));
+  try {
+    assert.equal((await programsOfAFrame(page)).sky, 1, 'pitched, the sky is drawn');
+  } finally {
+    await page.evaluate(() => window.frontline.map.jumpTo({ pitch: 0 }));
+  }
+});
+
 test('download gives the GeoJSON of the shown date and view', async () => {
   await setDate(page, '2017-06-03');
   const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download')]);

@@ -70,6 +70,7 @@ function makeMap(view, padding, hash, palette) {
     dragRotate: false, pitchWithRotate: false, touchPitch: false, fadeDuration: 0, maxZoom: 19,
   });
   map.touchZoomRotate.disableRotation();
+  maplibregl.skipHiddenSky(map);
   addHatchImages(map, palette);
   // ← / → belong to the timeline; the map keeps ↑ / ↓ to pan and + / − to zoom.
   map.getCanvas().addEventListener('keydown', (ev) => {
