@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { BIN, blend, drawn, launchBrowser, nearest, openMap, setDate, startServer } from './helpers.mjs';
+import { BIN, blend, drawn, launchBrowser, nearest, onScreen, openMap, setDate, startServer } from './helpers.mjs';
 
 const GROUND = '#eceae4';
 const GROUP_BASE = 2 ** 40;
@@ -124,9 +124,9 @@ test('zoomed out, each group is painted in the side holding most of its area, on
         for (const p of out) {
           const px = new Uint8Array(4);
           gl.readPixels(Math.round(p.x * ratio), Math.round(canvas.height - p.y * ratio), 1, 1, gl.RGBA, gl.UNSIGNED_BYTE, px);
-          p.rgb = `rgb(${px[0]}, ${px[1]}, ${px[2]})`;
+          p.rgba = [...px];
         }
-        resolve({ out, zoom: map.getZoom(), wanted: zoom });
+        resolve({ out, zoom: map.getZoom(), wanted: zoom, background: getComputedStyle(map.getContainer()).backgroundColor });
       }) && map.triggerRepaint());
     }, z);
     const { out } = probes;
@@ -134,7 +134,10 @@ test('zoomed out, each group is painted in the side holding most of its area, on
     assert.ok(out.some((p) => p.ids.some((id) => id >= GROUP_BASE)), 'groups are drawn');
     const fills = new Set(out.map((p) => p.fill));
     const candidates = Object.fromEntries([...fills].map((hex) => [hex, blend(hex.slice(0, 7), parseInt(hex.slice(7, 9), 16) / 255, GROUND)]));
-    for (const p of out) assert.equal(nearest(p.rgb, candidates), p.fill, `zoom ${z} at ${p.x},${p.y}: ${p.rgb}`);
+    for (const p of out) {
+      const rgb = onScreen(p.rgba, probes.background);
+      assert.equal(nearest(rgb, candidates), p.fill, `zoom ${z} at ${p.x},${p.y}: ${rgb}`);
+    }
 
     // The front between blocks: exactly the pairs of blocks of hostile sides.
     const keyOf = (b) => (b < GROUP_BASE ? keys[b] : majority.get(b));

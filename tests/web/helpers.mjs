@@ -109,11 +109,20 @@ export function drawn(page) {
   }));
 }
 
-/** The colour drawn at `lonLat` (an `rgb(r, g, b)` string), read from the WebGL canvas in the
- * frame it was drawn. */
+/** The colour on screen of a pixel read from the map's canvas (`rgba`, premultiplied, as WebGL
+ * gives it): the canvas over the map's own background (`background`, a CSS colour), as the
+ * browser composites them. */
+export function onScreen(rgba, background) {
+  const bg = background.match(/\d+/g).map(Number);
+  const [r, g, b] = [0, 1, 2].map((i) => Math.round(rgba[i] + bg[i] * (1 - rgba[3] / 255)));
+  return `rgb(${r}, ${g}, ${b})`;
+}
+
+/** The colour on screen at `lonLat` (an `rgb(r, g, b)` string), read from the WebGL canvas in
+ * the frame it was drawn. */
 export async function pixelAt(page, lonLat) {
   await drawn(page);
-  return page.evaluate((at) => new Promise((resolve) => {
+  const { rgba, background } = await page.evaluate((at) => new Promise((resolve) => {
     const { map } = window.frontline;
     map.once('render', () => {
       const canvas = map.getCanvas();
@@ -122,10 +131,11 @@ export async function pixelAt(page, lonLat) {
       const ratio = canvas.width / canvas.clientWidth;
       const px = new Uint8Array(4);
       gl.readPixels(Math.round(p.x * ratio), Math.round(canvas.height - p.y * ratio), 1, 1, gl.RGBA, gl.UNSIGNED_BYTE, px);
-      resolve(`rgb(${px[0]}, ${px[1]}, ${px[2]})`);
+      resolve({ rgba: [...px], background: getComputedStyle(map.getContainer()).backgroundColor });
     });
     map.triggerRepaint();
   }), lonLat);
+  return onScreen(rgba, background);
 }
 
 /** Where district `id`'s name anchor is on the page, in CSS pixels. */
