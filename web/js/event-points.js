@@ -3,8 +3,10 @@
 // 150 ms a frame; this layer holds one small buffer of what is drawn (the window's events,
 // clusters, camps: a few thousand records at most) and replaces it whole when that changes, so a
 // step of the slider costs what it draws. Each record is a circle with an outline and a white
-// halo, and a pictogram from one texture of every kind and cluster count, drawn as an instanced
-// quad in CSS pixels around its point.
+// halo, and a pictogram from one texture of every kind and cluster count, drawn as a quad in CSS
+// pixels around its point. The quads are plain triangles, four vertices a record, not instances
+// of one quad: software WebGL (SwiftShader) draws each instance as a draw of its own, which cost
+// 13 ms a frame for 167 clusters.
 
 import { drawKind, KINDS } from './event-icons.js';
 
@@ -16,6 +18,9 @@ const COLUMNS = 16;
 /** Floats per record: position (2), fill (4), outline colour and width (4), radius, halo,
  * opacity and pictogram cell (4), pictogram size (1) and one unused. */
 const FLOATS = 16;
+/** Floats per vertex: the quad's corner (2), then its record's. */
+const VERTEX_FLOATS = 2 + FLOATS;
+const CORNERS = [[-1, -1], [1, -1], [-1, 1], [1, 1]];
 
 const VERTEX = `#version 300 es
 precision highp float;
@@ -120,20 +125,17 @@ export class EventPoints {
       .map((u) => [u, gl.getUniformLocation(program, u)]));
     this.vao = gl.createVertexArray();
     gl.bindVertexArray(this.vao);
-    const corners = gl.createBuffer();
-    gl.bindBuffer(gl.ARRAY_BUFFER, corners);
-    gl.bufferData(gl.ARRAY_BUFFER, new Float32Array([-1, -1, 1, -1, -1, 1, 1, 1]), gl.STATIC_DRAW);
-    const corner = gl.getAttribLocation(program, 'a_corner');
-    gl.enableVertexAttribArray(corner);
-    gl.vertexAttribPointer(corner, 2, gl.FLOAT, false, 0, 0);
     this.buffer = gl.createBuffer();
     gl.bindBuffer(gl.ARRAY_BUFFER, this.buffer);
-    for (const [name, size, offset] of [['a_pos', 2, 0], ['a_fill', 4, 2], ['a_stroke', 4, 6], ['a_shape', 4, 10], ['a_icon', 1, 14]]) {
+    for (const [name, size, offset] of [['a_corner', 2, 0], ['a_pos', 2, 2], ['a_fill', 4, 4], ['a_stroke', 4, 8], ['a_shape', 4, 12], ['a_icon', 1, 16]]) {
       const at = gl.getAttribLocation(program, name);
       gl.enableVertexAttribArray(at);
-      gl.vertexAttribPointer(at, size, gl.FLOAT, false, FLOATS * 4, offset * 4);
-      gl.vertexAttribDivisor(at, 1);
+      gl.vertexAttribPointer(at, size, gl.FLOAT, false, VERTEX_FLOATS * 4, offset * 4);
     }
+    // Two triangles a quad; grown, never shrunk, as more records are drawn.
+    this.indices = gl.createBuffer();
+    gl.bindBuffer(gl.ELEMENT_ARRAY_BUFFER, this.indices);
+    this.indexed = 0;
     gl.bindVertexArray(null);
     this.atlas = gl.createTexture();
     gl.bindTexture(gl.TEXTURE_2D, this.atlas);
@@ -153,16 +155,21 @@ export class EventPoints {
    * (a key of CELLS, or null) and `iconSize` (the cell's CSS size, px).
    */
   set(records, mercator) {
-    const data = new Float32Array(records.length * FLOATS);
+    const data = new Float32Array(records.length * 4 * VERTEX_FLOATS);
     // Positions are kept relative to the first record's, so 32-bit floats stay exact to well
     // under a pixel at street zoom; the matrix takes the origin in 64 bits.
     const origin = records.length ? mercator(records[0].at) : [0, 0];
     records.forEach((r, i) => {
       const [x, y] = mercator(r.at);
-      data.set([
+      const record = [
         x - origin[0], y - origin[1], ...r.fill, ...r.stroke, r.width, r.radius, r.halo, r.opacity,
         r.icon ? CELLS.get(r.icon) : -1, r.iconSize, 0,
-      ], i * FLOATS);
+      ];
+      CORNERS.forEach((corner, k) => {
+        const at = (i * 4 + k) * VERTEX_FLOATS;
+        data.set(corner, at);
+        data.set(record, at + 2);
+      });
     });
     this.data = data;
     this.origin = origin;
@@ -178,6 +185,12 @@ export class EventPoints {
     if (this.dirty) {
       gl.bindBuffer(gl.ARRAY_BUFFER, this.buffer);
       gl.bufferData(gl.ARRAY_BUFFER, this.data, gl.DYNAMIC_DRAW);
+      if (this.count > this.indexed) {
+        this.indexed = Math.max(this.count, 2 * this.indexed, 256);
+        const quads = new Uint32Array(this.indexed * 6);
+        for (let q = 0; q < this.indexed; q += 1) quads.set([0, 1, 2, 2, 1, 3].map((v) => q * 4 + v), q * 6);
+        gl.bufferData(gl.ELEMENT_ARRAY_BUFFER, quads, gl.STATIC_DRAW);
+      }
       this.dirty = false;
     }
     const m = options.defaultProjectionData.mainMatrix;
@@ -192,13 +205,14 @@ export class EventPoints {
     gl.activeTexture(gl.TEXTURE0);
     gl.bindTexture(gl.TEXTURE_2D, this.atlas);
     gl.uniform1i(this.uniforms.u_atlas, 0);
-    gl.drawArraysInstanced(gl.TRIANGLE_STRIP, 0, 4, this.count);
+    gl.drawElements(gl.TRIANGLES, this.count * 6, gl.UNSIGNED_INT, 0);
     gl.bindVertexArray(null);
   }
 
   onRemove(map, gl) {
     gl.deleteProgram(this.program);
     gl.deleteBuffer(this.buffer);
+    gl.deleteBuffer(this.indices);
     gl.deleteTexture(this.atlas);
     gl.deleteVertexArray(this.vao);
   }
