@@ -8,8 +8,8 @@ export * from '/vendor/maplibre-gl/maplibre-gl.mjs';
  * with a fragment program of its own, on every frame, even for a style without a sky (it is then
  * transparent) and a map never pitched (the sky lies above the horizon, off the canvas). Drawn
  * in software (SwiftShader, a machine without a GPU) that quad costs 20–35 ms a frame at
- * 1280 × 720, as much as the districts' fill; the first frame also compiles its program. This map
- * cannot be pitched and its style has no sky, so the draw is skipped while the pitch is 0.
+ * 1280 × 720, and the first frame also compiles its program. This map cannot be pitched and
+ * its style has no sky, so the draw is skipped while the pitch is 0.
  * The painter is MapLibre's own (not public API): if a later version changes it, nothing is
  * skipped and the map draws as before. A restored WebGL context gets a new painter.
  */
