@@ -102,8 +102,8 @@ test('the front line is drawn between Islamic State and Iraqi forces districts o
   assert.ok(rendered > 0, 'and drawn in view');
 });
 
-/** The WebGL programs the map's next frame draws with, each as whether it is MapLibre's sky
- * (its fragment shader reads the sky's colour), and how many draws there were. */
+/** What the map's next frame draws: how many draws, how many of them instanced, and how many
+ * of its WebGL programs are MapLibre's sky (the fragment shader reads the sky's colour). */
 function programsOfAFrame(page) {
   return page.evaluate(async () => {
     const { map } = window.frontline;
@@ -111,11 +111,13 @@ function programsOfAFrame(page) {
     const gl = canvas.getContext('webgl2') ?? canvas.getContext('webgl');
     const used = new Set();
     let draws = 0;
+    let instanced = 0;
     const names = ['drawElements', 'drawArrays', 'drawElementsInstanced', 'drawArraysInstanced'];
     for (const name of names) {
       const draw = gl[name];
       gl[name] = function counted(...args) {
         draws += 1;
+        if (name.endsWith('Instanced')) instanced += 1;
         used.add(gl.getParameter(gl.CURRENT_PROGRAM));
         return draw.apply(gl, args);
       };
@@ -125,15 +127,26 @@ function programsOfAFrame(page) {
     await frame;
     for (const name of names) delete gl[name];
     const sky = [...used].map((p) => gl.getAttachedShaders(p).some((s) => /u_sky_color/.test(gl.getShaderSource(s))));
-    return { draws, sky: sky.filter(Boolean).length };
+    return { draws, instanced, sky: sky.filter(Boolean).length };
   });
 }
 
-test('a frame draws no sky over the unpitched map, and the sky comes back if it is pitched', async () => {
+// Software WebGL pays for every pixel and every draw: a frame paints nothing it does not show.
+test('a frame draws no sky over the unpitched map, no ground layer and the events in one draw; pitched, the sky comes back', async () => {
   await setDate(page, '2017-06-03');
+  const events = await page.evaluate(() => Number(document.body.dataset.events));
+  assert.ok(events > 0, `events are drawn on 3 June 2017: ${events}`);
   const flat = await programsOfAFrame(page);
   assert.ok(flat.draws > 5, `the districts, the front and the rest are drawn: ${flat.draws} draws`);
   assert.equal(flat.sky, 0, 'the sky, a full-canvas quad above the horizon, is not drawn');
+  // The ground is the map's CSS background behind the canvas, not a layer painting every pixel.
+  const backgrounds = await page.evaluate(() => window.frontline.map.getStyle().layers
+    .filter((l) => l.type === 'background' && l.layout?.visibility !== 'none').map((l) => l.id));
+  assert.deepEqual(backgrounds, [], 'no background layer is drawn');
+  assert.equal(await page.evaluate(() => getComputedStyle(window.frontline.map.getContainer()).backgroundColor),
+    'rgb(236, 234, 228)', 'the ground shows through the canvas');
+  // SwiftShader draws each instance of an instanced draw as a draw of its own.
+  assert.equal(flat.instanced, 0, 'no instanced draws (the events are plain triangles)');
   // The page never pitches the map; a script can, and then the sky is MapLibre's as before.
   await page.evaluate(() => window.frontline.map.jumpTo({ pitch: 60 }));
   try {
