@@ -20,6 +20,10 @@ test('without --tiles the page loads nothing from outside the server and draws n
     await page.waitForSelector('body[data-ready="true"]', { state: 'attached' });
     assert.deepEqual(outside, []);
     assert.equal(await page.evaluate(() => window.frontline.map.getSource('basemap')), undefined, 'no basemap source');
+    // The sub-districts with no control shown keep their dashed outline; their grey veil is the
+    // ground's own colour, so it is not drawn over the plain ground.
+    const admin = await page.evaluate(() => ['fill', 'line'].map((k) => Boolean(window.frontline.map.getLayer(`context-admin-${k}`))));
+    assert.deepEqual(admin, [false, true], 'admin outline drawn, its fill not');
   } finally {
     await server.stop();
   }
@@ -39,6 +43,8 @@ test('with --tiles the basemap is drawn from the template, with its attribution'
     // 256-pixel tiles at the permalink's zoom, around Mosul (43.13 E, 36.34 N: column 2538, row 1603).
     assert.ok(asked.some((src) => /\/tiles\/12\/253[6-9]\/160[1-5]\.png$/.test(src)), `tiles of zoom 12 over Mosul: ${asked}`);
     assert.match(await page.textContent('.maplibregl-ctrl-attrib'), /Test tiles attribution/);
+    // Over a basemap the sub-districts with no control shown are veiled in grey.
+    assert.ok(await page.evaluate(() => Boolean(window.frontline.map.getLayer('context-admin-fill'))), 'admin fill over the basemap');
   } finally {
     await server.stop();
   }

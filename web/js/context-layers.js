@@ -65,7 +65,10 @@ export class ContextLayers {
     switch (layer.kind) {
       case 'admin':
         map.addSource(source, { type: 'geojson', data: geojson });
-        add('fill', { type: 'fill', paint: { 'fill-color': '#ebeae5', 'fill-opacity': 0.5, 'fill-antialias': false } });
+        // The fill is the ground's own grey: on the plain ground it would change no pixel and
+        // still cost a blended pass over the whole view each frame (15 ms in software WebGL),
+        // so it is drawn only to veil a basemap.
+        if (map.getSource('basemap')) add('fill', { type: 'fill', paint: { 'fill-color': '#ebeae5', 'fill-opacity': 0.5, 'fill-antialias': false } });
         add('line', { type: 'line', paint: { 'line-color': '#8c8c8c', 'line-width': 1, 'line-dasharray': [5, 3] } });
         this.legend.push({ kind: 'admin', name: `${layer.name}: no control shown` });
         break;
