@@ -58,7 +58,7 @@ function style(palette) {
 }
 
 /** The map, framed on `view` ([w, s, e, n]) with `padding` pixels around it; resolves once its
- * style and tile index are loaded. Zooms in URLs count 256-pixel tiles (as Leaflet, OSM and QGIS
+ * style is loaded. Zooms in URLs count 256-pixel tiles (as Leaflet, OSM and QGIS
  * do): MapLibre's zoom + 1. */
 function makeMap(view, padding, hash, palette) {
   const [w, s, e, n] = view;
@@ -80,7 +80,10 @@ function makeMap(view, padding, hash, palette) {
     if (ev.key === '-' || ev.key === '_') map.zoomOut({ duration: 0 });
   });
   return new Promise((resolve, reject) => {
-    map.once('load', () => { performance.mark('frontline:map'); resolve(map); });
+    // Resolved once the style is set up, not once its tiles are in ('load'): the page decodes
+    // and paints its data while the worker parses the tiles, and feature state set now is
+    // applied to each tile as it arrives.
+    map.once('style.load', () => { performance.mark('frontline:map'); resolve(map); });
     map.once('error', (ev) => { if (!map.loaded()) reject(ev.error ?? new Error('the map did not load')); });
   });
 }
