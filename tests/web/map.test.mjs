@@ -127,7 +127,7 @@ function programsOfAFrame(page) {
     await frame;
     for (const name of names) delete gl[name];
     const sky = [...used].map((p) => gl.getAttachedShaders(p).some((s) => /u_sky_color/.test(gl.getShaderSource(s))));
-    return { draws, instanced, sky: sky.filter(Boolean).length };
+    return { draws, instanced, programs: used.size, sky: sky.filter(Boolean).length };
   });
 }
 
@@ -147,6 +147,12 @@ test('a frame draws no sky over the unpitched map, no ground layer and the event
     'rgb(236, 234, 228)', 'the ground shows through the canvas');
   // SwiftShader draws each instance of an instanced draw as a draw of its own.
   assert.equal(flat.instanced, 0, 'no instanced draws (the events are plain triangles)');
+  // Each WebGL program is compiled as the page loads, tens of milliseconds each in software:
+  // the water's fill shares the districts' program, and the sub-districts' grey fill, the
+  // ground's own colour, is not drawn without a basemap. Drawn with: tile clipping, the
+  // districts' fill, their stripes, plain lines, the front's lines, the sub-districts' dashes
+  // and the events.
+  assert.equal(flat.programs, 7, `a frame draws with 7 programs: ${flat.programs}`);
   // The page never pitches the map; a script can, and then the sky is MapLibre's as before.
   await page.evaluate(() => window.frontline.map.jumpTo({ pitch: 60 }));
   try {

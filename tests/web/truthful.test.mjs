@@ -49,7 +49,7 @@ test('the Tigris, its bridges, key terrain and the names of the two banks are dr
     const layers = map.getStyle().layers.map((l) => l.id).filter((id) => id.startsWith(p));
     return map.queryRenderedFeatures({ layers });
   }, prefix);
-  const water = await page.evaluate(() => window.frontline.map.getStyle().layers.filter((l) => l.id.includes('tigris') || l.paint?.['fill-color'] === '#9cc3e0').length);
+  const water = await page.evaluate(() => window.frontline.map.getStyle().layers.filter((l) => l.id.includes('tigris') || (l.type === 'fill' && JSON.stringify(l.paint?.['fill-color'] ?? '').includes('#9cc3e0'))).length);
   assert.ok(water >= 1, 'a water layer is on the map');
   const meta = await (await fetch(`${server.url}/api/meta`)).json();
   const bridgeLayer = meta.layers.find((l) => l.kind === 'bridge');
