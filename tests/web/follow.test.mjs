@@ -69,6 +69,31 @@ test('another editor\'s write is painted when the page comes back into view, wit
   await page.close();
 });
 
+test('in view, the page asks every half minute and paints another editor\'s write, and not before', async () => {
+  // The page's clock runs as usual, and the test moves it on: the half minute is the page's own
+  // timer (EVERY_MS in follow.js), not an event the test sends.
+  const page = await openMap(browser, `${server.url}/#date=2017-03-03&z=14&lat=36.345&lon=43.125`, undefined,
+    (p) => p.clock.install());
+  assert.equal((await districtLook(page, 'zanjili')).faction, 'isil', 'Zanjili was held by ISIL on 3 March 2017');
+  const asked = [];
+  page.on('request', (r) => { if (new URL(r.url()).pathname === '/api/meta') asked.push(r.url()); });
+  await record('zanjili', 'isf', '2017-03-01', '2017-03-05');
+  const now = (await json('/api/meta')).revision;
+
+  await page.clock.fastForward(20_000);
+  await page.waitForTimeout(500);
+  assert.deepEqual(asked, [], 'no check 20 s after the page was ready');
+  assert.equal((await districtLook(page, 'zanjili')).faction, 'isil', 'nothing changes before the check');
+
+  await page.clock.fastForward(11_000);
+  await page.waitForFunction((r) => document.body.dataset.revision === String(r), now, { timeout: 10_000 });
+  assert.ok(asked.length >= 1, 'the page asked at the half minute');
+  assert.equal((await districtLook(page, 'zanjili')).faction, 'isf', 'the other desk\'s state is painted');
+  assert.match(await page.locator('#updated').textContent(), /^Updated with new edits at \d\d:\d\d UTC\.$/);
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
+
 test('a server that does not answer leaves the map as it was, and the page says since when', async () => {
   const page = await openMap(browser, `${server.url}/#date=2017-02-10&z=14&lat=36.345&lon=43.125`);
   const painted = await page.evaluate(() => window.frontline.layer.keys.join());

@@ -70,8 +70,9 @@ export function launchBrowser() {
 }
 
 /** A page that fails the test on any script error; resolves once the map is drawn. */
-export async function openMap(browser, url, viewport = { width: 1200, height: 800 }) {
+export async function openMap(browser, url, viewport = { width: 1200, height: 800 }, prepare = async () => {}) {
   const page = await browser.newPage({ viewport });
+  await prepare(page);
   const errors = [];
   page.on('pageerror', (e) => errors.push(e.message));
   // A style image the map could not load (a stripe pattern, an event icon) draws nothing: a
