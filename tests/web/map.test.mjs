@@ -93,6 +93,37 @@ test('the colours drawn on the canvas are the factions the API gives, at a date 
   }
 });
 
+test('the page paints its data while the outline tiles are on their way, and the tiles come in in those colours', async () => {
+  // The tiles are held back until the page has painted: painting waits for the map's style,
+  // not for its tiles.
+  let release;
+  const released = new Promise((r) => { release = r; });
+  const held = [];
+  const late = await browser.newPage({ viewport: { width: 1200, height: 800 } });
+  try {
+    // Set on the context: the map fetches its tiles from a Worker.
+    await late.context().route(/\/tiles\/districts\/\d+\/\d+\/\d+\.mvt/, async (route) => {
+      held.push(route.request().url());
+      await released;
+      await route.continue();
+    });
+    await late.goto(`${server.url}/#date=2017-06-03&z=13&lat=${anchors.rashidiya[1]}&lon=${anchors.rashidiya[0]}`);
+    await late.waitForFunction(() => performance.getEntriesByName('frontline:painted').length > 0, null, { timeout: 30_000 });
+    // No tile has come in yet: those asked for are held.
+    for (let i = 0; i < 100 && !held.length; i += 1) await late.waitForTimeout(100);
+    assert.ok(held.length > 0, 'outline tiles were asked for, and are held');
+    assert.equal(await late.evaluate(() => document.body.dataset.ready), undefined, 'not ready without its tiles');
+    release();
+    await late.waitForSelector('body[data-ready="true"]', { state: 'attached', timeout: 30_000 });
+    const candidates = Object.fromEntries(Object.entries(colour).map(([id, c]) => [id, blend(c, 0.72, GROUND)]));
+    const got = await pixelAt(late, anchors.rashidiya);
+    assert.equal(nearest(got, candidates), 'isf', `Rashidiya drawn ${got} on 3 June 2017, held by isf`);
+  } finally {
+    release();
+    await late.close();
+  }
+});
+
 test('the front line is drawn between Islamic State and Iraqi forces districts on 3 June 2017', async () => {
   await setDate(page, '2017-06-03');
   const shown = await frontShown(page);
@@ -102,8 +133,9 @@ test('the front line is drawn between Islamic State and Iraqi forces districts o
   assert.ok(rendered > 0, 'and drawn in view');
 });
 
-/** What the map's next frame draws: how many draws, how many of them instanced, and how many
- * of its WebGL programs are MapLibre's sky (the fragment shader reads the sky's colour). */
+/** What the map's next frame draws: how many draws, how many of them instanced, how many
+ * WebGL programs it draws with, and how many of those are MapLibre's sky (the fragment shader
+ * reads the sky's colour). */
 function programsOfAFrame(page) {
   return page.evaluate(async () => {
     const { map } = window.frontline;
@@ -148,8 +180,9 @@ test('a frame draws no sky over the unpitched map, no ground layer and the event
   // SwiftShader draws each instance of an instanced draw as a draw of its own.
   assert.equal(flat.instanced, 0, 'no instanced draws (the events are plain triangles)');
   // Each WebGL program is compiled as the page loads, tens of milliseconds each in software:
-  // the water's fill shares the districts' program, and the sub-districts' grey fill, the
-  // ground's own colour, is not drawn without a basemap. Drawn with: tile clipping, the
+  // the water's fill shares the districts' program, and no fill of one colour is left to need
+  // a program of its own (the sub-districts' grey fill, the ground's own colour, is drawn only
+  // over a basemap). Drawn with: tile clipping, the
   // districts' fill, their stripes, plain lines, the front's lines, the sub-districts' dashes
   // and the events.
   assert.equal(flat.programs, 7, `a frame draws with 7 programs: ${flat.programs}`);
